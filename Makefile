@@ -1,0 +1,47 @@
+# The interface for humans and CI: make run, make test, make bench, make install.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := data/demo
+WAREHOUSE ?= data/warehouse.duckdb
+
+.PHONY: install run test bench lint format clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Demo data and the warehouse are made once; the warehouse is built under a temporary name
+# and moved into place only when complete, so an interrupted first run is simply redone.
+$(WAREHOUSE): | $(VENV)/.installed
+	@if [ -z "$$(ls $(DEMO_DIR) 2>/dev/null)" ]; then $(BIN)/terugkeer demo --out $(DEMO_DIR); fi
+	rm -f $@.tmp $@.tmp.wal
+	$(BIN)/terugkeer ingest $(DEMO_DIR) --warehouse $@.tmp
+	mv $@.tmp $@
+
+run: install $(WAREHOUSE)
+	$(BIN)/terugkeer dashboard --warehouse $(WAREHOUSE)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) data/demo data/warehouse.duckdb* tests/artifacts

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard of the Terugkeermonitor (entry point: dashboard/app.py)."""

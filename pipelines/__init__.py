@@ -1,0 +1,1 @@
+"""Terugkeermonitor pipelines: demo data, ingest, validation, warehouse build, figures."""

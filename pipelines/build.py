@@ -1,0 +1,81 @@
+"""`terugkeer build`: run the SQL models (staging -> core -> marts) in dependency order.
+
+Each model is a file `sql/<layer>/<name>.sql` holding one SELECT; it becomes the table
+<name>. A model depends on every other model whose name it mentions. The whole build runs in
+one transaction, so a reader never sees half-built marts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import SQL_DIR
+from pipelines.warehouse import ensure_schema, scalar
+
+LAYERS = ("staging", "core", "marts")
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    sql: str
+
+
+def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
+    """Every model, in an order where each comes after the models it reads."""
+    models = {
+        path.stem: Model(path.stem, layer, path.read_text(encoding="utf-8"))
+        for layer in LAYERS
+        for path in sorted((sql_dir / layer).glob("*.sql"))
+    }
+    graph = {
+        name: {
+            other
+            for other in models
+            if other != name and re.search(rf"\b{re.escape(other)}\b", _strip_comments(m.sql))
+        }
+        for name, m in models.items()
+    }
+    return [models[name] for name in TopologicalSorter(graph).static_order()]
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, float]:
+    """(Re)build every model; returns the seconds each took."""
+    ensure_schema(con)
+    timings: dict[str, float] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute((sql_dir / "macros.sql").read_text(encoding="utf-8"))
+        for model in discover_models(sql_dir):
+            started = time.perf_counter()
+            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS\n{model.sql}")
+            timings[model.name] = time.perf_counter() - started
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("CHECKPOINT")
+    return timings
+
+
+def is_built(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the marts exist and are no older than the last delivery."""
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    if "mart_data_status" not in tables:
+        return False
+    built_version = scalar(con, "SELECT data_version FROM mart_data_status")
+    current = scalar(con, "SELECT COALESCE(max(delivery_id), 0) FROM deliveries")
+    return built_version == current

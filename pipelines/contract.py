@@ -1,0 +1,139 @@
+"""The exchange format v1 (../shared/contract/uitwisselformaat-v1.md) as constants.
+
+Readers, schemas, the demo generator and the SQL staging all take their column names and
+codes from here, so the contract is written down once in code.
+"""
+
+from __future__ import annotations
+
+import re
+
+LEEFGEBIEDEN: tuple[str, ...] = (
+    "id_bewijs",
+    "onderdak",
+    "werk_inkomen",
+    "schulden",
+    "zorg",
+    "sociaal_netwerk",
+)
+STATUS_CODES: tuple[str, ...] = ("ja", "nee", "nvt", "onbekend")
+YES_NO: tuple[str, ...] = ("ja", "nee")
+SEX_CODES: tuple[str, ...] = ("M", "V", "X")
+RELEASE_REASONS: tuple[str, ...] = ("einde_straf", "vi", "schorsing", "overplaatsing", "overig")
+OFFENCE_GROUPS: tuple[str, ...] = (
+    "geweld",
+    "vermogen",
+    "vermogen_geweld",
+    "vernieling_openbare_orde",
+    "opium",
+    "verkeer",
+    "zeden",
+    "overig",
+)
+DISPOSALS: tuple[str, ...] = (
+    "veroordeling",
+    "strafbeschikking",
+    "transactie",
+    "beleidssepot",
+    "vrijspraak",
+    "technisch_sepot",
+    "lopend",
+)
+
+SOURCES: tuple[str, ...] = ("pi", "gemeente", "recidive")
+
+PI_COLUMNS: tuple[str, ...] = (
+    "pseudoniem",
+    "inrichting",
+    "instroomdatum",
+    "uitstroomdatum",
+    "uitstroomreden",
+    "gemeente_code",
+    "geboortejaar",
+    "geslacht",
+    *(f"{lg}_instroom" for lg in LEEFGEBIEDEN),
+    *(f"{lg}_uitstroom" for lg in LEEFGEBIEDEN),
+    "reintegratieplan",
+    "tbo_datum",
+    "melding_gemeente_datum",
+    "exportdatum",
+)
+GEMEENTE_COLUMNS: tuple[str, ...] = (
+    "pseudoniem",
+    "gemeente_code",
+    "melding_datum",
+    "uitstroomdatum",
+    "eerste_contact_datum",
+    "casemanager",
+    *(f"{lg}_3mnd" for lg in LEEFGEBIEDEN),
+    "exportdatum",
+)
+RECIDIVE_COLUMNS: tuple[str, ...] = (
+    "pseudoniem",
+    "zaak_id",
+    "pleegdatum",
+    "registratiedatum",
+    "delictgroep",
+    "ernstig",
+    "afdoening",
+    "peildatum",
+)
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "pi": PI_COLUMNS,
+    "gemeente": GEMEENTE_COLUMNS,
+    "recidive": RECIDIVE_COLUMNS,
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "pi": ("pseudoniem", "inrichting", "instroomdatum", "geboortejaar", "geslacht", "exportdatum"),
+    "gemeente": ("pseudoniem", "gemeente_code", "melding_datum", "exportdatum"),
+    "recidive": ("pseudoniem", "zaak_id", "pleegdatum", "delictgroep", "afdoening", "peildatum"),
+}
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pi": ("instroomdatum", "uitstroomdatum", "tbo_datum", "melding_gemeente_datum", "exportdatum"),
+    "gemeente": ("melding_datum", "uitstroomdatum", "eerste_contact_datum", "exportdatum"),
+    "recidive": ("pleegdatum", "registratiedatum", "peildatum"),
+}
+# The row key of each source kind, and the column holding the delivery's date, which decides
+# which of two deliveries of the same key wins.
+KEYS: dict[str, tuple[str, ...]] = {
+    "pi": ("pseudoniem", "instroomdatum"),
+    "gemeente": ("pseudoniem", "gemeente_code", "melding_datum"),
+    "recidive": ("zaak_id",),
+}
+DELIVERY_DATE_COLUMN: dict[str, str] = {
+    "pi": "exportdatum",
+    "gemeente": "exportdatum",
+    "recidive": "peildatum",
+}
+
+# Column names that look like direct identifiers: a file with one is refused whole.
+IDENTIFIER_COLUMNS: frozenset[str] = frozenset(
+    {
+        "bsn",
+        "burgerservicenummer",
+        "naam",
+        "voornaam",
+        "achternaam",
+        "voorletters",
+        "adres",
+        "straat",
+        "huisnummer",
+        "postcode",
+        "geboortedatum",
+        "telefoon",
+        "email",
+    }
+)
+
+_FOLD = re.compile(r"[\s\-_]+")
+
+
+def fold_header(name: str) -> str:
+    """Fold a header the contract's way: lower case, without spaces, hyphens, underscores."""
+    return _FOLD.sub("", name.strip().lstrip("\ufeff")).lower()
+
+
+CANONICAL_BY_FOLDED: dict[str, str] = {
+    fold_header(column): column for columns in COLUMNS.values() for column in columns
+}

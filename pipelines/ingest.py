@@ -1,0 +1,250 @@
+"""Ingest export files: read, guard privacy, validate, and load each file in one transaction.
+
+The same function serves `terugkeer ingest` and the dashboard's upload page, so both say
+the same thing about the same file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.contract import COLUMNS
+from pipelines.privacy import find_privacy_breach
+from pipelines.readers import ROW, RawExport, UnreadableFile, read_export
+from pipelines.validate import RefusedFile, Validated, detect_source, validate_export
+from pipelines.warehouse import RAW_TABLES, ensure_schema, scalar
+
+MAX_ERRORS_REPORTED = 100
+SYNTHETIC_MARKER = "synthetisch"
+DATA_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq"}
+# Test hook: simulate a crash in the middle of a load (see tests/test_ingest_atomicity.py).
+FAULT_ENV = "TERUGKEER_INJECT_FAULT"
+
+
+@dataclass
+class FileReport:
+    file: str
+    source: str | None
+    status: str  # loaded, unchanged, refused, valid (dry run)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    error_counts: dict[str, int] = field(default_factory=dict)
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        if self.status != "refused":
+            data.pop("reason")
+        return data
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder stands for the data files in it (hidden files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in DATA_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _refused(name: str, reason: str, source: str | None = None, rows_read: int = 0) -> FileReport:
+    return FileReport(
+        file=name, source=source, status="refused", rows_read=rows_read, reason=reason
+    )
+
+
+def check_file(
+    path: Path, data: bytes | None = None, name: str | None = None, source: str | None = None
+) -> tuple[FileReport, RawExport | None, Validated | None]:
+    """Everything but storing: the report, and what would be loaded."""
+    name = name or path.name
+    try:
+        raw = read_export(path, data=data, name=name)
+    except UnreadableFile as exc:
+        return _refused(name, str(exc)), None, None
+    breach = find_privacy_breach(raw)
+    if breach:
+        # The refusal names the rule and the column; the frame is dropped here.
+        return _refused(name, f"privacy: {breach.message}", rows_read=raw.frame.height), None, None
+    try:
+        kind = detect_source(raw, source)
+        validated = validate_export(raw, kind)
+    except RefusedFile as exc:
+        return _refused(name, str(exc), source, raw.frame.height), None, None
+    report = FileReport(
+        file=name,
+        source=kind,
+        status="valid",
+        rows_read=validated.n_read,
+        rows_loaded=validated.rows.height,
+        rows_quarantined=validated.quarantine.height,
+        rows_duplicate=validated.n_duplicate,
+        ignored_columns=list(raw.extra_columns),
+        errors=[
+            {"row": r[ROW], "column": r["column"], "rule": r["rule"], "message": r["message"]}
+            for r in validated.errors.head(MAX_ERRORS_REPORTED).iter_rows(named=True)
+        ],
+        error_counts=validated.error_counts,
+    )
+    return report, raw, validated
+
+
+def _supplier(validated: Validated) -> str:
+    column = {"pi": "inrichting", "gemeente": "gemeente_code"}.get(validated.source)
+    if column is None or validated.rows.height == 0:
+        return "justitiele_documentatie" if validated.source == "recidive" else "onbekend"
+    return validated.rows[column].mode().sort()[0]
+
+
+def _is_synthetic(raw: RawExport) -> bool:
+    column = next((c for c in raw.frame.columns if c.lower() == SYNTHETIC_MARKER), None)
+    return bool(column) and raw.frame[column].str.to_lowercase().eq("ja").all()
+
+
+def store(
+    con: duckdb.DuckDBPyConnection,
+    report: FileReport,
+    sha256: str,
+    raw: RawExport | None,
+    validated: Validated | None,
+) -> FileReport:
+    """Write one delivery in one transaction: all of it, or (on any failure) nothing."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        delivery_id = scalar(con, "SELECT nextval('delivery_seq')")
+        now = dt.datetime.now().replace(microsecond=0)
+        loaded = validated is not None
+        con.execute(
+            "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                delivery_id,
+                report.file,
+                sha256,
+                report.source,
+                _supplier(validated) if loaded else None,
+                validated.delivery_date if loaded else None,
+                now,
+                "loaded" if loaded else "refused",
+                report.rows_read,
+                report.rows_loaded,
+                report.rows_quarantined,
+                report.rows_duplicate,
+                report.ignored_columns,
+                json.dumps(report.error_counts),
+                report.reason,
+                _is_synthetic(raw) if raw is not None else None,
+            ],
+        )
+        if loaded:
+            rows = validated.rows.rename({ROW: "row_number"}).with_columns(
+                pl.lit(delivery_id).alias("delivery_id")
+            )
+            columns = ["delivery_id", "row_number", *COLUMNS[validated.source]]
+            con.register("incoming_rows", rows.select(columns))
+            con.execute(
+                f"INSERT INTO {RAW_TABLES[validated.source]} ({', '.join(columns)}) "
+                f"SELECT {', '.join(columns)} FROM incoming_rows"
+            )
+            if os.environ.get(FAULT_ENV) == "kill_during_load":
+                os._exit(3)  # a crash with the transaction open
+            if os.environ.get(FAULT_ENV) == "raise_during_load":
+                raise RuntimeError("injected fault during load")
+            quarantine = validated.errors.join(validated.quarantine, on=ROW).select(
+                pl.lit(delivery_id).alias("delivery_id"),
+                pl.col(ROW).alias("row_number"),
+                pl.col("column").alias("column_name"),
+                "rule",
+                "message",
+                "raw_values",
+            )
+            con.register("incoming_quarantine", quarantine)
+            con.execute("INSERT INTO quarantine SELECT * FROM incoming_quarantine")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("incoming_rows", "incoming_quarantine"):
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(name)
+    report.status = "loaded" if validated is not None else "refused"
+    return report
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection | None, sha256: str) -> bool:
+    if con is None:
+        return False
+    hit = scalar(
+        con,
+        "SELECT 1 FROM deliveries WHERE file_sha256 = ? AND status = 'loaded' LIMIT 1",
+        [sha256],
+    )
+    return hit is not None
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection | None,
+    path: Path,
+    data: bytes | None = None,
+    name: str | None = None,
+    source: str | None = None,
+    dry_run: bool = False,
+) -> FileReport:
+    """Check one file and, unless dry_run or already loaded, store it."""
+    report, raw, validated = check_file(path, data=data, name=name, source=source)
+    sha256 = raw.sha256 if raw is not None else _sha256(path, data)
+    if report.status == "valid" and already_loaded(con, sha256):
+        report.status = "unchanged"
+        return report
+    if dry_run or con is None:
+        return report
+    return store(con, report, sha256, raw, validated)
+
+
+def _sha256(path: Path, data: bytes | None) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(data if data is not None else path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def ingest_paths(
+    con: duckdb.DuckDBPyConnection | None,
+    paths: list[Path],
+    source: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[FileReport]:
+    """Ingest every file; the schema is created first when storing."""
+    if con is not None and not dry_run:
+        ensure_schema(con)
+    reports = []
+    files = expand_paths(paths)
+    for i, path in enumerate(files):
+        if progress:
+            progress(i, len(files), path.name)
+        reports.append(ingest_file(con, path, source=source, dry_run=dry_run))
+    if progress:
+        progress(len(files), len(files), "")
+    return reports

@@ -1,0 +1,71 @@
+"""The privacy guard: refuse a whole file that holds a direct identifier.
+
+The contract's privacy rules (uitwisselformaat-v1, Privacy): identifier-like column names, a
+`pseudoniem` that is a BSN (passes the eleven-test), or any value that is an e-mail address or
+a Dutch postcode with house number. The finding names the rule and the column, never a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.contract import IDENTIFIER_COLUMNS, fold_header
+from pipelines.readers import ROW, RawExport
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+POSTCODE_HOUSE_NUMBER = r"^[1-9][0-9]{3} ?[A-Za-z]{2} ?[0-9]{1,5} ?[A-Za-z]?$"
+
+
+@dataclass(frozen=True)
+class PrivacyFinding:
+    rule: str  # identifier_column, bsn_pseudonym, email_value, postcode_value
+    column: str  # as written in the file
+
+    @property
+    def message(self) -> str:
+        return {
+            "identifier_column": f"column '{self.column}' is named like a direct identifier",
+            "bsn_pseudonym": f"column '{self.column}' holds a value that is a valid BSN",
+            "email_value": f"column '{self.column}' holds an e-mail address",
+            "postcode_value": f"column '{self.column}' holds a postcode with house number",
+        }[self.rule]
+
+
+def passes_eleven_test(digits: pl.Expr) -> pl.Expr:
+    """BSN eleven-test on a 9-digit text: 9*d1 + 8*d2 + ... + 2*d8 - d9 = 0 (mod 11)."""
+    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+    total = pl.sum_horizontal(
+        digits.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(weights)
+    )
+    return (total % 11) == 0
+
+
+def find_privacy_breach(raw: RawExport) -> PrivacyFinding | None:
+    """The first privacy rule the file breaks, or None."""
+    frame = raw.frame
+    for column in frame.columns:
+        if column != ROW and fold_header(raw.headers.get(column, column)) in IDENTIFIER_COLUMNS:
+            return PrivacyFinding("identifier_column", raw.headers.get(column, column))
+    if "pseudoniem" in frame.columns:
+        p = pl.col("pseudoniem")
+        nine = pl.when(p.str.contains(r"^\d{8}$")).then(pl.lit("0") + p).otherwise(p)
+        is_bsn = nine.str.contains(r"^\d{9}$") & passes_eleven_test(nine)
+        if frame.select(is_bsn.fill_null(False).any()).item():
+            return PrivacyFinding("bsn_pseudonym", raw.headers["pseudoniem"])
+    text_columns = [c for c in frame.columns if c != ROW]
+    hits = frame.select(
+        [pl.col(c).str.contains(EMAIL).any().alias(f"e{i}") for i, c in enumerate(text_columns)]
+        + [
+            pl.col(c).str.contains(POSTCODE_HOUSE_NUMBER).any().alias(f"p{i}")
+            for i, c in enumerate(text_columns)
+        ]
+    ).row(0)
+    n = len(text_columns)
+    for i, column in enumerate(text_columns):
+        if hits[i]:
+            return PrivacyFinding("email_value", raw.headers.get(column, column))
+        if hits[n + i]:
+            return PrivacyFinding("postcode_value", raw.headers.get(column, column))
+    return None

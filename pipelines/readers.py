@@ -1,0 +1,202 @@
+"""Read an export file (CSV, XLSX, Parquet) into a text frame with canonical column names.
+
+Every reader returns the same shape: all columns as text, trimmed, empty cells null, entirely
+empty rows dropped, and a `_row` column with the row number a user sees in the file (header =
+row 1). Errors never quote the file's contents: a refused file leaves no trace of its values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.contract import CANONICAL_BY_FOLDED, fold_header
+
+ROW = "_row"
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as an export; the message is safe to show (no values)."""
+
+
+@dataclass
+class RawExport:
+    name: str
+    sha256: str
+    form: str  # csv, xlsx, parquet
+    frame: pl.DataFrame  # text columns: canonical names, extras under their own name, _row
+    headers: dict[str, str]  # column in frame -> header as written in the file
+    extra_columns: list[str] = field(default_factory=list)  # as written in the file
+
+
+def read_export(path: Path | str, data: bytes | None = None, name: str | None = None) -> RawExport:
+    """Read a file from disk, or `data` (an upload) under `name`."""
+    path = Path(path)
+    name = name or path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFile(f"the file cannot be opened ({exc.strerror})") from None
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    form = _detect_form(name, data)
+    try:
+        frame = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet}[form](data)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a library error message may quote values: say only the kind
+        raise UnreadableFile(
+            f"the file could not be read as {form.upper()} ({type(exc).__name__})"
+        ) from None
+    frame, headers, extras = _canonical_columns(frame)
+    frame = _clean(frame)
+    if frame.height == 0:
+        raise UnreadableFile("the file has a header but no data rows")
+    return RawExport(name, hashlib.sha256(data).hexdigest(), form, frame, headers, extras)
+
+
+def _detect_form(name: str, data: bytes) -> str:
+    suffix = Path(name).suffix.lower()
+    is_zip = data[:4] == b"PK\x03\x04"
+    is_parquet = data[:4] == b"PAR1"
+    if suffix in (".xlsx", ".xlsm"):
+        if not is_zip:
+            raise UnreadableFile("the file is named .xlsx but is not an Excel workbook")
+        return "xlsx"
+    if suffix in (".parquet", ".pq"):
+        if not is_parquet or data[-4:] != b"PAR1":
+            raise UnreadableFile("the file is named .parquet but is not a (complete) Parquet file")
+        return "parquet"
+    if is_zip:
+        return "xlsx"
+    if is_parquet:
+        return "parquet"
+    if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFile("old Excel files (.xls) are not accepted: save it as .xlsx or CSV")
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile("the file is binary, not a CSV, XLSX or Parquet export")
+    return "csv"
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, as the contract allows."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise UnreadableFile("the file is neither UTF-8 nor Windows-1252 text") from None
+
+
+def _read_csv(data: bytes) -> pl.DataFrame:
+    text = _decode(data)
+    if "\x00" in text:
+        raise UnreadableFile("the file is binary, not a CSV, XLSX or Parquet export")
+    header = text.split("\n", 1)[0]
+    separator = ";" if header.count(";") > header.count(",") else ","
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=separator,
+            quote_char='"',
+            infer_schema=False,
+            has_header=True,
+            raise_if_empty=True,
+        )
+    except pl.exceptions.NoDataError:
+        raise UnreadableFile("the file is empty") from None
+    except pl.exceptions.ComputeError:
+        raise UnreadableFile(
+            "the file could not be read as CSV: a row has more fields than the header, or a "
+            "quote is not closed"
+        ) from None
+    return _with_row_numbers(frame)
+
+
+def _with_row_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Row numbers as the user's editor shows them: a quoted field with a line break
+    makes its record span several lines."""
+    breaks = (
+        pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in frame.columns])
+        if frame.width
+        else pl.lit(0)
+    )
+    return frame.with_columns(
+        (
+            pl.int_range(pl.len(), dtype=pl.Int64) + 2 + breaks.cum_sum().shift(1, fill_value=0)
+        ).alias(ROW)
+    )
+
+
+def _read_xlsx(data: bytes) -> pl.DataFrame:
+    import fastexcel
+
+    reader = fastexcel.read_excel(data)
+    names = reader.sheet_names
+    if not names:
+        raise UnreadableFile("the workbook has no sheets")
+    sheet = next((n for n in names if n.strip().lower() == "export"), names[0])
+    frame = reader.load_sheet(sheet, dtypes="string").to_polars()
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c in frame.columns)
+    # A date cell reads as 'yyyy-mm-dd 00:00:00'; the time of day is not part of the contract.
+    frame = frame.with_columns(
+        pl.col(c).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$", "$1")
+        for c in frame.columns
+    )
+    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
+
+
+def _read_parquet(data: bytes) -> pl.DataFrame:
+    frame = pl.read_parquet(io.BytesIO(data))
+    casts = []
+    for column, dtype in frame.schema.items():
+        if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+            casts.append(pl.col(column).dt.date().cast(pl.String))
+        else:
+            casts.append(pl.col(column).cast(pl.String))
+    frame = frame.with_columns(casts)
+    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
+
+
+def _canonical_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str], list[str]]:
+    """Rename recognised headers to their canonical names; keep the others as they are."""
+    renames: dict[str, str] = {}
+    headers: dict[str, str] = {}
+    extras: list[str] = []
+    seen: dict[str, str] = {}
+    for column in frame.columns:
+        if column == ROW:
+            continue
+        folded = fold_header(column)
+        canonical = CANONICAL_BY_FOLDED.get(folded)
+        target = canonical or column
+        if folded in seen:
+            raise UnreadableFile(
+                f"the columns '{seen[folded]}' and '{column}' both name '{target}'"
+            )
+        seen[folded] = column
+        if not folded:
+            target = f"_empty_header_{len(seen)}"
+        renames[column] = target
+        headers[target] = column.strip().lstrip("\ufeff")
+        if canonical is None:
+            extras.append(headers[target])
+    return frame.rename(renames), headers, extras
+
+
+def _clean(frame: pl.DataFrame) -> pl.DataFrame:
+    """Trim every cell, make empty cells null, and drop rows that are entirely empty."""
+    columns = [c for c in frame.columns if c != ROW]
+    if not columns:
+        raise UnreadableFile("the file has no columns")
+    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in columns)
+    return frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in columns))

@@ -1,0 +1,86 @@
+-- Grain: one release (a pi episode with a release date and a reason other than a transfer).
+-- Rule: meetregels Uitstroom (release, period, breakdowns), Leefgebieden (status at intake
+-- and release), Proces (plan, TBO, notification, in beeld) and the case-mix covariates.
+WITH releases AS (
+    SELECT
+        *,
+        year(release_date) - birth_year AS age_at_release,
+        datediff('day', admission_date, release_date) AS detention_days,
+        [readiness(id_bewijs_uitstroom), readiness(onderdak_uitstroom),
+         readiness(werk_inkomen_uitstroom), readiness(schulden_uitstroom),
+         readiness(zorg_uitstroom), readiness(sociaal_netwerk_uitstroom)] AS release_statuses,
+        [readiness(id_bewijs_instroom), readiness(onderdak_instroom),
+         readiness(werk_inkomen_instroom), readiness(schulden_instroom),
+         readiness(zorg_instroom), readiness(sociaal_netwerk_instroom)] AS intake_statuses
+    FROM stg_pi_episodes
+    WHERE release_date IS NOT NULL AND release_reason <> 'overplaatsing'
+),
+pis_with_tbo AS (
+    SELECT DISTINCT pi_code FROM stg_pi_episodes WHERE tbo_date IS NOT NULL
+),
+nazorg_gemeenten AS (
+    SELECT DISTINCT gemeente_code FROM stg_gemeente_trajectories
+),
+known_to_gemeente AS (
+    -- A release is in beeld when the municipality it returns to has a trajectory of the
+    -- person notified no later than the release date.
+    SELECT DISTINCT r.pseudoniem, r.release_date, r.gemeente_code
+    FROM releases AS r
+    JOIN stg_gemeente_trajectories AS t
+      ON t.pseudoniem = r.pseudoniem AND t.gemeente_code = r.gemeente_code
+     AND t.notice_date <= r.release_date
+)
+SELECT
+    row_number() OVER (ORDER BY r.release_date, r.pseudoniem, r.admission_date) AS release_id,
+    r.pseudoniem,
+    r.pi_code,
+    COALESCE(r.gemeente_code, 'onbekend') AS gemeente_code,
+    COALESCE(g.provincie, 'onbekend') AS provincie,
+    r.admission_date,
+    r.release_date,
+    r.release_reason,
+    year(r.release_date) AS release_year,
+    quarter(r.release_date) AS release_quarter,
+    month(r.release_date) AS release_month,
+    r.sex,
+    r.age_at_release,
+    age_band(r.age_at_release) AS age_band,
+    r.detention_days,
+    length_band(r.detention_days) AS length_band,
+    readiness(r.id_bewijs_instroom) AS id_bewijs_intake,
+    readiness(r.onderdak_instroom) AS onderdak_intake,
+    readiness(r.werk_inkomen_instroom) AS werk_inkomen_intake,
+    readiness(r.schulden_instroom) AS schulden_intake,
+    readiness(r.zorg_instroom) AS zorg_intake,
+    readiness(r.sociaal_netwerk_instroom) AS sociaal_netwerk_intake,
+    readiness(r.id_bewijs_uitstroom) AS id_bewijs_release,
+    readiness(r.onderdak_uitstroom) AS onderdak_release,
+    readiness(r.werk_inkomen_uitstroom) AS werk_inkomen_release,
+    readiness(r.schulden_uitstroom) AS schulden_release,
+    readiness(r.zorg_uitstroom) AS zorg_release,
+    readiness(r.sociaal_netwerk_uitstroom) AS sociaal_netwerk_release,
+    -- Alle basisvoorwaarden: op orde when all six are, niet op orde when any is not.
+    CASE WHEN list_contains(r.release_statuses, 'niet_op_orde') THEN 'niet_op_orde'
+         WHEN list_count(list_filter(r.release_statuses, lambda s: s = 'op_orde')) = 6 THEN 'op_orde'
+         ELSE 'onbekend' END AS alle_release,
+    CASE WHEN list_contains(r.intake_statuses, 'niet_op_orde') THEN 'niet_op_orde'
+         WHEN list_count(list_filter(r.intake_statuses, lambda s: s = 'op_orde')) = 6 THEN 'op_orde'
+         ELSE 'onbekend' END AS alle_intake,
+    list_count(list_filter(r.release_statuses, lambda s: s = 'op_orde')) AS n_release_op_orde,
+    r.reintegration_plan,
+    r.tbo_date,
+    r.pi_code IN (SELECT pi_code FROM pis_with_tbo) AS pi_delivers_tbo,
+    r.tbo_date IS NOT NULL AND r.tbo_date <= r.admission_date + 10 AS tbo_within_10_days,
+    r.notice_date,
+    datediff('day', r.notice_date, r.release_date) AS notice_days,
+    r.gemeente_code IN (SELECT gemeente_code FROM nazorg_gemeenten) AS gemeente_delivers_nazorg,
+    k.pseudoniem IS NOT NULL AS known_to_gemeente,
+    count(*) OVER (
+        PARTITION BY r.pseudoniem ORDER BY r.release_date, r.admission_date
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+    ) AS n_earlier_releases
+FROM releases AS r
+LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = r.gemeente_code
+LEFT JOIN known_to_gemeente AS k
+  ON k.pseudoniem = r.pseudoniem AND k.release_date = r.release_date
+ AND k.gemeente_code = r.gemeente_code

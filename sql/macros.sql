@@ -1,0 +1,14 @@
+-- Macros shared by the models; run before them by `terugkeer build`.
+-- meetregels Leefgebieden: ja/nvt = op orde, nee = niet op orde, onbekend or empty = onbekend.
+CREATE OR REPLACE MACRO readiness(status) AS
+    CASE WHEN status IN ('ja', 'nvt') THEN 'op_orde'
+         WHEN status = 'nee' THEN 'niet_op_orde'
+         ELSE 'onbekend' END;
+-- meetregels Uitstroom: age bands at release (release year - birth year).
+CREATE OR REPLACE MACRO age_band(age) AS
+    CASE WHEN age < 18 THEN '12-17' WHEN age < 23 THEN '18-22' WHEN age < 30 THEN '23-29'
+         WHEN age < 40 THEN '30-39' WHEN age < 50 THEN '40-49' ELSE '50+' END;
+-- meetregels Uitstroom: detention length bands in days.
+CREATE OR REPLACE MACRO length_band(days) AS
+    CASE WHEN days < 14 THEN '<14' WHEN days < 90 THEN '14-89' WHEN days < 365 THEN '90-364'
+         ELSE '>=365' END;

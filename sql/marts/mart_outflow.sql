@@ -1,0 +1,8 @@
+-- Grain: release month x PI x municipality x reason x sex x age band x detention length.
+-- Rule: meetregels Uitstroom: the number of releases (episodes, not persons).
+SELECT
+    release_year, release_quarter, release_month, pi_code, gemeente_code, provincie,
+    release_reason, sex, age_band, length_band,
+    count(*) AS n_releases
+FROM core_releases
+GROUP BY ALL

@@ -1,0 +1,18 @@
+-- Grain: cohort year x PI x municipality x sex x age band x detention length.
+-- Rule: meetregels Recidive: cohort size, persons re-offending (and seriously) within one and
+-- two years, and whether the window has passed for everyone (31 Dec of Y + k <= peildatum).
+SELECT
+    m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band, m.length_band,
+    count(*) AS n_cohort,
+    count(*) FILTER (WHERE o.reoffended_1y) AS n_reoffended_1y,
+    count(*) FILTER (WHERE o.reoffended_2y) AS n_reoffended_2y,
+    count(*) FILTER (WHERE o.severe_1y) AS n_severe_1y,
+    count(*) FILTER (WHERE o.severe_2y) AS n_severe_2y,
+    any_value(p.peildatum IS NOT NULL AND make_date(m.cohort_year + 1, 12, 31) <= p.peildatum)
+        AS available_1y,
+    any_value(p.peildatum IS NOT NULL AND make_date(m.cohort_year + 2, 12, 31) <= p.peildatum)
+        AS available_2y
+FROM core_cohort_members AS m
+CROSS JOIN core_peildatum AS p
+LEFT JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
+GROUP BY ALL

@@ -1,0 +1,21 @@
+-- Grain: one municipal trajectory (pseudoniem, gemeente_code, melding_datum) as last delivered.
+-- Rule: contract, gemeente re-deliveries: the later exportdatum wins, on a tie the later ingest.
+SELECT
+    r.pseudoniem,
+    COALESCE(g.current_code, r.gemeente_code) AS gemeente_code,
+    r.melding_datum AS notice_date,
+    r.uitstroomdatum AS release_date,
+    r.eerste_contact_datum AS first_contact_date,
+    r.casemanager AS case_manager,
+    r.id_bewijs_3mnd, r.onderdak_3mnd, r.werk_inkomen_3mnd,
+    r.schulden_3mnd, r.zorg_3mnd, r.sociaal_netwerk_3mnd,
+    r.exportdatum AS export_date,
+    r.delivery_id
+FROM raw_gemeente_trajectories AS r
+JOIN deliveries AS d USING (delivery_id)
+LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = r.gemeente_code
+WHERE d.status = 'loaded'
+QUALIFY row_number() OVER (
+    PARTITION BY r.pseudoniem, r.gemeente_code, r.melding_datum
+    ORDER BY d.delivery_date DESC, r.delivery_id DESC
+) = 1
