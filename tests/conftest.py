@@ -1,0 +1,69 @@
+"""Shared fixtures: tiny export files written by hand, and the national demo (made once)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.build import build
+from pipelines.demo.generate import generate_demo
+from pipelines.ingest import ingest_paths
+from pipelines.warehouse import connect
+
+PI_HEADER = (
+    "pseudoniem;inrichting;instroomdatum;uitstroomdatum;uitstroomreden;gemeente_code;"
+    "geboortejaar;geslacht;exportdatum"
+)
+
+
+def pi_row(
+    pseudoniem: str = "PERSOON0001",
+    inrichting: str = "PI Zwolle",
+    instroom: str = "01-02-2021",
+    uitstroom: str = "15-03-2021",
+    reden: str = "einde_straf",
+    gemeente: str = "GM0193",
+    geboortejaar: str = "1990",
+    geslacht: str = "M",
+    export: str = "15-01-2025",
+) -> str:
+    return ";".join(
+        [
+            pseudoniem,
+            inrichting,
+            instroom,
+            uitstroom,
+            reden,
+            gemeente,
+            geboortejaar,
+            geslacht,
+            export,
+        ]
+    )
+
+
+def write_lines(path: Path, lines: list[str], encoding: str = "utf-8", bom: bool = False) -> Path:
+    data = ("\n".join(lines) + "\n").encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def national_demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Ten years of scale-1 demo data, ingested and built once for the whole session."""
+    root = tmp_path_factory.mktemp("national")
+    demo = generate_demo(root / "exports", (2015, 2024), 1.0, seed=1, messy=0.005)
+    path = root / "warehouse.duckdb"
+    con = connect(path)
+    reports = ingest_paths(con, [root / "exports"])
+    build(con)
+    con.close()
+    (root / "reports.json").write_text(json.dumps([r.to_dict() for r in reports]))
+    return {"dir": root / "exports", "warehouse": path, "demo": demo, "reports": reports}
