@@ -127,6 +127,8 @@ def write_csv(df: pl.DataFrame, path: Path, *, separator: str, encoding: str, bo
 def write_xlsx(df: pl.DataFrame, path: Path, notes: list[str]) -> None:
     """A notes sheet first, then 'export' with real date cells (as suppliers' Excel has)."""
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # A fixed creation time keeps the file identical for the same seed.
+    wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": "terugkeer demo"})
     sheet = wb.add_worksheet("Toelichting")
     for i, line in enumerate(notes):
         sheet.write(i, 0, line)

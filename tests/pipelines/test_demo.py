@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,7 @@ def _digests(folder: Path) -> dict[str, str]:
 
 def test_the_same_seed_writes_identical_files(tmp_path: Path) -> None:
     generate_demo(tmp_path / "a", (2020, 2021), scale=0.02, seed=5)
+    time.sleep(1.1)  # files must not carry the time they were written
     generate_demo(tmp_path / "b", (2020, 2021), scale=0.02, seed=5)
     generate_demo(tmp_path / "c", (2020, 2021), scale=0.02, seed=6)
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
