@@ -26,7 +26,9 @@ install: $(VENV)/.installed
 # Demo data and the warehouse are made once; the warehouse is built under a temporary name
 # and moved into place only when complete, so an interrupted first run is simply redone.
 $(WAREHOUSE): | $(VENV)/.installed
-	@if [ -z "$$(ls $(DEMO_DIR) 2>/dev/null)" ]; then $(BIN)/terugkeer demo --out $(DEMO_DIR); fi
+	@if [ -z "$$(ls $(DEMO_DIR) 2>/dev/null)" ]; then \
+		rm -rf $(DEMO_DIR).tmp && $(BIN)/terugkeer demo --out $(DEMO_DIR).tmp \
+		&& rm -rf $(DEMO_DIR) && mv $(DEMO_DIR).tmp $(DEMO_DIR); fi
 	rm -f $@.tmp $@.tmp.wal
 	$(BIN)/terugkeer ingest $(DEMO_DIR) --warehouse $@.tmp
 	mv $@.tmp $@
