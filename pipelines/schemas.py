@@ -48,6 +48,12 @@ def _valid_date(data: pa.PolarsData) -> pl.LazyFrame:
     return data.lazyframe.select(value.is_null() | parse_date(value).is_not_null())
 
 
+def _known_gemeente(data: pa.PolarsData) -> pl.LazyFrame:
+    value = pl.col(data.key)
+    codes = sorted(load_reference().gemeente_codes)
+    return data.lazyframe.select(value.is_null() | value.is_in(codes))
+
+
 def _ok(condition: pl.Expr) -> pl.Expr:
     """A cross-column rule passes where it cannot be judged (a value missing or unreadable)."""
     return condition.fill_null(True).alias("ok")
@@ -102,9 +108,7 @@ class PiExport(_Base):
 
     @pa.check("gemeente_code", name="unknown_gemeente")
     def known_gemeente(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        value = pl.col(data.key)
-        codes = sorted(load_reference().gemeente_codes)
-        return data.lazyframe.select(value.is_null() | value.is_in(codes))
+        return _known_gemeente(data)
 
     @pa.dataframe_check(name="admission_out_of_range")
     def admission_in_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -170,9 +174,7 @@ class GemeenteExport(_Base):
 
     @pa.check("gemeente_code", name="unknown_gemeente")
     def known_gemeente(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        value = pl.col(data.key)
-        codes = sorted(load_reference().gemeente_codes)
-        return data.lazyframe.select(value.is_null() | value.is_in(codes))
+        return _known_gemeente(data)
 
 
 class RecidiveExport(_Base):
