@@ -279,7 +279,8 @@ def _transfer_first_parts(
     admit: np.ndarray,
     transfer_day: np.ndarray,
 ) -> dict:
-    """The episode at the first PI of a transferred stay: ends in 'overplaatsing'."""
+    """The episode at the first PI of a transferred stay: ends in 'overplaatsing'. Both parts
+    carry the same intake screening; only the second has statuses at release."""
     part = {k: v[transfer] for k, v in episodes.items()}
     part.update(
         pi=pi[transfer],
@@ -293,7 +294,6 @@ def _transfer_first_parts(
     )
     for lg in LEEFGEBIEDEN:
         part[f"{lg}_uitstroom"] = np.full(transfer.sum(), None)
-    # Episodes that follow a transfer carry the intake screening of the first PI.
     return part
 
 
