@@ -1,11 +1,101 @@
-"""Entry point of the dashboard: `terugkeer dashboard` runs this file with Streamlit."""
+"""Entry point of the dashboard: `terugkeer dashboard` runs this file with Streamlit.
+
+It checks the warehouse, draws the sidebar filters, and runs the chosen page (one file per
+page in dashboard/views/) inside one read-only warehouse session.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import texts
+from dashboard import queries, texts
+from dashboard.context import PageContext, last_complete_year
+from dashboard.filters import sidebar
+from dashboard.format import nl_date, nl_datetime
+from pipelines.settings import SettingsError, load_settings
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
-st.title(texts.APP_TITLE)
-st.info(texts.PLACEHOLDER)
+
+FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive")
+DATA_PAGES = ("datakwaliteit", "aanleveren")
+
+
+def _page(name: str) -> st.Page:
+    return st.Page(f"views/{name}.py", title=texts.PAGES[name], url_path=name)
+
+
+def _show_state(state: queries.WarehouseState) -> None:
+    path = queries.warehouse_file()
+    if state.kind == "broken":
+        st.error(f"**{texts.BROKEN_TITLE}**\n\n" + texts.BROKEN_BODY.format(path=path))
+    elif state.kind == "busy":
+        st.warning(f"**{texts.BUSY_TITLE}**\n\n{texts.BUSY_BODY}")
+    elif state.kind == "missing":
+        st.info(f"**{texts.EMPTY_TITLE}**\n\n" + texts.MISSING_BODY.format(path=path))
+    else:
+        st.info(f"**{texts.EMPTY_TITLE}**\n\n{texts.EMPTY_BODY}")
+
+
+def _labels(options: dict) -> tuple[dict[str, list[str]], dict[str, dict], list[int]]:
+    pis, gemeenten = options["pis"], options["gemeenten"]
+    choices = {
+        "pi": pis["pi_code"].to_list(),
+        "gemeente": gemeenten["gemeente_code"].to_list(),
+        "provincie": options["provincies"]["provincie"].to_list(),
+        "geslacht": list(texts.SEXES),
+        "leeftijd": list(texts.AGE_BANDS),
+    }
+    labels = {
+        "pi": dict(zip(pis["pi_code"], pis["pi_naam"], strict=True)),
+        "gemeente": dict(zip(gemeenten["gemeente_code"], gemeenten["gemeente_naam"], strict=True)),
+        "geslacht": texts.SEXES,
+        "leeftijd": texts.AGE_BANDS,
+    }
+    return choices, labels, options["years"]["release_year"].to_list()
+
+
+def _status_line(status: dict) -> None:
+    peildatum = status.get("peildatum")
+    st.sidebar.caption(
+        texts.DATA_STATUS.format(
+            peildatum=nl_date(peildatum) if peildatum else texts.NO_PEILDATUM,
+            export=nl_date(status.get("last_export_date")),
+            loaded=nl_datetime(status.get("last_ingested_at")),
+        )
+    )
+
+
+def main() -> None:
+    pages = {
+        texts.NAV_FIGURES: [_page(n) for n in FIGURE_PAGES],
+        texts.NAV_DATA: [_page(n) for n in DATA_PAGES],
+    }
+    page = st.navigation(pages)
+    try:
+        threshold = load_settings().suppression_threshold
+    except SettingsError as exc:
+        st.error(str(exc))
+        return
+    with queries.reading():
+        state = queries.warehouse_state()
+        if state.kind != "ready":
+            if page.url_path == "aanleveren":
+                page.run()
+            else:
+                _show_state(state)
+            return
+        choices, labels, years = _labels(queries.filter_options())
+        complete = [y for y in years if y <= last_complete_year(state.status)] or years
+        filters = sidebar(choices, labels, complete)
+        _status_line(state.status)
+        if state.status.get("all_synthetic"):
+            st.warning(texts.SYNTHETIC_BANNER)
+        elif state.status.get("any_synthetic"):
+            st.warning(texts.MIXED_SYNTHETIC_BANNER)
+        st.session_state["page_context"] = PageContext(
+            filters, state.status, queries.unit_names(), threshold
+        )
+        page.run()
+
+
+main()

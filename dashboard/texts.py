@@ -1,7 +1,469 @@
-"""Every UI string of the dashboard, in Dutch, in one place for translators."""
+"""Every UI string of the dashboard, in Dutch, in one place for translators.
+
+Code names (leefgebied codes, rule codes, column names) map to labels here; pages never
+spell a Dutch sentence themselves.
+"""
+
+from __future__ import annotations
 
 APP_TITLE = "Terugkeermonitor"
-PLACEHOLDER = (
-    "Het dashboard is in aanbouw. De cijfers zijn al beschikbaar via de opdrachtregel: "
-    "`terugkeer figures`."
+NOT_SHOWN = "–"
+ALL = "Alle"
+
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+MONTHS_SHORT = (
+    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+)  # fmt: skip
+
+# --- navigation -----------------------------------------------------------------------------
+PAGES = {
+    "overzicht": "Overzicht",
+    "uitstroom": "Uitstroom",
+    "leefgebieden": "Leefgebieden",
+    "recidive": "Recidive",
+    "datakwaliteit": "Datakwaliteit",
+    "aanleveren": "Gegevens aanleveren",
+}
+NAV_FIGURES = "Cijfers"
+NAV_DATA = "Gegevens"
+
+# --- sidebar filters ------------------------------------------------------------------------
+FILTERS_HEADER = "Filters"
+FILTERS_HELP = (
+    "De filters gelden voor alle pagina's en staan in de link: deel de link om dit beeld te delen."
 )
+FILTER_PERIOD = "Periode (jaar van uitstroom of cohort)"
+FILTER_PI = "Penitentiaire inrichting"
+FILTER_GEMEENTE = "Gemeente van terugkeer"
+FILTER_PROVINCIE = "Provincie"
+FILTER_SEX = "Geslacht"
+FILTER_AGE = "Leeftijdsklasse"
+FILTER_RESET = "Filters wissen"
+FILTER_PLACEHOLDER = "Alle"
+FILTER_IGNORED = "Onbekende waarden in de link zijn genegeerd: {names}."
+
+# --- status and banners ---------------------------------------------------------------------
+SYNTHETIC_BANNER = (
+    "**Let op: synthetische gegevens.** Deze cijfers komen uit gegenereerde demonstratiedata, "
+    "niet uit echte aanleveringen. Citeer ze niet."
+)
+MIXED_SYNTHETIC_BANNER = (
+    "**Let op:** een deel van de geladen bestanden bevat synthetische (gegenereerde) gegevens."
+)
+DATA_STATUS = (
+    "Peildatum recidive: {peildatum} · laatste aanlevering PI's: {export} · geladen: {loaded}"
+)
+NO_PEILDATUM = "nog geen recidivegegevens"
+EMPTY_TITLE = "Er zijn nog geen gegevens geladen"
+EMPTY_BODY = """Het datapakhuis is leeg. Zo laadt u gegevens:
+
+1. **Via deze website:** open de pagina *Gegevens aanleveren* en upload de exportbestanden van
+   de PI's, gemeenten of de recidivegegevens.
+2. **Via de opdrachtregel:** `terugkeer ingest <map met exportbestanden>`.
+3. **Om te proberen:** `make run` maakt synthetische demonstratiedata en laadt die.
+"""
+MISSING_BODY = "Er is nog geen datapakhuis op `{path}`. " + EMPTY_BODY.split("\n", 1)[1]
+BROKEN_TITLE = "Het datapakhuis kan niet worden gelezen"
+BROKEN_BODY = (
+    "Het bestand `{path}` is geen leesbaar datapakhuis van de Terugkeermonitor (het is "
+    "beschadigd of van een ander programma). Er is niets gewijzigd. Vraag de beheerder het "
+    "opnieuw op te bouwen met `terugkeer ingest` en `terugkeer build`."
+)
+BUSY_TITLE = "Er worden op dit moment gegevens geladen"
+BUSY_BODY = "Het datapakhuis wordt bijgewerkt. Probeer het over een minuut opnieuw."
+NO_DATA_IN_SCOPE = "Er zijn geen gegevens voor deze selectie. Verruim de filters in de zijbalk."
+
+# --- shared chart furniture -----------------------------------------------------------------
+TOELICHTING = "Toelichting"
+TABLE = "Tabel bij de grafiek"
+DOWNLOAD_CSV = "Download CSV"
+DOWNLOAD_XLSX = "Download Excel"
+SUPPRESSION_NOTE = (
+    "Aantallen van 1 tot {t} staan er als `<{t}`; percentages op minder dan {t} personen of "
+    "uitstromen worden niet getoond (–). Zo is niemand te herkennen."
+)
+XLSX_SHEET_DATA = "Gegevens"
+XLSX_SHEET_NOTE = "Toelichting"
+XLSX_NOTE_ROWS = (
+    ("Bron", "Terugkeermonitor"),
+    ("Onderwerp", "{title}"),
+    ("Selectie", "{filters}"),
+    ("Peildatum recidive", "{peildatum}"),
+    ("Gemaakt op", "{made}"),
+    ("Definitie", "{rule}"),
+    ("Onthulling", "{suppression}"),
+)
+FILTER_ALL_YEARS = "alle jaren"
+SYNTHETIC_NOTE = "synthetische demonstratiedata"
+
+# --- labels of codes ------------------------------------------------------------------------
+LEEFGEBIEDEN = {
+    "id_bewijs": "ID-bewijs",
+    "onderdak": "Onderdak",
+    "werk_inkomen": "Werk en inkomen",
+    "schulden": "Schulden",
+    "zorg": "Zorg",
+    "sociaal_netwerk": "Sociaal netwerk",
+    "alle": "Alle basisvoorwaarden",
+}
+REASONS = {
+    "einde_straf": "Einde straf",
+    "vi": "Voorwaardelijke invrijheidstelling",
+    "schorsing": "Schorsing voorlopige hechtenis",
+    "overig": "Overig",
+}
+SEXES = {"M": "Man", "V": "Vrouw", "X": "Onbekend/anders"}
+AGE_BANDS = {b: f"{b} jaar" for b in ("12-17", "18-22", "23-29", "30-39", "40-49", "50+")}
+LENGTH_BANDS = {
+    "<14": "korter dan 2 weken",
+    "14-89": "2 weken tot 3 maanden",
+    "90-364": "3 maanden tot 1 jaar",
+    ">=365": "1 jaar of langer",
+}
+OFFENCE_GROUPS = {
+    "geweld": "Geweld",
+    "vermogen": "Vermogen",
+    "vermogen_geweld": "Vermogen met geweld",
+    "vernieling_openbare_orde": "Vernieling en openbare orde",
+    "opium": "Opiumwet",
+    "verkeer": "Verkeer",
+    "zeden": "Zeden",
+    "overig": "Overig",
+}
+SOURCES = {"pi": "PI-export", "gemeente": "Nazorg-export gemeente", "recidive": "Recidivegegevens"}
+DELIVERY_STATUS = {"loaded": "geladen", "refused": "geweigerd", "unchanged": "al geladen"}
+UNKNOWN = "onbekend"
+SURVIVAL_GROUPS = {
+    "none": "Geen uitsplitsing",
+    "n_release_op_orde": "Aantal leefgebieden op orde",
+    "alle_release": "Alle basisvoorwaarden op orde",
+    "sex": "Geslacht",
+    "age_band": "Leeftijdsklasse",
+}
+ALLE_STATUS = {"op_orde": "Ja", "niet_op_orde": "Nee", "onbekend": "Onbekend"}
+N_OP_ORDE = "{n} van 6 op orde"
+SPLITS = {
+    "none": "Geen uitsplitsing",
+    "pi_code": "Inrichting",
+    "release_reason": "Reden van uitstroom",
+    "sex": "Geslacht",
+    "age_band": "Leeftijdsklasse",
+    "length_band": "Duur van detentie",
+}
+PERIOD_CHOICES = {"year": "Jaar", "quarter": "Kwartaal", "month": "Maand"}
+TOTAL = "Totaal"
+NATIONAL = "Nederland"
+
+# --- column labels of published tables ------------------------------------------------------
+COL = {
+    "period": "Periode",
+    "year": "Jaar",
+    "cohort_year": "Cohort (jaar van uitstroom)",
+    "grp": "Groep",
+    "n_releases": "Uitstroom (aantal)",
+    "gemeente": "Gemeente",
+    "pi": "Inrichting",
+    "leefgebied": "Leefgebied",
+    "pct_op_orde": "% op orde",
+    "pct_onbekend": "% onbekend",
+    "n_op_orde": "Op orde",
+    "n_niet_op_orde": "Niet op orde",
+    "n_onbekend": "Onbekend",
+    "pct_improved": "% verbeterd tijdens detentie",
+    "n_intake_niet": "Bij instroom niet op orde (status bij uitstroom bekend)",
+    "pct_intake": "% op orde bij instroom",
+    "n_cohort": "Cohort (personen)",
+    "pct_1y": "Recidive binnen 1 jaar (%)",
+    "pct_2y": "Recidive binnen 2 jaar (%)",
+    "pct_1y_low": "1 jaar: ondergrens 95%",
+    "pct_1y_high": "1 jaar: bovengrens 95%",
+    "pct_2y_low": "2 jaar: ondergrens 95%",
+    "pct_2y_high": "2 jaar: bovengrens 95%",
+    "n_reoffended_1y": "Recidivisten binnen 1 jaar",
+    "n_reoffended_2y": "Recidivisten binnen 2 jaar",
+    "availability": "Beschikbaar",
+    "offence_group": "Delictgroep eerste nieuwe zaak",
+    "pct_group": "% van het cohort",
+    "days": "Dagen na uitstroom",
+    "survival": "Nog niet gerecidiveerd (%)",
+    "survival_low": "Ondergrens 95%",
+    "survival_high": "Bovengrens 95%",
+    "at_risk": "Nog in beeld (personen)",
+    "file_name": "Bestand",
+    "source": "Soort",
+    "supplier": "Leverancier",
+    "delivery_date": "Exportdatum",
+    "ingested_at": "Geladen op",
+    "status": "Status",
+    "rows_read": "Rijen gelezen",
+    "rows_loaded": "Rijen geladen",
+    "rows_quarantined": "Rijen in quarantaine",
+    "rows_duplicate": "Dubbele rijen",
+    "period_from": "Periode vanaf",
+    "period_to": "Periode tot en met",
+    "reason": "Reden van weigering",
+    "rule": "Regel",
+    "n_rows": "Rijen",
+    "field": "Veld",
+}
+AVAILABLE = "ja"
+NOT_YET_AVAILABLE = "nog niet beschikbaar"
+
+# --- Toelichting per measure (meetregels.md, in Dutch) --------------------------------------
+RULES = {
+    "uitstroom": (
+        "**Uitstroom** is het aantal uitstromen (episodes, geen personen) uit een PI in de "
+        "periode: een verblijf met een uitstroomdatum en een reden anders dan *overplaatsing*. "
+        "Een overplaatsing tussen inrichtingen telt niet als uitstroom. De periode is die van de "
+        "uitstroomdatum; de leeftijd is uitstroomjaar min geboortejaar; de duur van detentie is "
+        "uitstroomdatum min instroomdatum."
+    ),
+    "gemeenten": (
+        "**Gemeente van terugkeer** is de gemeente die de PI bij uitstroom opgeeft "
+        "(`gemeente_code`); zonder opgave telt de uitstroom als *onbekend*. Oude gemeentecodes "
+        "zijn omgezet naar de huidige gemeente na herindeling."
+    ),
+    "readiness": (
+        "**% op orde bij uitstroom** per leefgebied = uitstromen met status *ja* of *nvt* / "
+        "uitstromen met *ja*, *nvt* of *nee* × 100. Onbekend telt niet mee in de noemer en staat "
+        "ernaast als **% onbekend** = onbekend / alle uitstromen × 100. **Alle basisvoorwaarden "
+        "op orde**: *ja* als alle zes op orde zijn, *nee* als er één niet op orde is, anders "
+        "onbekend."
+    ),
+    "improved": (
+        "**Verbeterd tijdens detentie**: uitstromen met status *nee* bij instroom en op orde bij "
+        "uitstroom, als % van de uitstromen met *nee* bij instroom en een bekende status bij "
+        "uitstroom. **% op orde bij instroom** volgt dezelfde regel als bij uitstroom."
+    ),
+    "readiness_pi": (
+        "**% op orde bij uitstroom** per inrichting en leefgebied over de hele gekozen periode, "
+        "met dezelfde regel als hierboven. Een vak zonder kleur heeft minder dan {t} uitstromen "
+        "met een bekende status."
+    ),
+    "recidivism": (
+        "**Cohort** van jaar J: iedere persoon met een uitstroom in J, één keer geteld, bij de "
+        "eerste uitstroom in J. **Recidive binnen k jaar**: een nieuwe strafzaak met een "
+        "pleegdatum na de uitstroom en uiterlijk k jaar erna (vrijspraken en technische sepots "
+        "tellen niet). Het percentage wordt pas getoond als iedereen in het cohort k jaar is "
+        "gevolgd (31 december van J + k ligt vóór de peildatum); daarvóór is het *nog niet "
+        "beschikbaar*, nooit een voorlopig cijfer. Bij elk percentage staat het 95%-"
+        "betrouwbaarheidsinterval (Wilson)."
+    ),
+    "severe": (
+        "**Ernstige recidive**: hetzelfde als recidive, maar alleen zaken die als ernstig zijn "
+        "aangemerkt (`ernstig` = ja)."
+    ),
+    "offence_groups": (
+        "Personen die binnen twee jaar recidiveren, naar de **delictgroep van hun eerste nieuwe "
+        "zaak**, als % van het hele cohort. Alleen cohorten met volledige opvolging van twee jaar."
+    ),
+    "survival": (
+        "**Tijd tot recidive**: dagen van uitstroom tot de eerste nieuwe zaak. Wie (nog) geen "
+        "nieuwe zaak heeft, telt mee tot de peildatum (gecensureerd). De lijn is een Kaplan–"
+        "Meierschatting van het deel dat nog niet heeft gerecidiveerd, met 95%-interval; de "
+        "opvolging is afgekapt op drie jaar. Een lijn stopt waar minder dan {t} personen nog in "
+        "beeld zijn; groepen kleiner dan {t} worden niet getoond."
+    ),
+    "deliveries": (
+        "Elke aangeleverde file zoals de Terugkeermonitor die heeft ontvangen: geladen of "
+        "geweigerd, met het aantal rijen. De periode is die van de uitstroomdatum (PI), "
+        "meldingsdatum (gemeente) of pleegdatum (recidive) van de geladen rijen. Een geweigerd "
+        "bestand laat geen gegevens achter, alleen de reden."
+    ),
+    "quarantine": (
+        "Rijen die een regel van het uitwisselformaat overtreden, worden niet geladen maar in "
+        "quarantaine gezet. Ze vervallen zodra dezelfde leverancier een nieuwere aanlevering doet. "
+        "Een rij kan meer dan één regel overtreden."
+    ),
+    "completeness": (
+        "**% onbekend** per veld en per inrichting: uitstromen waarvan het veld leeg is of "
+        "*onbekend*, als % van alle uitstromen in de selectie. Hoe lager, hoe betrouwbaarder de "
+        "cijfers die op dat veld rusten."
+    ),
+}
+
+# --- page texts -----------------------------------------------------------------------------
+OVERVIEW_INTRO = (
+    "Hoe keren ex-gedetineerden terug in de samenleving? Kerncijfers over het laatste volledige "
+    "jaar in de selectie; de lijntjes tonen het verloop over de jaren."
+)
+TILE_OUTFLOW = "Uitstroom {year}"
+TILE_READY = "Basisvoorwaarden op orde ({year})"
+TILE_RECID_1Y = "Recidive 1 jaar (cohort {year})"
+TILE_RECID_2Y = "Recidive 2 jaar (cohort {year})"
+TILE_DELTA = "{delta} t.o.v. {year}"
+TILE_INTERVAL = "95%-interval {interval}"
+TILE_NOT_AVAILABLE = "nog niet beschikbaar"
+TILE_HELP_OUTFLOW = "Aantal uitstromen uit een PI in het jaar (overplaatsingen niet meegeteld)."
+TILE_HELP_READY = (
+    "Uitstromen met alle zes leefgebieden op orde, van de uitstromen met bekende status."
+)
+TILE_HELP_RECID = "Het laatste cohort dat volledig gevolgd is tot de peildatum."
+OVERVIEW_TRENDS = "Verloop"
+TREND_OUTFLOW = "Uitstroom per jaar"
+TREND_READY = "% alle basisvoorwaarden op orde"
+TREND_RECID = "Recidive binnen 2 jaar (%)"
+COMPLETE_YEARS_NOTE = (
+    "Alleen volledige jaren: de laatste PI-export is van {export}, dus {year} is het laatste "
+    "jaar met alle uitstroom."
+)
+
+OUTFLOW_INTRO = "Hoeveel mensen verlaten de inrichtingen, wanneer, en waarheen keren ze terug?"
+OUTFLOW_PERIOD = "Per"
+OUTFLOW_SPLIT = "Uitsplitsen naar"
+OUTFLOW_CHART = "Uitstroom per {period}"
+OUTFLOW_TOP = "Gemeenten met de meeste terugkeer"
+OUTFLOW_TOP_CHART = "Top {n} gemeenten van terugkeer"
+OUTFLOW_Y = "Aantal uitstromen"
+
+READINESS_INTRO = (
+    "Zijn de basisvoorwaarden op orde als iemand de inrichting verlaat? Per leefgebied het "
+    "percentage op orde bij uitstroom, met het percentage onbekend ernaast."
+)
+READINESS_TREND = "% op orde bij uitstroom, per jaar"
+READINESS_LATEST = "Op orde bij instroom en bij uitstroom"
+READINESS_LATEST_CHART = "% op orde bij instroom en bij uitstroom ({period})"
+READINESS_IMPROVED = "Verbeterd tijdens detentie ({period})"
+READINESS_HEATMAP = "% op orde bij uitstroom per inrichting ({period})"
+AT_INTAKE = "Bij instroom"
+AT_RELEASE = "Bij uitstroom"
+READINESS_Y = "% op orde"
+
+RECID_INTRO = (
+    "Hoeveel mensen plegen na hun vrijlating opnieuw een delict? Per cohort (jaar van "
+    "uitstroom), met 95%-betrouwbaarheidsinterval. Cohorten zonder volledige opvolging staan er "
+    "als *nog niet beschikbaar*, niet als daling."
+)
+RECID_SPLIT = "Uitsplitsen naar"
+RECID_CHART = "Recidive binnen 1 en 2 jaar per cohort"
+RECID_SPLIT_CHART = "Recidive binnen 2 jaar per cohort, naar {split}"
+RECID_SEVERE_CHART = "Ernstige recidive binnen 1 en 2 jaar per cohort"
+RECID_GROUPS_CHART = "Recidive binnen 2 jaar naar delictgroep van de eerste nieuwe zaak"
+RECID_Y = "% recidive"
+RECID_NOT_AVAILABLE_NOTE = "Nog niet beschikbaar (opvolging onvolledig): {years}."
+WINDOW_1Y = "Binnen 1 jaar"
+WINDOW_2Y = "Binnen 2 jaar"
+SURVIVAL_HEADER = "Tijd tot recidive"
+SURVIVAL_GROUP = "Curves per"
+SURVIVAL_CHART = "Deel dat nog niet heeft gerecidiveerd (Kaplan–Meier)"
+SURVIVAL_X = "Dagen na uitstroom"
+SURVIVAL_Y = "% nog niet gerecidiveerd"
+NO_RECIDIVE_DATA = (
+    "Er zijn nog geen recidivegegevens geladen. Recidivecijfers bestaan pas als er een "
+    "recidive-export (met peildatum) is aangeleverd."
+)
+
+QUALITY_INTRO = (
+    "Hoe volledig en betrouwbaar zijn de gegevens? Alle aanleveringen, de rijen in quarantaine en "
+    "het aandeel onbekende waarden per inrichting."
+)
+QUALITY_DELIVERIES = "Aanleveringen"
+QUALITY_COVERAGE = "Wie leverde welke periode aan"
+QUALITY_COVERAGE_CHART = "Periode per leverancier (laatste geladen aanlevering)"
+QUALITY_QUARANTINE = "Rijen in quarantaine per regel en leverancier"
+QUALITY_COMPLETENESS = "% onbekend per veld en inrichting"
+QUALITY_NO_QUARANTINE = "Er staan geen rijen in quarantaine."
+QUALITY_FILTER_NOTE = "De aanleveringen en quarantaine gelden voor alle gegevens; de filters gelden alleen voor het % onbekend."
+FIELDS = {
+    "gemeente": "Gemeente van terugkeer",
+    "reintegration_plan": "Re-integratieplan",
+    "notice_date": "Datum melding aan gemeente",
+    "tbo_date": "Datum TBO",
+    **{f"{k}_intake": f"{v} (instroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
+    **{f"{k}_release": f"{v} (uitstroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
+}
+
+# Rule codes of pipelines/schemas.py, in Dutch (the upload report and the quarantine table).
+RULE_LABELS = {
+    "required": "verplichte waarde ontbreekt",
+    "invalid_format": "waarde heeft niet de vereiste vorm",
+    "invalid_code": "waarde is geen code uit het uitwisselformaat",
+    "invalid_date": "geen geldige datum (jjjj-mm-dd, dd-mm-jjjj of dd/mm/jjjj)",
+    "unknown_pi": "inrichting staat niet in de referentielijst",
+    "unknown_gemeente": "gemeentecode staat niet in de CBS-lijst",
+    "admission_out_of_range": "instroomdatum vóór 1990 of na de exportdatum",
+    "release_before_admission": "uitstroomdatum vóór instroomdatum",
+    "release_after_export_date": "uitstroomdatum na de exportdatum",
+    "reason_without_release": "reden van uitstroom zonder uitstroomdatum",
+    "release_without_reason": "uitstroomdatum zonder reden van uitstroom",
+    "age_out_of_range": "leeftijd bij instroom niet tussen 12 en 100 jaar",
+    "tbo_before_admission": "TBO-datum vóór instroomdatum",
+    "notice_before_admission": "meldingsdatum vóór instroomdatum",
+    "registration_before_offence": "registratiedatum vóór pleegdatum",
+    "conflict": "dezelfde sleutel staat op rijen met verschillende waarden",
+}
+
+UPLOAD_INTRO = (
+    "Upload exportbestanden (CSV, Excel of Parquet) volgens het uitwisselformaat v1. Eerst "
+    "worden ze gecontroleerd met dezelfde regels als `terugkeer ingest`; pas na uw bevestiging "
+    "worden ze geladen. Een geweigerd bestand wordt niet bewaard."
+)
+UPLOAD_WIDGET = "Exportbestanden"
+UPLOAD_SOURCE = "Soort export"
+UPLOAD_SOURCE_AUTO = "Automatisch herkennen"
+UPLOAD_CHECKING = "Bestanden controleren…"
+UPLOAD_REPORT = "Controle"
+UPLOAD_REFUSED = "**{file}** is geweigerd: {reason}"
+UPLOAD_VALID = (
+    "**{file}** ({source}): {read} rijen gelezen, {loaded} goed, {quarantined} in quarantaine, "
+    "{duplicate} dubbel."
+)
+UPLOAD_UNCHANGED = "**{file}** is al eerder geladen; er verandert niets."
+UPLOAD_IGNORED_COLUMNS = "Genegeerde kolommen (niet in het uitwisselformaat): {columns}"
+UPLOAD_ERRORS_HEADER = "Eerste rijen met fouten (rijnummer zoals in het bestand)"
+UPLOAD_ERROR_COUNTS = "Rijen met fouten per regel"
+UPLOAD_ROW = "Rij"
+UPLOAD_COLUMN = "Kolom"
+UPLOAD_RULE = "Regel"
+UPLOAD_CONFIRM = "Laad {n} goedgekeurde bestand(en)"
+UPLOAD_NOTHING = "Er is niets te laden."
+UPLOAD_LOADING = "Laden en cijfers bijwerken… (dit kan enkele minuten duren)"
+UPLOAD_DONE = "Geladen: {files}. De cijfers zijn bijgewerkt."
+UPLOAD_FAILED = (
+    "Het laden is mislukt; er is niets gewijzigd. Probeer het opnieuw of vraag de beheerder. "
+    "({detail})"
+)
+UPLOAD_BUSY = (
+    "Het datapakhuis is bezet door een andere lading. Probeer het over een minuut opnieuw."
+)
+UPLOAD_QUARANTINE_NOTE = "Rijen in quarantaine worden niet geladen; de rest van het bestand wel."
+
+# Refusal reasons of pipelines/readers.py, validate.py and privacy.py, translated by pattern.
+REFUSALS = (
+    (r"^privacy: column '(.+)' is named like a direct identifier$",
+     "privacy: kolom '{0}' heeft de naam van een direct identificerend gegeven"),
+    (r"^privacy: column '(.+)' holds a value that is a valid BSN$",
+     "privacy: kolom '{0}' bevat een waarde die een geldig BSN is"),
+    (r"^privacy: column '(.+)' holds an e-mail address$",
+     "privacy: kolom '{0}' bevat een e-mailadres"),
+    (r"^privacy: column '(.+)' holds a postcode with house number$",
+     "privacy: kolom '{0}' bevat een postcode met huisnummer"),
+    (r"^the file is empty$", "het bestand is leeg"),
+    (r"^the file has a header but no data rows$", "het bestand heeft een kopregel maar geen rijen"),
+    (r"^the file cannot be opened \((.*)\)$", "het bestand kan niet worden geopend ({0})"),
+    (r"^the file is named \.xlsx but is not an Excel workbook$",
+     "het bestand heet .xlsx maar is geen Excel-werkmap"),
+    (r"^the file is named \.parquet but is not a \(complete\) Parquet file$",
+     "het bestand heet .parquet maar is geen (volledig) Parquet-bestand"),
+    (r"^old Excel files \(\.xls\) are not accepted: save it as \.xlsx or CSV$",
+     "oude Excel-bestanden (.xls) worden niet aangenomen: sla het op als .xlsx of CSV"),
+    (r"^the file is binary, not a CSV, XLSX or Parquet export$",
+     "het bestand is binair, geen CSV-, Excel- of Parquet-export"),
+    (r"^the file is neither UTF-8 nor Windows-1252 text$",
+     "het bestand is geen tekst in UTF-8 of Windows-1252"),
+    (r"^the file could not be read as (\w+) \((\w+)\)$",
+     "het bestand kan niet als {0} worden gelezen ({1})"),
+    (r"^the header lacks required (\w+) columns: (.+)$",
+     "de kopregel mist verplichte kolommen voor {0}: {1}"),
+    (r"^the header fits no kind of export; closest is '(\w+)', which lacks: (.+)$",
+     "de kopregel past bij geen enkele soort export; het meest lijkt '{0}', dat mist: {1}"),
+    (r"^unknown source kind '(.+)'$", "onbekende soort export '{0}'"),
+    (r"^the file could not be validated \(schema error\)$",
+     "het bestand kan niet worden gecontroleerd (schemafout)"),
+    (r"^'(\w+)' must be the same on every row; the file has (\d+)$",
+     "'{0}' moet op elke rij gelijk zijn; het bestand heeft {1} verschillende waarden"),
+)  # fmt: skip
+REFUSAL_FALLBACK = "het bestand voldoet niet aan het uitwisselformaat"

@@ -6,6 +6,8 @@ WITH first_cases AS (
         m.cohort_year,
         m.pseudoniem,
         min(c.offence_date) AS first_offence_date,
+        -- The offence group of the first new case (on a tie: the lowest case id).
+        arg_min(c.offence_group, (c.offence_date, c.case_id)) AS first_offence_group,
         min(c.offence_date) FILTER (WHERE c.is_severe) AS first_severe_offence_date
     FROM core_cohort_members AS m
     JOIN stg_recidive_cases AS c
@@ -20,6 +22,7 @@ SELECT
     m.release_id,
     m.release_date,
     f.first_offence_date,
+    f.first_offence_group,
     f.first_severe_offence_date,
     p.peildatum,
     COALESCE(f.first_offence_date <= CAST(m.release_date + INTERVAL 1 YEAR AS DATE), false)

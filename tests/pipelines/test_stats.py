@@ -35,3 +35,80 @@ def test_a_lone_suppressed_cell_takes_the_next_smallest_with_it() -> None:
     assert secondary_suppression([3, 25, 14, 0], 10) == [True, False, True, False]
     assert secondary_suppression([3, 4, 25], 10) == [True, True, False]
     assert secondary_suppression([12, 25], 10) == [False, False]
+
+
+def test_kaplan_meier_agrees_with_lifelines_on_counts() -> None:
+    import numpy as np
+    import polars as pl
+    from lifelines import KaplanMeierFitter
+
+    from pipelines.stats import kaplan_meier
+
+    rng = np.random.default_rng(7)
+    days = rng.integers(1, 400, 2_000)
+    event = rng.random(2_000) < 0.55
+    reference = KaplanMeierFitter().fit(days, event)
+    counts = (
+        pl.DataFrame({"days": days, "event": event})
+        .group_by("days")
+        .agg(pl.col("event").sum().alias("d"), (~pl.col("event")).sum().alias("c"))
+        .sample(fraction=1.0, shuffle=True, seed=1)  # order must not matter
+    )
+    curve = kaplan_meier(counts["days"], counts["d"], counts["c"])
+    at = reference.survival_function_.loc[curve.time].to_numpy().ravel()
+    interval = reference.confidence_interval_.loc[curve.time].to_numpy()
+    np.testing.assert_allclose(curve.survival, at, atol=1e-12)
+    np.testing.assert_allclose(curve.low, interval[:, 0], atol=1e-10)
+    np.testing.assert_allclose(curve.high, interval[:, 1], atol=1e-10)
+    assert curve.at_risk[0] == 2_000
+
+
+def test_kaplan_meier_by_hand() -> None:
+    from pipelines.stats import kaplan_meier
+
+    # 5 persons: events on day 2 and 4, censored on 3 and 5 (twice).
+    # S(2) = 1 - 1/5 = 0.8; at day 4 three are still at risk: S(4) = 0.8 * (1 - 1/3) = 0.5333.
+    curve = kaplan_meier([2, 3, 4, 5], [1, 0, 1, 0], [0, 1, 0, 2])
+    assert curve.survival.tolist() == pytest.approx([0.8, 0.8, 0.8 * 2 / 3, 0.8 * 2 / 3])
+    assert curve.at_risk.tolist() == [5, 4, 3, 2]
+
+
+def test_disclose_hides_small_counts_rates_and_the_cell_that_would_give_them_away() -> None:
+    import polars as pl
+
+    from pipelines.disclosure import Column, Rate, disclose
+
+    frame = pl.DataFrame(
+        {
+            "year": [2020, 2021, 2022],
+            "a": [3, 25, 0],
+            "b": [25, 40, 5],
+            "c": [14, 30, 4],
+            "total": [42, 95, 9],
+        }
+    )
+    table = disclose(
+        frame,
+        [
+            Column("year", "Jaar"),
+            Column("a", "A", "count"),
+            Column("b", "B", "count"),
+            Column("c", "C", "count"),
+            Column("total", "Totaal", "count"),
+            Column("pct_a", "% A", "pct"),
+        ],
+        10,
+        rates=(Rate("pct_a", "a", "total", interval=True),),
+        row_total_cells=("a", "b", "c"),
+    )
+    # 2020: a=3 hidden, so the next-smallest cell c=14 goes too; 2021 untouched;
+    # 2022: b=5 and c=4 hidden (two cells: no secondary needed), total 9 hidden.
+    assert table.frame["a"].to_list() == [None, 25, 0]
+    assert table.frame["b"].to_list() == [25, 40, None]
+    assert table.frame["c"].to_list() == [None, 30, None]
+    assert table.frame["total"].to_list() == [42, 95, None]
+    # % A = 3/42 = 7.1% (denominator 42 >= 10 is shown); 25/95 = 26.3%; 0/9: denominator < 10.
+    assert table.frame["pct_a"].to_list() == [7.1, 26.3, None]
+    assert table.suppressed["c"].to_list() == [True, False, True]
+    assert table.cell("a", year=2020) == (None, True)
+    assert table.cell("a", year=2022) == (0, False)

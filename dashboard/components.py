@@ -1,0 +1,173 @@
+"""Building blocks every page uses: a chart with its Toelichting, table and downloads.
+
+Only a DisclosedTable (pipelines/disclosure.py) can be shown or downloaded, so disclosure
+control cannot be skipped by a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+import xlsxwriter
+
+from dashboard import texts
+from dashboard.format import nl_date, nl_datetime, nl_int, nl_number, nl_pct
+from pipelines.disclosure import DisclosedTable
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def _cell(value: object, kind: str, threshold: int, suppressed: bool) -> str:
+    if suppressed:
+        return f"<{threshold}"
+    if value is None:
+        return texts.NOT_SHOWN
+    if kind == "pct":
+        return nl_pct(value)
+    if kind == "number":
+        return nl_number(value)
+    if kind in ("count", "int"):
+        return nl_int(value)
+    if kind == "date":
+        return nl_datetime(value) if isinstance(value, dt.datetime) else nl_date(value)
+    return str(value)
+
+
+def display_frame(table: DisclosedTable) -> pl.DataFrame:
+    """The table as Dutch text, with Dutch column labels ('<10' for suppressed counts)."""
+    data = {}
+    for c in table.columns:
+        hidden = (
+            table.suppressed[c.name].to_list()
+            if c.name in table.suppressed.columns
+            else [False] * table.frame.height
+        )
+        values = table.frame[c.name].to_list()
+        data[c.label] = [
+            _cell(v, c.kind, table.threshold, h) for v, h in zip(values, hidden, strict=True)
+        ]
+    return pl.DataFrame(data, schema={c.label: pl.String for c in table.columns})
+
+
+def csv_bytes(table: DisclosedTable) -> bytes:
+    """CSV as Dutch Excel opens it: ';' between fields, decimal comma, UTF-8 with BOM."""
+    buffer = io.StringIO()
+    display_frame(table).write_csv(buffer, separator=";")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(table: DisclosedTable, note: dict[str, str]) -> bytes:
+    """Excel with numbers as numbers, '<10' as text, and a sheet with the Toelichting."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    pct = workbook.add_format({"num_format": "0.0"})
+    date = workbook.add_format({"num_format": "d mmmm yyyy"})
+    sheet = workbook.add_worksheet(texts.XLSX_SHEET_DATA)
+    for j, column in enumerate(table.columns):
+        sheet.write(0, j, column.label, bold)
+        sheet.set_column(j, j, max(12, min(40, len(column.label) + 2)))
+        for i, value in enumerate(table.frame[column.name].to_list(), start=1):
+            if value is None:
+                hidden = table.is_suppressed(column.name, i - 1)
+                sheet.write_string(i, j, f"<{table.threshold}" if hidden else "")
+            elif column.kind in ("pct", "number"):
+                sheet.write_number(i, j, value, pct)
+            elif column.kind in ("count", "int"):
+                sheet.write_number(i, j, value)
+            elif column.kind == "date":
+                sheet.write_datetime(i, j, value, date)
+            else:
+                sheet.write_string(i, j, str(value))
+    sheet.freeze_panes(1, 0)
+    notes = workbook.add_worksheet(texts.XLSX_SHEET_NOTE)
+    notes.set_column(0, 0, 22)
+    notes.set_column(1, 1, 100)
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for i, (key, template) in enumerate(texts.XLSX_NOTE_ROWS):
+        notes.write(i, 0, key, bold)
+        notes.write(i, 1, template.format(**note).replace("**", "").replace("*", ""), wrap)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def toelichting(rule: str, threshold: int) -> None:
+    with st.expander(texts.TOELICHTING):
+        st.markdown(rule.format(t=threshold))
+        st.caption(texts.SUPPRESSION_NOTE.format(t=threshold))
+
+
+def table_and_downloads(
+    key: str,
+    table: DisclosedTable,
+    title: str,
+    rule: str,
+    context: dict[str, str],
+    open_table: bool = False,
+) -> None:
+    """The table behind a chart (or on its own), and its CSV and Excel downloads (made on
+    click)."""
+    if open_table:
+        st.dataframe(display_frame(table), hide_index=True, width="stretch")
+    else:
+        with st.expander(texts.TABLE):
+            st.dataframe(display_frame(table), hide_index=True, width="stretch")
+    note = {
+        **context,
+        "title": title,
+        "rule": rule.format(t=table.threshold),
+        "suppression": texts.SUPPRESSION_NOTE.format(t=table.threshold).replace("`", ""),
+        "made": nl_datetime(dt.datetime.now().replace(microsecond=0)),
+    }
+    buttons = st.container(horizontal=True)
+    name = f"terugkeermonitor_{key}"
+    buttons.download_button(
+        texts.DOWNLOAD_CSV,
+        data=_deferred(csv_bytes, table),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{key}",
+        on_click="ignore",
+    )
+    buttons.download_button(
+        texts.DOWNLOAD_XLSX,
+        data=_deferred(xlsx_bytes, table, note),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{key}",
+        on_click="ignore",
+    )
+
+
+def _deferred(make: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
+    return lambda: make(*args)
+
+
+def chart_block(
+    key: str,
+    figure: go.Figure,
+    table: DisclosedTable,
+    rule: str,
+    context: dict[str, str],
+    title: str = "",
+) -> None:
+    """A chart, then its Toelichting, table and downloads."""
+    st.plotly_chart(
+        figure,
+        key=f"chart_{key}",
+        config=PLOTLY_CONFIG,
+        width="stretch",
+        theme=None,  # the product's own template (dashboard/theme.py)
+        alt=figure.layout.title.text or title,
+    )
+    toelichting(rule, table.threshold)
+    table_and_downloads(key, table, title or figure.layout.title.text or key, rule, context)
+
+
+def no_data() -> None:
+    st.info(texts.NO_DATA_IN_SCOPE)

@@ -1,0 +1,57 @@
+"""Dutch number and date formats: 1.234; 45,6%; 1 januari 2024."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.texts import MONTHS, MONTHS_SHORT, NOT_SHOWN
+
+
+def nl_int(value: float | int | None) -> str:
+    """An integer with a dot between thousands; a missing value reads as a dash."""
+    if value is None:
+        return NOT_SHOWN
+    return f"{round(value):,}".replace(",", ".")
+
+
+def nl_number(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return NOT_SHOWN
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def nl_pct(value: float | None, decimals: int = 1) -> str:
+    return NOT_SHOWN if value is None else nl_number(value, decimals) + "%"
+
+
+def nl_count(value: int | None, threshold: int) -> str:
+    """A published count: a suppressed one (null) reads '<threshold'."""
+    return f"<{threshold}" if value is None else nl_int(value)
+
+
+def nl_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return NOT_SHOWN
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def nl_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return NOT_SHOWN
+    return f"{nl_date(value)}, {value:%H:%M}"
+
+
+def period_label(year: int, quarter: int | None = None, month: int | None = None) -> str:
+    """'2024', '2024 K3' or 'mrt 2024'."""
+    if month is not None:
+        return f"{MONTHS_SHORT[month - 1]} {year}"
+    if quarter is not None:
+        return f"{year} K{quarter}"
+    return str(year)
+
+
+def nl_interval(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return NOT_SHOWN
+    return f"{nl_number(low)}–{nl_number(high)}%"

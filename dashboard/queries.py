@@ -1,0 +1,349 @@
+"""The only place the dashboard touches SQL. Every function returns a Polars frame of counts
+(never person-level rows) read from the marts; pages disclose and draw them.
+
+Connections are short-lived and read-only: a reader must not hold the file while `terugkeer
+ingest` waits to write, and DuckDB connections are not shared between Streamlit's threads.
+Results are cached per warehouse version (the file's modification time and size, and those of
+its write-ahead log), so a load or rebuild invalidates them without a restart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from pipelines.contract import LEEFGEBIEDEN
+from pipelines.settings import warehouse_path
+from pipelines.warehouse import WarehouseBroken, WarehouseBusy, connect
+
+READINESS_GROUPS = (*LEEFGEBIEDEN, "alle")
+# Breakdowns a page may ask for, mapped to mart columns (user input never becomes SQL).
+OUTFLOW_SPLITS = ("pi_code", "release_reason", "sex", "age_band", "length_band")
+COHORT_SPLITS = ("pi_code", "sex", "age_band", "length_band")
+SURVIVAL_SPLITS = ("none", "n_release_op_orde", "alle_release", "sex", "age_band")
+PERIODS = {
+    "year": ("release_year", "NULL", "NULL"),
+    "quarter": ("release_year", "release_quarter", "NULL"),
+    "month": ("release_year", "NULL", "release_month"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's global filters; empty tuples mean 'all'."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    pis: tuple[str, ...] = ()
+    gemeenten: tuple[str, ...] = ()
+    provincies: tuple[str, ...] = ()
+    sexes: tuple[str, ...] = ()
+    age_bands: tuple[str, ...] = ()
+
+    def where(self, year_column: str) -> tuple[str, list]:
+        """A parameterised WHERE clause for any mart with the global filter columns."""
+        clauses = [
+            f"(CAST(? AS INTEGER) IS NULL OR {year_column} >= ?)",
+            f"(CAST(? AS INTEGER) IS NULL OR {year_column} <= ?)",
+        ]
+        params: list = [self.year_from, self.year_from, self.year_to, self.year_to]
+        for column, values in (
+            ("pi_code", self.pis),
+            ("gemeente_code", self.gemeenten),
+            ("provincie", self.provincies),
+            ("sex", self.sexes),
+            ("age_band", self.age_bands),
+        ):
+            clauses.append(
+                f"(len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), {column}))"
+            )
+            params += [list(values), list(values)]
+        return " AND ".join(clauses), params
+
+
+def warehouse_file() -> Path:
+    return warehouse_path(None)
+
+
+def version(path: Path | None = None) -> tuple:
+    """Changes whenever the warehouse is written: the cache key of every query."""
+    path = path or warehouse_file()
+    stamps = []
+    for p in (path, Path(f"{path}.wal")):
+        try:
+            s = os.stat(p)
+            stamps += [s.st_mtime_ns, s.st_size]
+        except OSError:
+            stamps += [0, 0]
+    return (str(path), *stamps)
+
+
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[None]:
+    """Share one read-only connection between the cache misses of one script run (opening
+    one costs ~30 ms); it is closed when the run ends, so no lock outlives the run."""
+    _local.active, _local.con = True, None
+    try:
+        yield
+    finally:
+        if _local.con is not None:
+            _local.con.close()
+        _local.active, _local.con = False, None
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _read(key: tuple, sql: str, params: tuple) -> pl.DataFrame:
+    shared = getattr(_local, "active", False)
+    con = _local.con if shared else None
+    if con is None:
+        con = connect(Path(key[0]), read_only=True, wait_seconds=30)
+        if shared:
+            _local.con = con
+    try:
+        # Parameters are cached as tuples; DuckDB binds a tuple as a STRUCT, so lists return.
+        return con.sql(sql, params=[list(p) if isinstance(p, tuple) else p for p in params]).pl()
+    finally:
+        if not shared:
+            con.close()
+
+
+def read(sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query on the current warehouse version (cached)."""
+    frozen = tuple(tuple(p) if isinstance(p, list) else p for p in (params or []))
+    return _read(version(), sql, frozen)
+
+
+# --- the warehouse itself -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarehouseState:
+    kind: str  # missing, broken, busy, empty, ready
+    status: dict | None = None
+
+
+def warehouse_state() -> WarehouseState:
+    """Whether there is anything to show, and the data status row when there is."""
+    path = warehouse_file()
+    if not path.exists():
+        return WarehouseState("missing")
+    try:
+        frame = read("SELECT * FROM mart_data_status")
+    except WarehouseBusy:
+        return WarehouseState("busy")
+    except WarehouseBroken:
+        return WarehouseState("broken")
+    except duckdb.CatalogException:
+        return WarehouseState("empty")
+    except duckdb.Error:
+        return WarehouseState("broken")
+    status = frame.row(0, named=True) if frame.height else None
+    if not status or not status["n_deliveries"] or status["last_release_year"] is None:
+        return WarehouseState("empty", status)
+    return WarehouseState("ready", status)
+
+
+def filter_options() -> dict[str, pl.DataFrame]:
+    """The choices of the sidebar: years with releases, PIs, municipalities, provinces."""
+    return {
+        "years": read("SELECT DISTINCT release_year FROM mart_outflow ORDER BY 1"),
+        "pis": read(
+            "SELECT p.pi_code, p.pi_naam FROM ref_pis AS p "
+            "WHERE p.pi_code IN (SELECT DISTINCT pi_code FROM mart_outflow) ORDER BY p.pi_naam"
+        ),
+        "gemeenten": read(
+            "SELECT gemeente_code, gemeente_naam, provincie FROM ref_gemeenten "
+            "WHERE current_code = gemeente_code ORDER BY gemeente_naam"
+        ),
+        "provincies": read(
+            "SELECT DISTINCT provincie FROM ref_gemeenten WHERE current_code = gemeente_code "
+            "ORDER BY 1"
+        ),
+    }
+
+
+def unit_names() -> dict[str, str]:
+    """Code -> name of every PI and municipality, for labels."""
+    frame = read(
+        "SELECT pi_code AS code, pi_naam AS name FROM ref_pis UNION ALL "
+        "SELECT gemeente_code, gemeente_naam FROM ref_gemeenten"
+    )
+    return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+# --- uitstroom ------------------------------------------------------------------------------
+
+
+def outflow(filters: Filters, period: str = "year", split: str | None = None) -> pl.DataFrame:
+    """Releases per period (year, quarter or month), optionally split by one breakdown."""
+    year, quarter, month = PERIODS[period]
+    group = split if split in OUTFLOW_SPLITS else "NULL"
+    where, params = filters.where("release_year")
+    return read(
+        f"SELECT {year} AS year, {quarter} AS quarter, {month} AS month, "
+        f"CAST({group} AS VARCHAR) AS grp, CAST(sum(n_releases) AS BIGINT) AS n_releases "
+        f"FROM mart_outflow WHERE {where} GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+def top_gemeenten(filters: Filters, limit: int = 25) -> pl.DataFrame:
+    """Municipalities with the most releases in scope (onbekend included, as a row)."""
+    where, params = filters.where("release_year")
+    return read(
+        "WITH counts AS (SELECT gemeente_code, CAST(sum(n_releases) AS BIGINT) AS n_releases "
+        f"FROM mart_outflow WHERE {where} GROUP BY ALL) "
+        "SELECT c.gemeente_code, COALESCE(g.gemeente_naam, c.gemeente_code) AS gemeente_naam, "
+        "c.n_releases FROM counts AS c LEFT JOIN ref_gemeenten AS g USING (gemeente_code) "
+        "ORDER BY c.n_releases DESC, gemeente_naam LIMIT ?",
+        [*params, limit],
+    )
+
+
+# --- leefgebieden ---------------------------------------------------------------------------
+
+
+def _readiness_long(group_by: str, filters: Filters) -> tuple[str, list]:
+    where, params = filters.where("release_year")
+    parts = [
+        f"SELECT {group_by}, '{lg}' AS leefgebied, "
+        f"CAST(sum(n_{lg}_op_orde) AS BIGINT) AS n_op_orde, "
+        f"CAST(sum(n_{lg}_niet_op_orde) AS BIGINT) AS n_niet_op_orde, "
+        f"CAST(sum(n_{lg}_onbekend) AS BIGINT) AS n_onbekend, "
+        f"CAST(sum(n_{lg}_improved) AS BIGINT) AS n_improved, "
+        f"CAST(sum(n_{lg}_intake_niet_known) AS BIGINT) AS n_intake_niet_known, "
+        f"CAST(sum(n_{lg}_intake_op_orde) AS BIGINT) AS n_intake_op_orde, "
+        f"CAST(sum(n_{lg}_intake_niet_op_orde) AS BIGINT) AS n_intake_niet_op_orde, "
+        f"CAST(sum(n_releases) AS BIGINT) AS n_releases "
+        f"FROM mart_readiness WHERE {where} GROUP BY ALL"
+        for lg in READINESS_GROUPS  # constants, not user input
+    ]
+    return " UNION ALL ".join(parts) + " ORDER BY ALL", params * len(READINESS_GROUPS)
+
+
+def readiness_by_year(filters: Filters) -> pl.DataFrame:
+    """Per release year and leefgebied (six + 'alle'): status counts at release."""
+    return read(*_readiness_long("release_year", filters))
+
+
+def readiness_by_pi(filters: Filters) -> pl.DataFrame:
+    """Per PI and leefgebied: status counts at release over the whole period in scope."""
+    return read(*_readiness_long("pi_code", filters))
+
+
+# --- recidive -------------------------------------------------------------------------------
+
+
+def recidivism_by_cohort(filters: Filters, split: str | None = None) -> pl.DataFrame:
+    """Per cohort (and breakdown): size, re-offenders within one and two years, severe too."""
+    group = split if split in COHORT_SPLITS else "NULL"
+    where, params = filters.where("cohort_year")
+    return read(
+        f"SELECT cohort_year, CAST({group} AS VARCHAR) AS grp, "
+        "CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
+        "CAST(sum(n_reoffended_1y) AS BIGINT) AS n_reoffended_1y, "
+        "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y, "
+        "CAST(sum(n_severe_1y) AS BIGINT) AS n_severe_1y, "
+        "CAST(sum(n_severe_2y) AS BIGINT) AS n_severe_2y, "
+        "bool_and(available_1y) AS available_1y, bool_and(available_2y) AS available_2y "
+        f"FROM mart_recidivism WHERE {where} GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+def reoffence_groups(filters: Filters) -> pl.DataFrame:
+    """Per cohort: persons re-offending within two years by the offence group of the first
+    new case, with the cohort size as denominator."""
+    where, params = filters.where("cohort_year")
+    return read(
+        "WITH groups AS (SELECT cohort_year, offence_group, "
+        "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y "
+        f"FROM mart_reoffence_groups WHERE {where} GROUP BY ALL), "
+        "cohorts AS (SELECT cohort_year, CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
+        f"bool_and(available_2y) AS available_2y FROM mart_recidivism WHERE {where} "
+        "GROUP BY ALL) "
+        "SELECT c.cohort_year, g.offence_group, COALESCE(g.n_reoffended_2y, 0) "
+        "AS n_reoffended_2y, c.n_cohort, c.available_2y "
+        "FROM cohorts AS c JOIN groups AS g USING (cohort_year) ORDER BY ALL",
+        params * 2,
+    )
+
+
+def survival(filters: Filters, split: str = "none") -> pl.DataFrame:
+    """Events and censorings per day after release, per group, for Kaplan-Meier curves."""
+    group = split if split in SURVIVAL_SPLITS and split != "none" else "NULL"
+    where, params = filters.where("cohort_year")
+    return read(
+        f"SELECT CAST({group} AS VARCHAR) AS grp, days, "
+        "CAST(sum(n_events) AS BIGINT) AS n_events, "
+        "CAST(sum(n_censored) AS BIGINT) AS n_censored "
+        f"FROM mart_survival WHERE {where} GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+# --- datakwaliteit --------------------------------------------------------------------------
+
+
+def deliveries() -> pl.DataFrame:
+    """The ingest log, newest first (file names and counts; no row values)."""
+    return read("SELECT * FROM mart_deliveries ORDER BY ingested_at DESC, delivery_id DESC")
+
+
+def quarantine_by_rule() -> pl.DataFrame:
+    """Quarantined rows still current, per supplier, source and rule."""
+    return read(
+        "SELECT q.source, q.supplier, COALESCE(p.pi_naam, g.gemeente_naam, q.supplier) "
+        "AS supplier_name, q.rule, CAST(count(DISTINCT (q.delivery_id, q.row_number)) AS BIGINT)"
+        " AS n_rows FROM current_quarantine AS q "
+        "LEFT JOIN ref_pis AS p ON p.pi_code = q.supplier "
+        "LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = q.supplier "
+        "GROUP BY ALL ORDER BY n_rows DESC, supplier_name, q.rule"
+    )
+
+
+COMPLETENESS_FIELDS = (
+    "gemeente",
+    "reintegration_plan",
+    "notice_date",
+    "tbo_date",
+    *(f"{lg}_{moment}" for moment in ("intake", "release") for lg in LEEFGEBIEDEN),
+)
+
+
+def completeness_by_pi(filters: Filters) -> pl.DataFrame:
+    """Per PI: releases in scope and, per field, how many lack it."""
+    where, params = filters.where("release_year")
+    sums = ", ".join(
+        f"CAST(sum(n_missing_{f}) AS BIGINT) AS n_missing_{f}" for f in COMPLETENESS_FIELDS
+    )
+    return read(
+        f"SELECT pi_code, CAST(sum(n_releases) AS BIGINT) AS n_releases, {sums} "
+        f"FROM mart_completeness WHERE {where} GROUP BY ALL ORDER BY pi_code",
+        params,
+    )
+
+
+def is_loaded(sha256: str) -> bool:
+    """Whether a file with these bytes was loaded before (then loading it changes nothing)."""
+    if not warehouse_file().exists():
+        return False
+    try:
+        found = read(
+            "SELECT count(*) AS n FROM deliveries WHERE file_sha256 = ? AND status = 'loaded'",
+            [sha256],
+        )
+    except (duckdb.Error, WarehouseBroken, WarehouseBusy):
+        return False
+    return bool(found["n"][0])

@@ -1,0 +1,80 @@
+"""The upload page's work, without Streamlit: check uploaded bytes, translate the report into
+Dutch, and load confirmed files through `terugkeer ingest` in a separate process.
+
+Loading runs in its own process so that the dashboard never holds a write connection (DuckDB
+allows one writer per file, and the dashboard's readers are other threads of this process),
+and a large file cannot push the dashboard's memory. Uploaded bytes touch the disk only for
+that load, in a private temporary folder that is removed afterwards; a refused file is never
+written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard import texts
+from pipelines.ingest import FileReport, check_file
+
+_REFUSALS = [(re.compile(pattern), dutch) for pattern, dutch in texts.REFUSALS]
+
+
+def dutch_reason(reason: str | None) -> str:
+    """A refusal reason of the pipeline, in Dutch."""
+    for pattern, dutch in _REFUSALS:
+        match = pattern.match(reason or "")
+        if match:
+            return dutch.format(*match.groups())
+    return texts.REFUSAL_FALLBACK
+
+
+@dataclass
+class Checked:
+    name: str
+    data: bytes
+    report: FileReport
+    sha256: str | None
+
+
+def check_upload(name: str, data: bytes, source: str | None) -> Checked:
+    """The same checks as `terugkeer ingest --dry-run`; the frames are dropped at once."""
+    report, raw, _ = check_file(Path(name), data=data, name=name, source=source)
+    if report.status == "refused":
+        return Checked(name, b"", report, None)  # a refused file's bytes are not kept
+    return Checked(name, data, report, raw.sha256 if raw is not None else None)
+
+
+@dataclass
+class LoadResult:
+    ok: bool
+    busy: bool = False
+    detail: str = ""
+    reports: list[dict] | None = None
+
+
+def load_files(files: list[Checked], warehouse: Path, source: str | None) -> LoadResult:
+    """Run `terugkeer ingest` on the confirmed files (it validates again and builds)."""
+    with tempfile.TemporaryDirectory(prefix="terugkeer-upload-") as folder:
+        paths = []
+        for i, checked in enumerate(files):
+            # Distinct sub-folders keep two uploads with the same name apart.
+            path = Path(folder) / str(i) / Path(checked.name).name
+            path.parent.mkdir()
+            path.write_bytes(checked.data)
+            paths.append(str(path))
+        command = [sys.executable, "-m", "pipelines.cli", "ingest", "--json"]
+        command += ["--warehouse", str(warehouse), *(["--source", source] if source else [])]
+        done = subprocess.run(command + paths, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 2):
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+        return LoadResult(False, busy="in use by another process" in message, detail=message)
+    try:
+        reports = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return LoadResult(False, detail="no report")
+    return LoadResult(all(r["status"] != "refused" for r in reports), reports=reports)

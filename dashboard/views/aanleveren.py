@@ -1,0 +1,106 @@
+"""Gegevens aanleveren: upload export files, read the check in Dutch, confirm the load."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import queries, texts
+from dashboard.format import nl_int
+from dashboard.upload import check_upload, dutch_reason, load_files
+
+st.title(texts.PAGES["aanleveren"])
+st.write(texts.UPLOAD_INTRO)
+
+SOURCES = {None: texts.UPLOAD_SOURCE_AUTO, **texts.SOURCES}
+source = st.selectbox(
+    texts.UPLOAD_SOURCE, options=list(SOURCES), format_func=SOURCES.get, key="upload_source"
+)
+generation = st.session_state.setdefault("upload_generation", 0)
+uploads = st.file_uploader(
+    texts.UPLOAD_WIDGET,
+    type=["csv", "txt", "xlsx", "xlsm", "parquet", "pq"],
+    accept_multiple_files=True,
+    key=f"upload_{generation}",
+)
+
+if st.session_state.get("upload_done"):
+    st.success(st.session_state.pop("upload_done"))
+
+checked_cache: dict = st.session_state.setdefault("upload_checked", {})
+accepted = []
+if uploads:
+    st.subheader(texts.UPLOAD_REPORT)
+with st.spinner(texts.UPLOAD_CHECKING):
+    for upload in uploads or []:
+        key = (upload.file_id, source)
+        if key not in checked_cache:
+            checked_cache[key] = check_upload(upload.name, upload.getvalue(), source)
+        checked = checked_cache[key]
+        report = checked.report
+        if report.status == "refused":
+            st.error(
+                texts.UPLOAD_REFUSED.format(file=report.file, reason=dutch_reason(report.reason))
+            )
+            continue
+        if checked.sha256 and queries.is_loaded(checked.sha256):
+            st.info(texts.UPLOAD_UNCHANGED.format(file=report.file))
+            continue
+        accepted.append(checked)
+        box = st.warning if report.rows_quarantined else st.success
+        box(
+            texts.UPLOAD_VALID.format(
+                file=report.file,
+                source=texts.SOURCES.get(report.source, report.source),
+                read=nl_int(report.rows_read),
+                loaded=nl_int(report.rows_loaded),
+                quarantined=nl_int(report.rows_quarantined),
+                duplicate=nl_int(report.rows_duplicate),
+            )
+        )
+        if report.ignored_columns:
+            st.caption(
+                texts.UPLOAD_IGNORED_COLUMNS.format(columns=", ".join(report.ignored_columns))
+            )
+        if report.error_counts:
+            st.caption(texts.UPLOAD_QUARANTINE_NOTE)
+            counts = pl.DataFrame(
+                {
+                    texts.UPLOAD_RULE: [texts.RULE_LABELS.get(r, r) for r in report.error_counts],
+                    texts.COL["n_rows"]: [nl_int(n) for n in report.error_counts.values()],
+                }
+            )
+            st.dataframe(counts, hide_index=True)
+            errors = pl.DataFrame(
+                {
+                    texts.UPLOAD_ROW: [str(e["row"]) for e in report.errors],
+                    texts.UPLOAD_COLUMN: [e["column"] or "" for e in report.errors],
+                    texts.UPLOAD_RULE: [
+                        texts.RULE_LABELS.get(e["rule"], e["rule"]) for e in report.errors
+                    ],
+                },
+                schema={
+                    texts.UPLOAD_ROW: pl.String,
+                    texts.UPLOAD_COLUMN: pl.String,
+                    texts.UPLOAD_RULE: pl.String,
+                },
+            )
+            with st.expander(texts.UPLOAD_ERRORS_HEADER):
+                st.dataframe(errors, hide_index=True)
+
+if uploads and not accepted:
+    st.info(texts.UPLOAD_NOTHING)
+if accepted and st.button(texts.UPLOAD_CONFIRM.format(n=len(accepted)), type="primary"):
+    with st.spinner(texts.UPLOAD_LOADING):
+        result = load_files(accepted, queries.warehouse_file(), source)
+    if result.ok:
+        st.session_state["upload_done"] = texts.UPLOAD_DONE.format(
+            files=", ".join(c.name for c in accepted)
+        )
+        st.session_state["upload_generation"] = generation + 1
+        st.session_state["upload_checked"] = {}
+        st.rerun()
+    elif result.busy:
+        st.error(texts.UPLOAD_BUSY)
+    else:
+        st.error(texts.UPLOAD_FAILED.format(detail=result.detail))

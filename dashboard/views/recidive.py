@@ -1,0 +1,113 @@
+"""Recidive: one- and two-year recidivism per cohort, breakdowns and time to re-offence."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, figures, texts
+from dashboard.components import chart_block, no_data
+from dashboard.context import current
+
+ctx = current()
+t = ctx.threshold
+st.title(texts.PAGES["recidive"])
+st.write(texts.RECID_INTRO)
+if ctx.peildatum is None:
+    st.info(texts.NO_RECIDIVE_DATA)
+    st.stop()
+
+overall = figures.recidivism(ctx.filters, t)
+if overall.frame.height == 0:
+    no_data()
+    st.stop()
+context = ctx.download_note()
+WINDOWS = [
+    ("pct_1y", texts.WINDOW_1Y, "pct_1y_low", "pct_1y_high"),
+    ("pct_2y", texts.WINDOW_2Y, "pct_2y_low", "pct_2y_high"),
+]
+
+
+def not_available_note(table) -> None:
+    missing = table.frame.filter(pl.col("pct_2y").is_null() & (pl.col("n_cohort") > 0))
+    years = sorted(set(missing["cohort_year"].to_list()))
+    if years:
+        st.caption(texts.RECID_NOT_AVAILABLE_NOTE.format(years=", ".join(map(str, years))))
+
+
+figure = charts.lines_with_intervals(
+    overall.frame, "cohort_year", WINDOWS, texts.RECID_CHART, texts.RECID_Y
+)
+chart_block("recidive_per_cohort", figure, overall, texts.RULES["recidivism"], context)
+not_available_note(overall)
+
+split = st.selectbox(
+    texts.RECID_SPLIT,
+    options=["age_band", "sex", "pi_code", "length_band"],
+    format_func=texts.SPLITS.get,
+    key="recid_split",
+)
+by_group = figures.recidivism(ctx.filters, t, split=split, names=ctx.names)
+wide = by_group.frame.pivot(on="label", index="cohort_year", values="pct_2y", sort_columns=True)
+lows = by_group.frame.pivot(on="label", index="cohort_year", values="pct_2y_low")
+highs = by_group.frame.pivot(on="label", index="cohort_year", values="pct_2y_high")
+groups = [c for c in wide.columns if c != "cohort_year"]
+wide = wide.join(lows.rename({g: f"{g}__low" for g in groups}), on="cohort_year", how="left").join(
+    highs.rename({g: f"{g}__high" for g in groups}), on="cohort_year", how="left"
+)
+figure = charts.lines_with_intervals(
+    wide.sort("cohort_year"),
+    "cohort_year",
+    [(g, g, f"{g}__low", f"{g}__high") for g in groups],
+    texts.RECID_SPLIT_CHART.format(split=texts.SPLITS[split].lower()),
+    texts.RECID_Y,
+)
+chart_block(f"recidive_naar_{split}", figure, by_group, texts.RULES["recidivism"], context)
+
+severe = figures.recidivism(ctx.filters, t, severe=True)
+figure = charts.lines_with_intervals(
+    severe.frame, "cohort_year", WINDOWS, texts.RECID_SEVERE_CHART, texts.RECID_Y
+)
+chart_block(
+    "ernstige_recidive",
+    figure,
+    severe,
+    texts.RULES["recidivism"] + "\n\n" + texts.RULES["severe"],
+    context,
+)
+
+groups_table = figures.reoffence_groups(ctx.filters, t)
+if groups_table.frame.height:
+    stacked = groups_table.frame.pivot(on="label", index="cohort_year", values="pct_group").sort(
+        "cohort_year"
+    )
+    order = [g for g in texts.OFFENCE_GROUPS.values() if g in stacked.columns]
+    figure = charts.bars(
+        stacked,
+        "cohort_year",
+        {g: g for g in order},
+        texts.RECID_GROUPS_CHART,
+        texts.RECID_Y,
+        stacked=True,
+        hover="%{y:.1f}%",
+    ).update_yaxes(ticksuffix="%")
+    chart_block(
+        "recidive_delictgroep", figure, groups_table, texts.RULES["offence_groups"], context
+    )
+
+st.subheader(texts.SURVIVAL_HEADER)
+km_split = st.selectbox(
+    texts.SURVIVAL_GROUP,
+    options=list(texts.SURVIVAL_GROUPS),
+    format_func=texts.SURVIVAL_GROUPS.get,
+    index=1,
+    key="km_split",
+)
+curves, km_table = figures.survival(ctx.filters, t, km_split)
+if curves:
+    figure = charts.survival_curves(
+        curves, texts.SURVIVAL_CHART, texts.SURVIVAL_X, texts.SURVIVAL_Y
+    )
+    chart_block(f"tijd_tot_recidive_{km_split}", figure, km_table, texts.RULES["survival"], context)
+else:
+    no_data()

@@ -1,0 +1,12 @@
+-- Grain: cohort year x PI x municipality x sex x age band x leefgebieden op orde x day.
+-- Rule: meetregels Recidive, time to re-offence: days from release to the first case, or
+-- censored at peildatum; follow-up is cut at three years (1,095 days) for the curves.
+SELECT
+    m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band,
+    m.n_release_op_orde, m.alle_release,
+    least(o.days_observed, 1095) AS days,
+    count(*) FILTER (WHERE o.reoffended AND o.days_observed <= 1095) AS n_events,
+    count(*) FILTER (WHERE NOT (o.reoffended AND o.days_observed <= 1095)) AS n_censored
+FROM core_cohort_members AS m
+JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
+GROUP BY ALL
