@@ -61,7 +61,9 @@ def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[
     bar = st.sidebar
     bar.header(texts.FILTERS_HEADER, help=texts.FILTERS_HELP)
     if len(years) > 1:
-        bar.select_slider(texts.FILTER_PERIOD, options=years, key="f_years")
+        bar.slider(
+            texts.FILTER_PERIOD, min_value=years[0], max_value=years[-1], step=1, key="f_years"
+        )
     year_from, year_to = st.session_state["f_years"]
     widgets = (
         ("pi", texts.FILTER_PI),

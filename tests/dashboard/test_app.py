@@ -1,13 +1,169 @@
-"""The dashboard entry point renders (placeholder until the dashboard issue lands)."""
+"""Every page renders on the national demo, on an empty, missing and broken warehouse; the
+sidebar filters change the figures to the values worked out from the marts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.settings import ROOT
+from dashboard import texts
+from pipelines.build import build
+from pipelines.warehouse import connect
+from tests.dashboard.conftest import PAGES
 
 
-def test_app_renders_without_exception() -> None:
-    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py")).run(timeout=30)
+def _mart(warehouse: Path, sql: str, params: list | None = None) -> tuple:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()[0]
+    finally:
+        con.close()
+
+
+def _metric(app: AppTest, label_start: str) -> str:
+    return next(m.value for m in app.metric if m.label.startswith(label_start))
+
+
+def _nl(n: float, decimals: int | None = None) -> str:
+    """Dutch formatting written out independently of dashboard.format."""
+    if decimals is None:
+        return f"{n:,}".replace(",", ".")
+    return f"{n:.{decimals}f}".replace(".", ",")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_national_demo(
+    national_demo: dict, open_app: Callable[..., AppTest], page: str
+) -> None:
+    app = open_app(national_demo["warehouse"], page)
+    assert not app.exception, [e.message for e in app.exception]
+    assert app.title[0].value == texts.PAGES[page]
+    if page != "aanleveren":
+        assert any("synthetische gegevens" in w.value for w in app.warning)
+
+
+def test_overview_tiles_match_the_marts(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    warehouse = national_demo["warehouse"]
+    app = open_app(warehouse)
+    # The demo's PI exports are of 15 January 2025: 2024 is the last complete year.
+    (n_2024,) = _mart(
+        warehouse, "SELECT sum(n_releases) FROM mart_outflow WHERE release_year = 2024"
+    )
+    assert _metric(app, "Uitstroom 2024") == _nl(int(n_2024))
+    op, niet = _mart(
+        warehouse,
+        "SELECT sum(n_alle_op_orde), sum(n_alle_niet_op_orde) FROM mart_readiness "
+        "WHERE release_year = 2024",
+    )
+    assert _metric(app, "Basisvoorwaarden op orde (2024)") == _nl(100 * op / (op + niet), 1) + "%"
+    # Peildatum 30 June 2025: the latest cohort with two full years is 2022.
+    k, n = _mart(
+        warehouse,
+        "SELECT sum(n_reoffended_2y), sum(n_cohort) FROM mart_recidivism WHERE cohort_year = 2022",
+    )
+    assert _metric(app, "Recidive 2 jaar (cohort 2022)") == _nl(100 * k / n, 1) + "%"
+
+
+def test_a_pi_filter_changes_the_outflow_tile_and_goes_into_the_link(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    warehouse = national_demo["warehouse"]
+    app = open_app(warehouse)
+    app.sidebar.multiselect(key="f_pi").set_value(["zwolle"]).run()
+    (n_zwolle,) = _mart(
+        warehouse,
+        "SELECT sum(n_releases) FROM mart_outflow WHERE release_year = 2024 AND pi_code = ?",
+        ["zwolle"],
+    )
+    assert _metric(app, "Uitstroom 2024") == _nl(int(n_zwolle))
+    assert app.query_params["pi"] == ["zwolle"] or app.query_params["pi"] == "zwolle"
+
+
+def test_a_shared_link_opens_with_its_filters(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    warehouse = national_demo["warehouse"]
+    app = open_app(warehouse, geslacht="V", tot="2023")
+    assert app.sidebar.multiselect(key="f_sex").value == ["V"]
+    (n_women,) = _mart(
+        warehouse,
+        "SELECT sum(n_releases) FROM mart_outflow WHERE release_year = 2023 AND sex = 'V'",
+    )
+    assert _metric(app, "Uitstroom 2023") == _nl(int(n_women))
+    k, n = _mart(
+        warehouse,
+        "SELECT sum(n_reoffended_2y), sum(n_cohort) FROM mart_recidivism "
+        "WHERE cohort_year = 2022 AND sex = 'V'",
+    )
+    assert _metric(app, "Recidive 2 jaar (cohort 2022)") == _nl(100 * k / n, 1) + "%"
+
+
+def test_unknown_values_in_a_link_are_ignored_with_a_note(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    app = open_app(national_demo["warehouse"], pi="nergens,zwolle")
+    assert app.sidebar.multiselect(key="f_pi").value == ["zwolle"]
+    assert any("nergens" in c.value for c in app.sidebar.caption)
+
+
+def test_a_municipality_too_small_for_figures_shows_less_than_ten(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    warehouse = national_demo["warehouse"]
+    # The smallest municipality with releases in 2024 has fewer than ten: its tile reads <10.
+    code, n = _mart(
+        warehouse,
+        "SELECT gemeente_code, sum(n_releases) AS n FROM mart_outflow "
+        "WHERE release_year = 2024 AND gemeente_code LIKE 'GM%' GROUP BY 1 HAVING n < 10 "
+        "ORDER BY n, 1 LIMIT 1",
+    )
+    app = open_app(warehouse, gemeente=code, van="2024")
     assert not app.exception
-    assert app.title[0].value == "Terugkeermonitor"
+    assert _metric(app, "Uitstroom 2024") == "<10"
+    assert _metric(app, "Basisvoorwaarden op orde (2024)") == texts.NOT_SHOWN
+    assert 0 < n < 10
+
+
+def _empty_warehouse(path: Path) -> Path:
+    con = connect(path)
+    build(con)
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_empty_warehouse_explains_how_to_load_data(
+    tmp_path: Path, open_app: Callable[..., AppTest], page: str
+) -> None:
+    app = open_app(_empty_warehouse(tmp_path / "leeg.duckdb"), page)
+    assert not app.exception
+    if page == "aanleveren":
+        assert app.title[0].value == texts.PAGES["aanleveren"]
+    else:
+        assert texts.EMPTY_TITLE in app.info[0].value
+
+
+def test_a_missing_warehouse_explains_how_to_load_data(
+    tmp_path: Path, open_app: Callable[..., AppTest]
+) -> None:
+    app = open_app(tmp_path / "nergens.duckdb")
+    assert not app.exception
+    assert texts.EMPTY_TITLE in app.info[0].value
+    assert not (tmp_path / "nergens.duckdb").exists()
+
+
+def test_a_broken_warehouse_file_gives_a_clear_message_and_is_left_alone(
+    tmp_path: Path, open_app: Callable[..., AppTest]
+) -> None:
+    broken = tmp_path / "kapot.duckdb"
+    broken.write_bytes(b"dit is geen database" * 1000)
+    app = open_app(broken)
+    assert not app.exception
+    assert texts.BROKEN_TITLE in app.error[0].value
+    assert broken.read_bytes() == b"dit is geen database" * 1000

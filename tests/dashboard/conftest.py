@@ -1,0 +1,31 @@
+"""Dashboard fixtures: the app under AppTest, pointed at a chosen warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines.settings import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "datakwaliteit", "aanleveren")
+
+
+@pytest.fixture
+def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Start the app on `warehouse`, optionally on a page and with link parameters."""
+
+    def start(warehouse: Path, page: str = "overzicht", **params: str) -> AppTest:
+        monkeypatch.setenv("TERUGKEER_WAREHOUSE", str(warehouse))
+        app = AppTest.from_file(APP, default_timeout=120)
+        for key, value in params.items():
+            app.query_params[key] = value
+        app.run()
+        if page != "overzicht":
+            app.switch_page(f"views/{page}.py").run()
+        return app
+
+    return start
