@@ -37,6 +37,7 @@ pio.templates[TEMPLATE] = go.layout.Template(
             "zerolinecolor": "#888888",
             "rangemode": "tozero",
             "automargin": True,
+            "tickformat": ",",  # 30.000, not 30k
         },
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",

@@ -1,0 +1,196 @@
+"""The real dashboard in headless Chromium: every page, one filter, one download, one upload.
+
+Runs against a copy of the national demo warehouse (the upload writes to it). Screenshots of
+every page go to tests/artifacts/ (ignored by git). Debian's chromium is required: in CI
+`.ci/run` installs it, and this test fails rather than skips without it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from pipelines.cli import streamlit_flags
+from pipelines.settings import ROOT
+from tests.conftest import PI_HEADER, pi_row
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGES = {
+    "": "Overzicht",
+    "uitstroom": "Uitstroom",
+    "leefgebieden": "Leefgebieden",
+    "recidive": "Recidive",
+    "datakwaliteit": "Datakwaliteit",
+    "aanleveren": "Gegevens aanleveren",
+}
+
+
+def _chromium() -> str:
+    found = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not found:
+        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    warehouse = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
+    shutil.copy(national_demo["warehouse"], warehouse)
+    port = _free_port()
+    env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
+    process = subprocess.Popen(
+        command + streamlit_flags(port=port),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the dashboard server did not start")
+            time.sleep(0.5)
+    yield {"url": url, "warehouse": warehouse}
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=_chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished running the script and drawn the charts."""
+    page.wait_for_selector("h1", timeout=60_000)
+    for busy in ("stStatusWidget", "stSkeleton"):  # script running; parts still loading
+        page.wait_for_function(
+            f"() => !document.querySelector('[data-testid=\"{busy}\"]')", timeout=120_000
+        )
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def _no_exceptions(page: Page) -> None:
+    boxes = page.locator("[data-testid='stException']")
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_renders_without_an_exception(server: dict, page: Page, path: str) -> None:
+    page.goto(f"{server['url']}/{path}")
+    settle(page)
+    _no_exceptions(page)
+    expect(page.locator("h1").first).to_have_text(PAGES[path])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / f"{path or 'overzicht'}.png"), full_page=True)
+
+
+def _mart(warehouse: Path, sql: str) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return int(con.execute(sql).fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def test_choosing_a_pi_changes_the_tile_and_the_link(server: dict, page: Page) -> None:
+    page.goto(server["url"])
+    settle(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stMultiSelect']").first.click()  # the PI filter
+    page.keyboard.type("PI Zwolle")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_url("**pi=zwolle**", timeout=30_000)
+    settle(page)
+    n = _mart(
+        server["warehouse"],
+        "SELECT sum(n_releases) FROM mart_outflow WHERE release_year = 2024 AND pi_code = 'zwolle'",
+    )
+    tile = page.locator("[data-testid='stMetric']").first
+    expect(tile).to_contain_text(f"{n:,}".replace(",", "."))
+    _no_exceptions(page)
+    # The link survives a reload with the same filter.
+    page.reload()
+    settle(page)
+    expect(page.locator("[data-testid='stMetric']").first).to_contain_text(
+        f"{n:,}".replace(",", ".")
+    )
+
+
+def test_the_table_behind_a_chart_downloads_as_dutch_csv(server: dict, page: Page) -> None:
+    page.goto(f"{server['url']}/uitstroom")
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").first.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == "Periode;Totaal"
+    n_2015 = _mart(
+        server["warehouse"], "SELECT sum(n_releases) FROM mart_outflow WHERE release_year = 2015"
+    )
+    assert lines[1] == f"2015;{n_2015:,}".replace(",", ".")
+    assert download.value.suggested_filename == "terugkeermonitor_uitstroom_year_none.csv"
+
+
+def test_an_upload_is_checked_then_loaded_on_confirmation(
+    server: dict, page: Page, tmp_path: Path
+) -> None:
+    export = tmp_path / "upload_zwolle.csv"
+    rows = [pi_row(pseudoniem=f"UPLOAD{i:04d}", export="15-02-2025") for i in range(3)]
+    export.write_text("\n".join([PI_HEADER, *rows, pi_row(pseudoniem="UPLOAD9", geslacht="?")]))
+    page.goto(f"{server['url']}/aanleveren")
+    settle(page)
+    page.locator("input[type='file']").set_input_files(str(export))
+    expect(page.get_by_text("3 goed, 1 in quarantaine")).to_be_visible(timeout=60_000)
+    before = _mart(server["warehouse"], "SELECT count(*) FROM deliveries")
+    page.get_by_role("button", name="Laad 1 goedgekeurde bestand(en)").click()
+    expect(page.get_by_text("Geladen: upload_zwolle.csv")).to_be_visible(timeout=300_000)
+    _no_exceptions(page)
+    assert _mart(server["warehouse"], "SELECT count(*) FROM deliveries") == before + 1

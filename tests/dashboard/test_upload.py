@@ -1,0 +1,129 @@
+"""The upload page's work: Dutch refusal reasons, the check, and loading through ingest."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from dashboard import texts
+from dashboard.upload import check_upload, dutch_reason, load_files
+from tests.conftest import PI_HEADER, pi_row
+
+
+def _csv(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _parquet_with(column: str) -> bytes:
+    buffer = io.BytesIO()
+    pl.DataFrame({"pseudoniem": ["A"], column: ["x"]}).write_parquet(buffer)
+    return buffer.getvalue()
+
+
+REFUSED = [
+    ("leeg.csv", b"", "leeg"),
+    ("kop.csv", b"pseudoniem;inrichting\n", "geen rijen"),
+    ("binair.csv", b"\x00\x01binary\x00", "binair"),
+    ("nep.xlsx", b"pseudoniem;x\nA;B\n", "geen Excel-werkmap"),
+    ("nep.parquet", b"PAR1 kapot", "Parquet"),
+    ("oud.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", ".xls"),
+    ("scheef.csv", b"a;b\n1;2;3;4\n", "meer velden"),
+    ("codering.csv", b"\x81\x8d\x8f\x90\x9d;x\n", "UTF-8"),
+    ("vreemd.csv", b"kolom_a;kolom_b\n1;2\n", "past bij geen enkele soort"),
+    ("bsn.csv", _csv([PI_HEADER.replace("pseudoniem", "bsn"), pi_row()]), "privacy"),
+    ("bsn2.csv", _csv([PI_HEADER, pi_row(pseudoniem="111222333")]), "geldig BSN"),
+    (
+        "datum.csv",
+        _csv([PI_HEADER, pi_row(), pi_row(pseudoniem="PERSOON0002", export="16-01-2025")]),
+        "moet op elke rij gelijk zijn",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "says"), REFUSED)
+def test_every_refusal_reads_in_dutch(name: str, data: bytes, says: str) -> None:
+    checked = check_upload(name, data, None)
+    assert checked.report.status == "refused"
+    reason = dutch_reason(checked.report.reason)
+    assert says in reason, (checked.report.reason, reason)
+    assert reason != texts.REFUSAL_FALLBACK
+    assert checked.data == b""  # a refused file's bytes are not kept
+
+
+def test_an_unknown_reason_gets_the_general_dutch_sentence() -> None:
+    assert dutch_reason("something new") == texts.REFUSAL_FALLBACK
+
+
+def test_the_privacy_refusal_names_the_column_not_the_value() -> None:
+    checked = check_upload("bsn2.csv", _csv([PI_HEADER, pi_row(pseudoniem="111222333")]), None)
+    reason = dutch_reason(checked.report.reason)
+    assert "pseudoniem" in reason and "111222333" not in reason
+
+
+def test_a_checked_file_loads_through_ingest_and_the_figures_follow(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    good = _csv(
+        [
+            PI_HEADER,
+            *(pi_row(pseudoniem=f"PERSOON{i:04d}") for i in range(12)),
+            pi_row(pseudoniem="PERSOON9999", geslacht="Man"),  # quarantined: not a code
+        ]
+    )
+    checked = check_upload("zwolle.csv", good, None)
+    report = checked.report
+    assert (report.status, report.rows_loaded, report.rows_quarantined) == ("valid", 12, 1)
+    assert report.errors == [
+        {
+            "row": 14,
+            "column": "geslacht",
+            "rule": "invalid_code",
+            "message": report.errors[0]["message"],
+        }
+    ]
+    before = set(Path(tempfile.gettempdir()).glob("terugkeer-upload-*"))
+    result = load_files([checked], warehouse, None)
+    assert result.ok, result.detail
+    assert [r["status"] for r in result.reports] == ["loaded"]
+    # The temporary copy is gone, and ingest built the marts: 12 releases in 2021 from Zwolle.
+    assert set(Path(tempfile.gettempdir()).glob("terugkeer-upload-*")) == before
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute(
+            "SELECT release_year, pi_code, sum(n_releases)::INT FROM mart_outflow GROUP BY ALL"
+        ).fetchall() == [(2021, "zwolle", 12)]
+    finally:
+        con.close()
+    # Loading the same bytes again changes nothing.
+    again = load_files([checked], warehouse, None)
+    assert [r["status"] for r in again.reports] == ["unchanged"]
+
+
+def test_a_busy_warehouse_is_reported_as_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    checked = check_upload("a.csv", _csv([PI_HEADER, pi_row()]), None)
+    holder = duckdb.connect(str(warehouse))  # another process would hold this lock
+    try:
+        import subprocess
+
+        real_run = subprocess.run
+
+        def run_with_short_wait(command: list[str], **kwargs: object) -> object:
+            return real_run(
+                [command[0], "-c", "import sys; from pipelines import warehouse as w; "
+                 "w.connect.__defaults__ = (False, 1.0); from pipelines.cli import main; "
+                 "sys.exit(main(sys.argv[1:]))", *command[3:]],
+                **kwargs,
+            )  # fmt: skip
+
+        monkeypatch.setattr("dashboard.upload.subprocess.run", run_with_short_wait)
+        result = load_files([checked], warehouse, None)
+    finally:
+        holder.close()
+    assert not result.ok and result.busy
