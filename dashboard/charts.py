@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.theme import INTERVAL_FILL, PALETTE, SEQUENTIAL, style
+from dashboard.theme import INTERVAL_FILL, PALETTE, SEQUENTIAL, figure
+
+
+def _colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
 
 
 def bars(
@@ -18,28 +23,59 @@ def bars(
     stacked: bool = False,
     horizontal: bool = False,
     hover: str = "%{y:,.0f}",
+    percent: bool = False,
 ) -> go.Figure:
     """One bar trace per column in `series` (column -> legend label)."""
-    figure = go.Figure()
-    for i, (column, label) in enumerate(series.items()):
-        values = frame[column].to_list()
-        categories = frame[x].to_list()
-        figure.add_bar(
-            x=values if horizontal else categories,
-            y=categories if horizontal else values,
-            name=label,
-            orientation="h" if horizontal else "v",
-            marker_color=PALETTE[i % len(PALETTE)],
-            hovertemplate=(hover.replace("%{y", "%{x") if horizontal else hover)
-            + f"<extra>{label}</extra>",
-        )
-    figure.update_layout(barmode="stack" if stacked else "group", showlegend=len(series) > 1)
+    categories = frame[x].to_list()
+    value_axis = "x" if horizontal else "y"
+    template = hover.replace("%{y", "%{x") if horizontal else hover
+    data = [
+        {
+            "type": "bar",
+            value_axis: frame[column].to_list(),
+            ("y" if horizontal else "x"): categories,
+            "name": label,
+            "orientation": "h" if horizontal else "v",
+            "marker": {"color": _colour(i)},
+            "hovertemplate": template + f"<extra>{label}</extra>",
+        }
+        for i, (column, label) in enumerate(series.items())
+    ]
+    values = {"ticksuffix": "%", "range": [0, 100]} if percent else {}
     if horizontal:
-        figure.update_yaxes(autorange="reversed", type="category")
-        figure.update_layout(hovermode="y unified")
-    else:
-        figure.update_xaxes(type="category")
-    return style(figure, title, None if horizontal else y_title)
+        return figure(
+            data,
+            title,
+            None,
+            barmode="stack" if stacked else "group",
+            showlegend=len(series) > 1,
+            hovermode="y unified",
+            yaxis={"autorange": "reversed", "type": "category", "dtick": 1},
+            xaxis=values,
+            height=max(420, 24 * len(categories) + 120),
+        )
+    return figure(
+        data,
+        title,
+        y_title,
+        barmode="stack" if stacked else "group",
+        showlegend=len(series) > 1,
+        xaxis={"type": "category"},
+        yaxis=values,
+    )
+
+
+def _whiskers(values: list, lows: list, highs: list) -> dict:
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [h - v if v is not None and h is not None else None
+                  for v, h in zip(values, highs, strict=True)],
+        "arrayminus": [v - lo if v is not None and lo is not None else None
+                       for v, lo in zip(values, lows, strict=True)],
+        "thickness": 1.2,
+        "width": 4,
+    }  # fmt: skip
 
 
 def lines_with_intervals(
@@ -51,43 +87,38 @@ def lines_with_intervals(
     hover_extra: dict[str, str] | None = None,
 ) -> go.Figure:
     """Lines (value, label, low, high) with interval whiskers; gaps where a value is null."""
-    figure = go.Figure()
+    data = []
     for i, (column, label, low, high) in enumerate(series):
         values = frame[column].to_list()
-        error = None
-        if low and high:
-            lows, highs = frame[low].to_list(), frame[high].to_list()
-            error = {
-                "type": "data",
-                "symmetric": False,
-                "array": [h - v if v is not None and h is not None else None
-                          for v, h in zip(values, highs, strict=True)],
-                "arrayminus": [v - lo if v is not None and lo is not None else None
-                               for v, lo in zip(values, lows, strict=True)],
-                "thickness": 1.2,
-                "width": 4,
-            }  # fmt: skip
         extra = (hover_extra or {}).get(column)
-        figure.add_scatter(
-            x=frame[x].to_list(),
-            y=values,
-            name=label,
-            mode="lines+markers",
-            line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
-            error_y=error,
-            customdata=frame[extra].to_list() if extra else None,
-            hovertemplate="%{y:.1f}%"
+        trace = {
+            "type": "scatter",
+            "x": frame[x].to_list(),
+            "y": values,
+            "name": label,
+            "mode": "lines+markers",
+            "line": {"color": _colour(i), "width": 2.5},
+            "connectgaps": False,
+            "hovertemplate": "%{y:.1f}%"
             + (" (onbekend %{customdata:.1f}%)" if extra else "")
             + f"<extra>{label}</extra>",
-            connectgaps=False,
-        )
-    figure.update_xaxes(type="category")
-    figure.update_yaxes(ticksuffix="%")
-    return style(figure, title, y_title)
+        }
+        if low and high:
+            trace["error_y"] = _whiskers(values, frame[low].to_list(), frame[high].to_list())
+        if extra:
+            trace["customdata"] = frame[extra].to_list()
+        data.append(trace)
+    return figure(data, title, y_title, xaxis={"type": "category"}, yaxis={"ticksuffix": "%"})
 
 
 def heatmap(
-    frame: pl.DataFrame, x: str, y: str, value: str, title: str, hover: str | None = None
+    frame: pl.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    title: str,
+    hover: str | None = None,
+    hover_text: str = "",
 ) -> go.Figure:
     """A categorical heatmap of a percentage; missing cells stay blank."""
     xs = list(dict.fromkeys(frame[x].to_list()))
@@ -95,59 +126,74 @@ def heatmap(
     grid = {(r[x], r[y]): r for r in frame.iter_rows(named=True)}
     z = [[grid.get((cx, cy), {}).get(value) for cx in xs] for cy in ys]
     custom = [[grid.get((cx, cy), {}).get(hover) if hover else None for cx in xs] for cy in ys]
-    figure = go.Figure(
-        go.Heatmap(
-            x=xs,
-            y=ys,
-            z=z,
-            customdata=custom,
-            colorscale=SEQUENTIAL,
-            zmin=0,
-            zmax=100,
-            colorbar={"ticksuffix": "%"},
-            hoverongaps=False,
-            hovertemplate="%{y} · %{x}: %{z:.1f}%"
-            + (" (onbekend %{customdata:.1f}%)" if hover else "")
-            + "<extra></extra>",
-            xgap=1,
-            ygap=1,
-        )
+    trace = {
+        "type": "heatmap",
+        "x": xs,
+        "y": ys,
+        "z": z,
+        "colorscale": [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+        "zmin": 0,
+        "zmax": 100,
+        "colorbar": {"ticksuffix": "%"},
+        "hoverongaps": False,
+        "hovertemplate": "%{y} · %{x}: %{z:.1f}%"
+        + (" (onbekend %{customdata:.1f}%)" if hover else hover_text)
+        + "<extra></extra>",
+        "xgap": 1,
+        "ygap": 1,
+    }
+    if hover:
+        trace["customdata"] = custom
+    return figure(
+        [trace],
+        title,
+        None,
+        hovermode="closest",
+        yaxis={"autorange": "reversed", "type": "category", "dtick": 1, "tickformat": ""},
+        height=max(420, 22 * len(ys) + 160),
     )
-    figure.update_yaxes(autorange="reversed", type="category", dtick=1)
-    figure.update_layout(hovermode="closest")
-    figure = style(figure, title)
-    figure.update_layout(height=max(420, 22 * len(ys) + 160))
-    return figure
 
 
 def survival_curves(
     curves: list[tuple[str, pl.DataFrame]], title: str, x_title: str, y_title: str
 ) -> go.Figure:
     """Kaplan-Meier step lines with shaded 95% intervals; each frame: days, survival, low, high."""
-    figure = go.Figure()
+    data = []
     for i, (label, curve) in enumerate(curves):
-        colour = PALETTE[i % len(PALETTE)]
-        days = curve["days"].to_list()
-        figure.add_scatter(
-            x=days + days[::-1],
-            y=curve["high"].to_list() + curve["low"].to_list()[::-1],
-            fill="toself",
-            fillcolor=INTERVAL_FILL if len(curves) == 1 else _transparent(colour),
-            line={"width": 0, "shape": "hv"},
-            hoverinfo="skip",
-            showlegend=False,
+        # numpy arrays: Plotly checks lists element by element, which is slow for curves.
+        days = curve["days"].to_numpy()
+        band = INTERVAL_FILL if len(curves) == 1 else _transparent(_colour(i))
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.concatenate([days, days[::-1]]),
+                "y": np.concatenate([curve["high"].to_numpy(), curve["low"].to_numpy()[::-1]]),
+                "fill": "toself",
+                "fillcolor": band,
+                "line": {"width": 0, "shape": "hv"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
         )
-        figure.add_scatter(
-            x=days,
-            y=curve["survival"].to_list(),
-            name=label,
-            mode="lines",
-            line={"color": colour, "width": 2.5, "shape": "hv"},
-            hovertemplate="dag %{x}: %{y:.1f}%" + f"<extra>{label}</extra>",
+        data.append(
+            {
+                "type": "scatter",
+                "x": days,
+                "y": curve["survival"].to_numpy(),
+                "name": label,
+                "mode": "lines",
+                "line": {"color": _colour(i), "width": 2.5, "shape": "hv"},
+                "hovertemplate": "dag %{x}: %{y:.1f}%" + f"<extra>{label}</extra>",
+            }
         )
-    figure.update_yaxes(ticksuffix="%", rangemode="normal")
-    figure.update_layout(hovermode="x")
-    return style(figure, title, y_title).update_xaxes(title=x_title)
+    return figure(
+        data,
+        title,
+        y_title,
+        hovermode="x",
+        xaxis={"title": {"text": x_title}},
+        yaxis={"ticksuffix": "%", "rangemode": "normal"},
+    )
 
 
 def _transparent(colour: str) -> str:
@@ -156,43 +202,54 @@ def _transparent(colour: str) -> str:
 
 
 def sparkline(frame: pl.DataFrame, x: str, y: str, title: str, suffix: str = "") -> go.Figure:
-    figure = go.Figure(
-        go.Scatter(
-            x=frame[x].to_list(),
-            y=frame[y].to_list(),
-            mode="lines+markers",
-            line={"color": PALETTE[0], "width": 2.5},
-            hovertemplate="%{x}: %{y:,.1f}" + suffix + "<extra></extra>",
-            connectgaps=False,
-        )
+    trace = {
+        "type": "scatter",
+        "x": frame[x].to_list(),
+        "y": frame[y].to_list(),
+        "mode": "lines+markers",
+        "line": {"color": PALETTE[0], "width": 2.5},
+        "hovertemplate": "%{x}: %{y:,.1f}" + suffix + "<extra></extra>",
+        "connectgaps": False,
+    }
+    return figure(
+        [trace],
+        title,
+        None,
+        height=260,
+        showlegend=False,
+        title_font_size=15,
+        xaxis={"type": "category"},
+        yaxis={"ticksuffix": suffix},
     )
-    figure.update_xaxes(type="category")
-    figure = style(figure, title)
-    figure.update_yaxes(ticksuffix=suffix)
-    figure.update_layout(height=260, showlegend=False, title_font_size=15)
-    return figure
 
 
 def timeline(
     frame: pl.DataFrame, label: str, start: str, end: str, colour: str, title: str
 ) -> go.Figure:
     """Horizontal bars from `start` to `end` (dates) per `label`, one colour per `colour`."""
-    figure = go.Figure()
+    data = []
     for i, (key,) in enumerate(frame.select(colour).unique(maintain_order=True).rows()):
         part = frame.filter(pl.col(colour) == key)
         starts, ends = part[start].to_list(), part[end].to_list()
-        figure.add_bar(
-            y=part[label].to_list(),
-            x=[(e - s).days * 86_400_000 for s, e in zip(starts, ends, strict=True)],
-            base=[s.isoformat() for s in starts],
-            orientation="h",
-            name=key,
-            marker_color=PALETTE[i % len(PALETTE)],
-            hovertemplate="%{y}: %{base|%d-%m-%Y} – %{x|%d-%m-%Y}<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "y": part[label].to_list(),
+                "x": [(e - s).days * 86_400_000 for s, e in zip(starts, ends, strict=True)],
+                "base": [s.isoformat() for s in starts],
+                "orientation": "h",
+                "name": key,
+                "marker": {"color": _colour(i)},
+                "hovertemplate": "%{y}: %{base|%d-%m-%Y} – %{x|%d-%m-%Y}<extra></extra>",
+            }
         )
-    figure.update_xaxes(type="date", tickformat="%Y")
-    figure.update_yaxes(autorange="reversed", type="category", dtick=1)
-    figure.update_layout(barmode="overlay", hovermode="closest")
-    figure = style(figure, title)
-    figure.update_layout(height=max(420, 20 * frame.height + 120))
-    return figure
+    return figure(
+        data,
+        title,
+        None,
+        barmode="overlay",
+        hovermode="closest",
+        xaxis={"type": "date", "tickformat": "%Y"},
+        yaxis={"autorange": "reversed", "type": "category", "dtick": 1, "tickformat": ""},
+        height=max(420, 20 * frame.height + 120),
+    )

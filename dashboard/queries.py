@@ -214,32 +214,51 @@ def top_gemeenten(filters: Filters, limit: int = 25) -> pl.DataFrame:
 # --- leefgebieden ---------------------------------------------------------------------------
 
 
-def _readiness_long(group_by: str, filters: Filters) -> tuple[str, list]:
+READINESS_MEASURES = (
+    "op_orde",
+    "niet_op_orde",
+    "onbekend",
+    "improved",
+    "intake_niet_known",
+    "intake_op_orde",
+    "intake_niet_op_orde",
+)
+
+
+def _readiness_long(group_by: str, filters: Filters) -> pl.DataFrame:
+    """One scan of the wide mart, then one row per group and leefgebied (six + 'alle')."""
     where, params = filters.where("release_year")
-    parts = [
-        f"SELECT {group_by}, '{lg}' AS leefgebied, "
-        f"CAST(sum(n_{lg}_op_orde) AS BIGINT) AS n_op_orde, "
-        f"CAST(sum(n_{lg}_niet_op_orde) AS BIGINT) AS n_niet_op_orde, "
-        f"CAST(sum(n_{lg}_onbekend) AS BIGINT) AS n_onbekend, "
-        f"CAST(sum(n_{lg}_improved) AS BIGINT) AS n_improved, "
-        f"CAST(sum(n_{lg}_intake_niet_known) AS BIGINT) AS n_intake_niet_known, "
-        f"CAST(sum(n_{lg}_intake_op_orde) AS BIGINT) AS n_intake_op_orde, "
-        f"CAST(sum(n_{lg}_intake_niet_op_orde) AS BIGINT) AS n_intake_niet_op_orde, "
-        f"CAST(sum(n_releases) AS BIGINT) AS n_releases "
-        f"FROM mart_readiness WHERE {where} GROUP BY ALL"
+    sums = ", ".join(
+        f"CAST(sum(n_{lg}_{m}) AS BIGINT) AS {lg}__{m}"
         for lg in READINESS_GROUPS  # constants, not user input
-    ]
-    return " UNION ALL ".join(parts) + " ORDER BY ALL", params * len(READINESS_GROUPS)
+        for m in READINESS_MEASURES
+    )
+    wide = read(
+        f"SELECT {group_by}, CAST(sum(n_releases) AS BIGINT) AS n_releases, {sums} "
+        f"FROM mart_readiness WHERE {where} GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+    return pl.concat(
+        [
+            wide.select(
+                group_by,
+                pl.lit(lg).alias("leefgebied"),
+                *(pl.col(f"{lg}__{m}").alias(f"n_{m}") for m in READINESS_MEASURES),
+                "n_releases",
+            )
+            for lg in READINESS_GROUPS
+        ]
+    ).sort(group_by, "leefgebied")
 
 
 def readiness_by_year(filters: Filters) -> pl.DataFrame:
     """Per release year and leefgebied (six + 'alle'): status counts at release."""
-    return read(*_readiness_long("release_year", filters))
+    return _readiness_long("release_year", filters)
 
 
 def readiness_by_pi(filters: Filters) -> pl.DataFrame:
     """Per PI and leefgebied: status counts at release over the whole period in scope."""
-    return read(*_readiness_long("pi_code", filters))
+    return _readiness_long("pi_code", filters)
 
 
 # --- recidive -------------------------------------------------------------------------------

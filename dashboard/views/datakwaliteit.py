@@ -133,7 +133,11 @@ if complete.height:
         rates=(Rate("pct_onbekend", "n_missing", "n_releases"),),
     )
     figure = charts.heatmap(
-        c_table.frame, "label", "pi", "pct_onbekend", texts.QUALITY_COMPLETENESS
+        c_table.frame,
+        "label",
+        "pi",
+        "pct_onbekend",
+        texts.QUALITY_COMPLETENESS,
+        hover_text=" onbekend",
     )
-    figure.update_traces(hovertemplate="%{y} · %{x}: %{z:.1f}% onbekend<extra></extra>")
     chart_block("onbekend_per_inrichting", figure, c_table, texts.RULES["completeness"], context)

@@ -47,7 +47,8 @@ figure = charts.bars(
     texts.READINESS_LATEST_CHART.format(period=period),
     texts.READINESS_Y,
     hover="%{y:.1f}%",
-).update_yaxes(ticksuffix="%", range=[0, 100])
+    percent=True,
+)
 chart_block(
     "leefgebieden_instroom_uitstroom",
     figure,

@@ -90,7 +90,7 @@ if groups_table.frame.height:
         texts.RECID_Y,
         stacked=True,
         hover="%{y:.1f}%",
-    ).update_yaxes(ticksuffix="%")
+    )
     chart_block(
         "recidive_delictgroep", figure, groups_table, texts.RULES["offence_groups"], context
     )

@@ -102,7 +102,7 @@ chart_block(
         texts.OUTFLOW_Y,
         horizontal=True,
         hover="%{y:,.0f}",
-    ).update_layout(height=max(420, 24 * top.height + 100)),
+    ),
     top_table,
     texts.RULES["gemeenten"],
     ctx.download_note(),
