@@ -1,8 +1,9 @@
 """`terugkeer build`: run the SQL models (staging -> core -> marts) in dependency order.
 
 Each model is a file `sql/<layer>/<name>.sql` holding one SELECT; it becomes the table
-<name>. A model depends on every other model whose name it mentions. The whole build runs in
-one transaction, so a reader never sees half-built marts.
+<name>. A model depends on every other model whose name it mentions. After the SQL, the
+statistical models of pipelines/models.py are fitted. The whole build runs in one
+transaction, so a reader never sees half-built marts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.models import build_models
 from pipelines.settings import SQL_DIR
 from pipelines.warehouse import ensure_schema, scalar
 
@@ -61,6 +63,9 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, 
             started = time.perf_counter()
             con.execute(f"CREATE OR REPLACE TABLE {model.name} AS\n{model.sql}")
             timings[model.name] = time.perf_counter() - started
+        started = time.perf_counter()
+        build_models(con)
+        timings["models (case-mix, success factors)"] = time.perf_counter() - started
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -24,11 +24,13 @@ nazorg_gemeenten AS (
 known_to_gemeente AS (
     -- A release is in beeld when the municipality it returns to has a trajectory of the
     -- person notified no later than the release date.
-    SELECT DISTINCT r.pseudoniem, r.release_date, r.gemeente_code
+    SELECT r.pseudoniem, r.release_date, r.gemeente_code,
+           bool_or(COALESCE(t.case_manager = 'ja', false)) AS has_case_manager
     FROM releases AS r
     JOIN stg_gemeente_trajectories AS t
       ON t.pseudoniem = r.pseudoniem AND t.gemeente_code = r.gemeente_code
      AND t.notice_date <= r.release_date
+    GROUP BY ALL
 )
 SELECT
     row_number() OVER (ORDER BY r.release_date, r.pseudoniem, r.admission_date) AS release_id,
@@ -75,6 +77,8 @@ SELECT
     datediff('day', r.notice_date, r.release_date) AS notice_days,
     r.gemeente_code IN (SELECT gemeente_code FROM nazorg_gemeenten) AS gemeente_delivers_nazorg,
     k.pseudoniem IS NOT NULL AS known_to_gemeente,
+    -- A municipal casemanager on a trajectory known at release (nazorg municipalities only).
+    COALESCE(k.has_case_manager, false) AS has_case_manager,
     count(*) OVER (
         PARTITION BY r.pseudoniem ORDER BY r.release_date, r.admission_date
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING

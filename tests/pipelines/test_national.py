@@ -47,3 +47,68 @@ def test_national_figures_recover_the_generator_targets(national_demo: dict) -> 
         assert 27_000 < years[year]["releases"] < 33_000 or year == 2020
     assert years[2023]["recidivism"]["2y"] is None
     assert years[2024]["recidivism"] == {"1y": None, "2y": None}
+
+
+def _rows(warehouse: object, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_factor_explorer_recovers_the_generators_readiness_effects(national_demo: dict) -> None:
+    import math
+
+    from pipelines.demo import truth
+
+    rows = _rows(
+        national_demo["warehouse"],
+        "SELECT factor, adj_or, adj_log_se FROM model_factors WHERE years = 2",
+    )
+    found = {factor: (odds, se) for factor, odds, se in rows}
+    inside_95 = 0
+    for leefgebied, true_or in truth.readiness_odds_ratios().items():
+        odds, se = found[leefgebied]
+        distance = abs(math.log(odds) - math.log(true_or)) / se
+        assert odds < 1, leefgebied  # in order at release goes with less recidivism
+        assert distance < 2.576, (leefgebied, odds, true_or)  # inside the 99% interval
+        inside_95 += distance < 1.96
+    # At 95%, one of six intervals may miss by chance; on the seed-1 demo five contain it.
+    assert inside_95 >= 5
+    # Process steps act only through readiness: adjusted, their odds ratio is 1.
+    for step in ("reintegratieplan", "tbo_10_dagen", "tijdig_gemeld", "in_beeld"):
+        odds, se = found[step]
+        assert abs(math.log(odds)) < 2.576 * se, step
+
+
+def test_case_mix_correction_brings_pi_rates_closer_to_their_true_effects(
+    national_demo: dict,
+) -> None:
+    import numpy as np
+    from scipy.stats import spearmanr
+
+    from pipelines.demo import truth
+
+    rows = _rows(
+        national_demo["warehouse"],
+        "SELECT pi_code, sum(n_cohort), sum(n_reoffended_2y), sum(expected_2y) "
+        "FROM mart_casemix WHERE available_2y GROUP BY 1",
+    )
+    national = sum(r[2] for r in rows) / sum(r[1] for r in rows)
+    true_effect = np.array([truth.PI_PROFILE[r[0]]["recidivism"] for r in rows])
+    raw = np.array([float(r[2] / r[1]) for r in rows])
+    corrected = np.array([float(r[2] / r[3] * national) for r in rows])
+
+    def error(rates: np.ndarray) -> float:
+        """RMSE of the PI's log-odds relative to the mean, against the true PI effect."""
+        effect = np.log(rates / (1 - rates))
+        return float(
+            np.sqrt(np.mean(((effect - effect.mean()) - (true_effect - true_effect.mean())) ** 2))
+        )
+
+    # Measured on the seed-1 demo: RMSE raw 0.039, corrected 0.027 (log-odds); the ranks were
+    # already right before correction (Spearman raw 0.986, corrected 0.984) because the PIs'
+    # composition differs too little to reorder them.
+    assert error(corrected) < 0.8 * error(raw)
+    assert spearmanr(corrected, true_effect).statistic > 0.95

@@ -112,3 +112,59 @@ def test_disclose_hides_small_counts_rates_and_the_cell_that_would_give_them_awa
     assert table.suppressed["c"].to_list() == [True, False, True]
     assert table.cell("a", year=2020) == (None, True)
     assert table.cell("a", year=2022) == (0, False)
+
+
+def test_funnel_limits_are_scipys_binomial_quantiles() -> None:
+    import numpy as np
+    from scipy.stats import binom
+
+    from pipelines.stats import funnel_limits
+
+    sizes = np.array([10, 37, 100, 1_000, 25_000])
+    for coverage, tail in ((0.95, 0.025), (0.998, 0.001)):
+        low, high = funnel_limits(0.45, sizes, coverage)
+        for i, n in enumerate(sizes):
+            assert low[i] == binom.ppf(tail, n, 0.45) / n
+            assert high[i] == binom.ppf(1 - tail, n, 0.45) / n
+    # The limits narrow as units grow: 99.8% at n=100 is 30%..60%, at n=25,000 about +-1 point.
+    low, high = funnel_limits(0.45, np.array([100, 25_000]), 0.998)
+    assert (low[0], high[0]) == (0.30, 0.60)
+    assert high[1] - low[1] < 0.02
+
+
+def test_grouped_logistic_fit_equals_statsmodels_logit_on_persons() -> None:
+    import numpy as np
+    import polars as pl
+    import statsmodels.api as sm
+
+    from pipelines.stats import fit_logistic
+
+    rng = np.random.default_rng(3)
+    n = 4_000
+    sex = rng.choice(["M", "V"], n, p=[0.8, 0.2])
+    band = rng.choice(["a", "b", "c"], n)
+    prior = rng.integers(0, 6, n)
+    logit = -0.3 - 0.5 * (sex == "V") + 0.4 * (band == "b") - 0.2 * (band == "c") + 0.3 * prior
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    persons = pl.DataFrame({"sex": sex, "band": band, "prior": prior, "y": y})
+    cells = persons.group_by("sex", "band", "prior").agg(
+        pl.len().alias("n"), pl.col("y").sum().alias("k")
+    )
+    fit = fit_logistic(cells, "k", "n", {"sex": ["M", "V"], "band": ["a", "b", "c"], "prior": None})
+    x = np.column_stack([np.ones(n), sex == "V", band == "b", band == "c", prior]).astype(float)
+    reference = sm.Logit(y, x).fit(disp=False)
+    assert fit.names == ("intercept", "sex=V", "band=b", "band=c", "prior")
+    np.testing.assert_allclose(fit.coef, reference.params, atol=1e-6)
+    np.testing.assert_allclose(fit.se, reference.bse, rtol=1e-5)
+    # Predictions for persons equal statsmodels' too.
+    np.testing.assert_allclose(fit.predict(persons), reference.predict(x), atol=1e-6)
+
+
+def test_indirect_standardisation_by_hand() -> None:
+    from pipelines.stats import indirect_standardisation
+
+    # 40 of 100 re-offend where the case mix predicts 50: O/E = 0.8; national 45% -> 36%.
+    s = indirect_standardisation(100, 40, 50.0, 0.45)
+    assert s.corrected == pytest.approx(0.36)
+    low, high = wilson_interval(40, 100)
+    assert (s.corrected_low, s.corrected_high) == pytest.approx((low * 0.9, high * 0.9))

@@ -1,0 +1,171 @@
+"""Statistical models fitted at build time, once per data version (meetregels Vergelijken).
+
+- Case-mix: per outcome window, a logistic regression of recidivism on sex, age band,
+  detention-length band and the number of earlier releases (capped at five), fitted on the
+  national cohorts with full follow-up. `mart_casemix` holds per cell the observed count and
+  the expected count (the sum of predicted probabilities), so any selection's observed/expected
+  ratio is a sum away.
+- Success factors: per window, the odds ratio of each leefgebied at release and each process
+  step, raw (2x2) and adjusted (one model with the case-mix covariates, PI, cohort year and all
+  factors together). National, all cohorts with full follow-up.
+
+The dashboard reads these tables; it never fits a model on a click.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+from statsmodels.stats.contingency_tables import Table2x2
+
+from pipelines.stats import fit_logistic, levels_of
+
+WINDOWS = (1, 2)
+CASEMIX_DESIGN_COLUMNS = ("sex", "age_band", "length_band", "n_earlier_releases")
+CASEMIX_REFERENCES = {"sex": "M", "age_band": "30-39", "length_band": "90-364"}
+LEEFGEBIED_FACTORS = (
+    "id_bewijs",
+    "onderdak",
+    "werk_inkomen",
+    "schulden",
+    "zorg",
+    "sociaal_netwerk",
+)
+PROCESS_FACTORS = ("reintegratieplan", "tbo_10_dagen", "tijdig_gemeld", "in_beeld", "casemanager")
+FACTORS = (*LEEFGEBIED_FACTORS, *PROCESS_FACTORS)
+# Enough for intervals far narrower than the effects; keeps the fit to seconds at any scale.
+FACTOR_MODEL_MAX_ROWS = 250_000
+SAMPLE_SEED = 20190702
+
+
+def _casemix_design(frame: pl.DataFrame) -> dict:
+    design: dict = {
+        c: levels_of(frame, c, CASEMIX_REFERENCES.get(c)) for c in CASEMIX_DESIGN_COLUMNS[:3]
+    }
+    design["n_earlier_releases"] = None
+    return design
+
+
+def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(mart_casemix, model_casemix): expected counts per cell, and the coefficients."""
+    cells = con.sql(
+        "SELECT cohort_year, pi_code, gemeente_code, provincie, sex, age_band, length_band, "
+        "n_earlier_releases, available_1y, available_2y, "
+        "CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
+        "CAST(sum(n_reoffended_1y) AS BIGINT) AS n_reoffended_1y, "
+        "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y "
+        "FROM mart_factors GROUP BY ALL"
+    ).pl()
+    coefficients = []
+    for k in WINDOWS:
+        cells = cells.with_columns(pl.lit(None, pl.Float64).alias(f"expected_{k}y"))
+        fitted = cells.filter(pl.col(f"available_{k}y"))
+        if fitted.height == 0:
+            continue
+        fit = fit_logistic(fitted, f"n_reoffended_{k}y", "n_cohort", _casemix_design(fitted))
+        probability = pl.Series(fit.predict(cells))
+        cells = cells.with_columns(
+            pl.when(pl.col(f"available_{k}y"))
+            .then(probability * pl.col("n_cohort"))
+            .alias(f"expected_{k}y")
+        )
+        coefficients += [
+            {"years": k, "term": name, "coef": c, "low": lo, "high": hi, "n": fit.n}
+            for name, c, lo, hi in zip(fit.names, fit.coef, fit.low, fit.high, strict=True)
+        ]
+    mart = cells.group_by(
+        "cohort_year", "pi_code", "gemeente_code", "provincie", "sex", "age_band",
+        "available_1y", "available_2y",
+    ).agg(pl.col("n_cohort", "n_reoffended_1y", "n_reoffended_2y", "expected_1y", "expected_2y")
+          .sum())  # fmt: skip
+    return mart, pl.DataFrame(
+        coefficients,
+        schema={"years": pl.Int64, "term": pl.String, "coef": pl.Float64, "low": pl.Float64,
+                "high": pl.Float64, "n": pl.Int64},
+    )  # fmt: skip
+
+
+def _factor_rows(con: duckdb.DuckDBPyConnection, k: int) -> pl.DataFrame:
+    columns = ", ".join(("cohort_year", "pi_code", *CASEMIX_DESIGN_COLUMNS, *FACTORS))
+    n_rows = con.execute(f"SELECT count(*) FROM mart_factors WHERE available_{k}y").fetchall()[0][0]
+    sample = (
+        f"USING SAMPLE reservoir({FACTOR_MODEL_MAX_ROWS} ROWS) REPEATABLE ({SAMPLE_SEED})"
+        if n_rows > FACTOR_MODEL_MAX_ROWS
+        else ""
+    )
+    return con.sql(
+        f"SELECT {columns}, CAST(cohort_year AS VARCHAR) AS cohort, n_cohort, "
+        f"n_reoffended_{k}y AS k FROM mart_factors WHERE available_{k}y {sample}"
+    ).pl()
+
+
+def _factor_design(frame: pl.DataFrame) -> dict:
+    design = _casemix_design(frame)
+    design["pi_code"] = levels_of(frame, "pi_code")
+    design["cohort"] = levels_of(frame, "cohort")
+    duplicate_unknowns: set[tuple] = set()
+    for factor in FACTORS:
+        levels = levels_of(frame, factor, "nee")
+        unknown = frame[factor].is_null()
+        # 'onbekend' is left out where it only repeats another column: a factor that a whole
+        # PI does not deliver (TBO dates) is absorbed by the PI, and two factors that are
+        # unknown on the same rows (in beeld, casemanager) need one indicator, not two.
+        per_pi = frame.group_by("pi_code").agg(pl.col(factor).is_null().mean().alias("u"))["u"]
+        pattern = tuple(unknown.to_list())
+        if "onbekend" in levels and (
+            per_pi.is_in([0.0, 1.0]).all() or pattern in duplicate_unknowns
+        ):
+            levels.remove("onbekend")
+        duplicate_unknowns.add(pattern)
+        design[factor] = levels
+    return design
+
+
+def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per window and factor: recidivism with and without, raw and adjusted odds ratios."""
+    rows = []
+    for k in WINDOWS:
+        frame = _factor_rows(con, k)
+        if frame.height == 0:
+            continue
+        fit = fit_logistic(frame, "k", "n_cohort", _factor_design(frame))
+        for factor in FACTORS:
+            counts = {
+                level: frame.filter(pl.col(factor) == level)
+                .select(pl.col("n_cohort").sum(), pl.col("k").sum())
+                .row(0)
+                for level in ("ja", "nee")
+            }
+            (n_ja, k_ja), (n_nee, k_nee) = counts["ja"], counts["nee"]
+            raw = (None, None, None)
+            if min(k_ja, n_ja - k_ja, k_nee, n_nee - k_nee) > 0:
+                table = Table2x2([[k_ja, n_ja - k_ja], [k_nee, n_nee - k_nee]])
+                raw = (table.oddsratio, *table.oddsratio_confint())
+            term = f"{factor}=ja"
+            adjusted = fit.odds_ratio(term) if term in fit.names else (None,) * 3
+            se = float(fit.se[fit.names.index(term)]) if term in fit.names else None
+            rows.append(
+                {
+                    "years": k, "factor": factor, "n_ja": n_ja, "k_ja": k_ja,
+                    "n_nee": n_nee, "k_nee": k_nee,
+                    "raw_or": raw[0], "raw_low": raw[1], "raw_high": raw[2],
+                    "adj_or": adjusted[0], "adj_low": adjusted[1], "adj_high": adjusted[2],
+                    "adj_log_se": se,
+                    "n_model": fit.n,
+                }
+            )  # fmt: skip
+    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+
+def build_models(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create mart_casemix, model_casemix and model_factors inside the build's transaction."""
+    mart, coefficients = fit_casemix(con)
+    factors = fit_factors(con)
+    for name, frame in (
+        ("mart_casemix", mart),
+        ("model_casemix", coefficients),
+        ("model_factors", factors),
+    ):
+        con.register("incoming_model", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming_model")
+        con.unregister("incoming_model")

@@ -1,0 +1,45 @@
+-- Grain: cohort year x PI x municipality x sex x age band x length band x earlier releases x
+-- every factor's level x day of re-offence or censoring (no person key; near person level:
+-- only for models and curves, never shown as such).
+-- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
+-- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
+-- NULL when the measure does not apply or is unknown.
+SELECT
+    m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band, m.length_band,
+    least(m.n_earlier_releases, 5) AS n_earlier_releases,
+    CASE m.id_bewijs_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS id_bewijs,
+    CASE m.onderdak_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS onderdak,
+    CASE m.werk_inkomen_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS werk_inkomen,
+    CASE m.schulden_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS schulden,
+    CASE m.zorg_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END AS zorg,
+    CASE m.sociaal_netwerk_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS sociaal_netwerk,
+    CASE WHEN m.reintegration_plan IN ('ja', 'nee') THEN m.reintegration_plan END
+        AS reintegratieplan,
+    CASE WHEN m.pi_delivers_tbo THEN CASE WHEN m.tbo_within_10_days THEN 'ja' ELSE 'nee' END END
+        AS tbo_10_dagen,
+    CASE WHEN m.notice_date IS NOT NULL
+         THEN CASE WHEN m.notice_days >= 14 THEN 'ja' ELSE 'nee' END END AS tijdig_gemeld,
+    CASE WHEN m.gemeente_delivers_nazorg
+         THEN CASE WHEN m.known_to_gemeente THEN 'ja' ELSE 'nee' END END AS in_beeld,
+    CASE WHEN m.gemeente_delivers_nazorg
+         THEN CASE WHEN m.has_case_manager THEN 'ja' ELSE 'nee' END END AS casemanager,
+    least(o.days_observed, 1095) AS days,
+    o.reoffended AND o.days_observed <= 1095 AS event,
+    r.available_1y,
+    r.available_2y,
+    count(*) AS n_cohort,
+    count(*) FILTER (WHERE o.reoffended_1y) AS n_reoffended_1y,
+    count(*) FILTER (WHERE o.reoffended_2y) AS n_reoffended_2y
+FROM core_cohort_members AS m
+JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
+CROSS JOIN core_peildatum AS p
+CROSS JOIN LATERAL (
+    SELECT make_date(m.cohort_year + 1, 12, 31) <= p.peildatum AS available_1y,
+           make_date(m.cohort_year + 2, 12, 31) <= p.peildatum AS available_2y
+) AS r
+GROUP BY ALL
