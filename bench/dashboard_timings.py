@@ -18,7 +18,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "datakwaliteit", "aanleveren")
+PAGES = (
+    "overzicht",
+    "uitstroom",
+    "leefgebieden",
+    "recidive",
+    "vergelijken",
+    "succesfactoren",
+    "gemeenteprofiel",
+    "datakwaliteit",
+    "aanleveren",
+)
 # Filter changes a user makes: a PI, a sex, an age band, a period, a municipality.
 CHANGES = (
     ("f_pi", ["zwolle"]),

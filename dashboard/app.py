@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import time
 
+# Imported at start-up rather than by the first visitor of a page: scipy.stats (funnel
+# limits) and Pandera (the upload check) take 0.4-1 s each to import.
+import scipy.stats  # noqa: F401
 import streamlit as st
 
 from dashboard import queries, texts
-from dashboard import upload as _upload  # noqa: F401 -- Pandera's ~0.4 s import, at start-up
+from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
 from dashboard.format import nl_date, nl_datetime
@@ -20,6 +23,7 @@ from pipelines.settings import SettingsError, load_settings
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
 FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive")
+ANALYSIS_PAGES = ("vergelijken", "succesfactoren", "gemeenteprofiel")
 DATA_PAGES = ("datakwaliteit", "aanleveren")
 
 
@@ -80,6 +84,7 @@ def main() -> None:
 def run() -> None:
     pages = {
         texts.NAV_FIGURES: [_page(n) for n in FIGURE_PAGES],
+        texts.NAV_ANALYSIS: [_page(n) for n in ANALYSIS_PAGES],
         texts.NAV_DATA: [_page(n) for n in DATA_PAGES],
     }
     page = st.navigation(pages)

@@ -253,3 +253,101 @@ def timeline(
         yaxis={"autorange": "reversed", "type": "category", "dtick": 1, "tickformat": ""},
         height=max(420, 20 * frame.height + 120),
     )
+
+
+def funnel_plot(
+    units: pl.DataFrame,
+    limits: pl.DataFrame,
+    value: str,
+    chosen: list[str],
+    title: str,
+    x_title: str,
+    y_title: str,
+    labels: dict[str, str],
+) -> go.Figure:
+    """Units as dots on (size, rate) with 95% and 99.8% limits; the chosen units stand out."""
+    n = limits["n"].to_numpy()
+    line = {"color": "#555555", "width": 1.2}
+    data: list[dict] = [
+        {"type": "scatter", "x": n, "y": limits["national"].to_numpy(), "mode": "lines",
+         "name": labels["national"], "line": {**line, "width": 1.8}, "hoverinfo": "skip"},
+    ]  # fmt: skip
+    for low, high, dash, label in (
+        ("low95", "high95", "dash", labels["95"]),
+        ("low998", "high998", "dot", labels["998"]),
+    ):
+        for column, legend in ((low, True), (high, False)):
+            data.append(
+                {"type": "scatter", "x": n, "y": limits[column].to_numpy(), "mode": "lines",
+                 "name": label, "legendgroup": label, "showlegend": legend,
+                 "line": {**line, "dash": dash, "shape": "hv"}, "hoverinfo": "skip"}
+            )  # fmt: skip
+    others = units.filter(~pl.col("unit").is_in(chosen))
+    mine = units.filter(pl.col("unit").is_in(chosen))
+    for frame, name, colour, size in (
+        (others, labels["units"], "#9AA5B1", 7),
+        (mine, labels["chosen"], PALETTE[5], 13),
+    ):
+        if frame.height == 0:
+            continue
+        data.append(
+            {
+                "type": "scatter",
+                "x": frame["n"].to_list(),
+                "y": frame[value].to_list(),
+                "mode": "markers+text" if frame is mine else "markers",
+                "text": frame["label"].to_list() if frame is mine else None,
+                "textposition": "top center",
+                "customdata": frame["label"].to_list(),
+                "name": name,
+                "marker": {"color": colour, "size": size, "line": {"width": 1, "color": "#333"}},
+                "hovertemplate": "%{customdata}: %{y:.1f}% (n = %{x:,})<extra></extra>",
+            }
+        )
+    return figure(
+        data,
+        title,
+        y_title,
+        hovermode="closest",
+        xaxis={"title": {"text": x_title}, "type": "log", "tickformat": ","},
+        yaxis={"ticksuffix": "%", "rangemode": "normal", "tickformat": ""},
+        height=480,
+    )
+
+
+def forest(frame: pl.DataFrame, title: str, x_title: str, labels: dict[str, str]) -> go.Figure:
+    """Odds ratios with 95% intervals per factor: adjusted (filled) and raw (open)."""
+    rows = frame["label"].to_list()
+    data = []
+    for prefix, name, symbol, colour, shift in (
+        ("raw", labels["raw"], "circle-open", "#7A7A7A", -0.15),
+        ("adj", labels["adjusted"], "diamond", PALETTE[0], 0.15),
+    ):
+        odds = frame[f"{prefix}_or"].to_list()
+        data.append(
+            {
+                "type": "scatter",
+                "x": odds,
+                "y": [i + shift for i in range(len(rows))],
+                "mode": "markers",
+                "name": name,
+                "marker": {"symbol": symbol, "size": 11, "color": colour},
+                "error_x": _whiskers(
+                    odds, frame[f"{prefix}_low"].to_list(), frame[f"{prefix}_high"].to_list()
+                ),
+                "customdata": rows,
+                "hovertemplate": "%{customdata}: %{x:.2f}" + f"<extra>{name}</extra>",
+            }
+        )
+    return figure(
+        data,
+        title,
+        None,
+        hovermode="closest",
+        shapes=[{"type": "line", "x0": 1, "x1": 1, "y0": -0.5, "y1": len(rows) - 0.5,
+                 "line": {"color": "#333", "width": 1}}],
+        xaxis={"type": "log", "title": {"text": x_title}, "tickformat": ".2f"},
+        yaxis={"tickmode": "array", "tickvals": list(range(len(rows))), "ticktext": rows,
+               "autorange": "reversed", "rangemode": "normal", "tickformat": ""},
+        height=max(420, 36 * len(rows) + 140),
+    )  # fmt: skip

@@ -63,28 +63,34 @@ def csv_bytes(table: DisclosedTable) -> bytes:
 
 def xlsx_bytes(table: DisclosedTable, note: dict[str, str]) -> bytes:
     """Excel with numbers as numbers, '<10' as text, and a sheet with the Toelichting."""
+    return xlsx_workbook({texts.XLSX_SHEET_DATA: table}, note)
+
+
+def xlsx_workbook(tables: dict[str, DisclosedTable], note: dict[str, str]) -> bytes:
+    """One sheet per table (names up to 31 characters), then the Toelichting sheet."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = workbook.add_format({"bold": True})
     pct = workbook.add_format({"num_format": "0.0"})
     date = workbook.add_format({"num_format": "d mmmm yyyy"})
-    sheet = workbook.add_worksheet(texts.XLSX_SHEET_DATA)
-    for j, column in enumerate(table.columns):
-        sheet.write(0, j, column.label, bold)
-        sheet.set_column(j, j, max(12, min(40, len(column.label) + 2)))
-        for i, value in enumerate(table.frame[column.name].to_list(), start=1):
-            if value is None:
-                hidden = table.is_suppressed(column.name, i - 1)
-                sheet.write_string(i, j, f"<{table.threshold}" if hidden else "")
-            elif column.kind in ("pct", "number"):
-                sheet.write_number(i, j, value, pct)
-            elif column.kind in ("count", "int"):
-                sheet.write_number(i, j, value)
-            elif column.kind == "date":
-                sheet.write_datetime(i, j, value, date)
-            else:
-                sheet.write_string(i, j, str(value))
-    sheet.freeze_panes(1, 0)
+    for name, table in tables.items():
+        sheet = workbook.add_worksheet(name[:31])
+        for j, column in enumerate(table.columns):
+            sheet.write(0, j, column.label, bold)
+            sheet.set_column(j, j, max(12, min(40, len(column.label) + 2)))
+            for i, value in enumerate(table.frame[column.name].to_list(), start=1):
+                if value is None:
+                    hidden = table.is_suppressed(column.name, i - 1)
+                    sheet.write_string(i, j, f"<{table.threshold}" if hidden else "")
+                elif column.kind in ("pct", "number"):
+                    sheet.write_number(i, j, value, pct)
+                elif column.kind in ("count", "int"):
+                    sheet.write_number(i, j, value)
+                elif column.kind == "date":
+                    sheet.write_datetime(i, j, value, date)
+                else:
+                    sheet.write_string(i, j, str(value))
+        sheet.freeze_panes(1, 0)
     notes = workbook.add_worksheet(texts.XLSX_SHEET_NOTE)
     notes.set_column(0, 0, 22)
     notes.set_column(1, 1, 100)
@@ -117,13 +123,7 @@ def table_and_downloads(
     else:
         with st.expander(texts.TABLE):
             st.dataframe(display_frame(table), hide_index=True, width="stretch")
-    note = {
-        **context,
-        "title": title,
-        "rule": rule.format(t=table.threshold),
-        "suppression": texts.SUPPRESSION_NOTE.format(t=table.threshold).replace("`", ""),
-        "made": nl_datetime(dt.datetime.now().replace(microsecond=0)),
-    }
+    note = note_for(title, rule, table.threshold, context)
     buttons = st.container(horizontal=True)
     name = f"terugkeermonitor_{key}"
     buttons.download_button(
@@ -142,6 +142,16 @@ def table_and_downloads(
         key=f"xlsx_{key}",
         on_click="ignore",
     )
+
+
+def note_for(title: str, rule: str, threshold: int, context: dict[str, str]) -> dict[str, str]:
+    return {
+        **context,
+        "title": title,
+        "rule": rule.format(t=threshold),
+        "suppression": texts.SUPPRESSION_NOTE.format(t=threshold).replace("`", ""),
+        "made": nl_datetime(dt.datetime.now().replace(microsecond=0)),
+    }
 
 
 def _deferred(make: Callable[..., bytes], *args: object) -> Callable[[], bytes]:

@@ -5,6 +5,8 @@ Pages call these and draw; tests check them against the marts without Streamlit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -224,7 +226,24 @@ def survival(
     """Kaplan-Meier curves per group in percent, cut where fewer than `threshold` persons are
     still followed; groups smaller than the threshold are left out. Also a table at fixed
     days (not the whole curve, which would be near person level)."""
-    counts = queries.survival(filters, split)
+    return _survival_curves(
+        queries.survival(filters, split), threshold, lambda g: survival_label(split, g)
+    )
+
+
+def factor_survival(
+    filters: Filters, threshold: int, factor: str
+) -> tuple[list[tuple[str, pl.DataFrame]], DisclosedTable]:
+    """Kaplan-Meier curves with (ja) and without (nee) one factor at release."""
+    labels = {"ja": texts.FACTORS_WITH, "nee": texts.FACTORS_WITHOUT}
+    return _survival_curves(
+        queries.factor_survival(filters, factor), threshold, lambda g: labels.get(g, g)
+    )
+
+
+def _survival_curves(
+    counts: pl.DataFrame, threshold: int, label_of: Callable[[str | None], str]
+) -> tuple[list[tuple[str, pl.DataFrame]], DisclosedTable]:
     curves, rows = [], []
     for (group,), part in counts.group_by("grp", maintain_order=True):
         if part["n_events"].sum() + part["n_censored"].sum() < threshold:
@@ -233,7 +252,7 @@ def survival(
             part["days"].to_numpy(), part["n_events"].to_numpy(), part["n_censored"].to_numpy()
         )
         keep = km.at_risk >= threshold
-        label = survival_label(split, group)
+        label = label_of(group)
         curve = pl.DataFrame(
             {
                 "days": np.concatenate([[0], km.time[keep]]),
@@ -287,3 +306,39 @@ def _survival_at(km: SurvivalCurve, day: int, threshold: int) -> dict:
         "high": round(100 * hi, 1),
         "at_risk": int(left),
     }
+
+
+PROCESS_MEASURES = {
+    "plan": ("n_plan_yes", "n_plan_known"),
+    "tbo": ("n_tbo_within_10_days", "n_tbo_scope"),
+    "tijdig": ("n_notice_timely", "n_notice_known"),
+    "in_beeld": ("n_known_to_gemeente", "n_known_scope"),
+}
+
+
+def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
+    """Per PI and process indicator: numerator, denominator and the percentage."""
+    wide = queries.process_by_pi(filters)
+    long = pl.concat(
+        [
+            wide.select(
+                pl.col("pi_code").replace_strict(names, default=pl.col("pi_code")).alias("pi"),
+                pl.lit(texts.PROCESS_LABELS[key]).alias("label"),
+                pl.col(numerator).alias("k"),
+                pl.col(denominator).alias("n"),
+            )
+            for key, (numerator, denominator) in PROCESS_MEASURES.items()
+        ]
+    ).sort("pi")
+    return disclose(
+        long,
+        [
+            Column("pi", texts.COL["pi"]),
+            Column("label", texts.COL["indicator"]),
+            Column("n", texts.COL["n"], "count"),
+            Column("k", texts.COL["k"], "count"),
+            Column("pct", texts.COL["rate"], "pct"),
+        ],
+        threshold,
+        rates=(Rate("pct", "k", "n"),),
+    )

@@ -22,6 +22,9 @@ PARAMS = {
 }
 
 
+FILTER_PARAMS = ("van", "tot", *PARAMS)
+
+
 def _list(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
@@ -108,6 +111,8 @@ def _write_link(filters: Filters, years: list[int]) -> None:
         "leeftijd": ",".join(filters.age_bands),
     }
     wanted = {k: v for k, v in wanted.items() if v}
+    # Parameters of a page (e.g. the municipality of the profile) stay in the link.
+    wanted |= {k: v for k, v in st.query_params.items() if k not in FILTER_PARAMS}
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 

@@ -366,3 +366,141 @@ def is_loaded(sha256: str) -> bool:
     except (duckdb.Error, WarehouseBroken, WarehouseBusy):
         return False
     return bool(found["n"][0])
+
+
+# --- vergelijken, succesfactoren, gemeenteprofiel -------------------------------------------
+
+# Measure -> (mart, year column, numerator, denominator, expected or None, available or None).
+# Constants: a page picks a key, never SQL.
+MEASURES: dict[str, tuple[str, str, str, str, str | None, str | None]] = {
+    "recidive_2y": ("mart_casemix", "cohort_year", "n_reoffended_2y", "n_cohort",
+                    "expected_2y", "available_2y"),
+    "recidive_1y": ("mart_casemix", "cohort_year", "n_reoffended_1y", "n_cohort",
+                    "expected_1y", "available_1y"),
+    **{
+        f"op_orde_{lg}": ("mart_readiness", "release_year", f"n_{lg}_op_orde",
+                          f"n_{lg}_op_orde + n_{lg}_niet_op_orde", None, None)
+        for lg in READINESS_GROUPS
+    },
+    "plan": ("mart_process", "release_year", "n_plan_yes", "n_plan_known", None, None),
+    "tbo": ("mart_process", "release_year", "n_tbo_within_10_days", "n_tbo_scope", None, None),
+    "tijdig": ("mart_process", "release_year", "n_notice_timely", "n_notice_known", None, None),
+    "in_beeld": ("mart_process", "release_year", "n_known_to_gemeente", "n_known_scope",
+                 None, None),
+}  # fmt: skip
+UNIT_COLUMNS = ("gemeente_code", "pi_code")
+
+
+def unit_rates(filters: Filters, unit: str, measure: str) -> pl.DataFrame:
+    """Per year and unit (municipality or PI): numerator k, denominator n and, for
+    recidivism, the case-mix expected count e. Years without full follow-up are left out."""
+    mart, year, numerator, denominator, expected, available = MEASURES[measure]
+    column = unit if unit in UNIT_COLUMNS else "pi_code"
+    where, params = filters.where(year)
+    return read(
+        f"SELECT {year} AS year, {column} AS unit, "
+        f"CAST(sum({numerator}) AS BIGINT) AS k, CAST(sum({denominator}) AS BIGINT) AS n, "
+        f"{f'sum({expected})' if expected else 'CAST(NULL AS DOUBLE)'} AS e "
+        f"FROM {mart} WHERE {where} {f'AND {available}' if available else ''} "
+        "GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+def gemeente_info() -> pl.DataFrame:
+    """Current municipalities with province and population (for peer groups)."""
+    return read(
+        "SELECT gemeente_code, gemeente_naam, provincie, inwoners_2019 FROM ref_gemeenten "
+        "WHERE current_code = gemeente_code ORDER BY gemeente_naam"
+    )
+
+
+FACTOR_COLUMNS = (
+    *LEEFGEBIEDEN,
+    "reintegratieplan",
+    "tbo_10_dagen",
+    "tijdig_gemeld",
+    "in_beeld",
+    "casemanager",
+)
+
+
+def factor_outcomes(filters: Filters, years: int) -> pl.DataFrame:
+    """Per factor and level (ja/nee): cohort size and re-offenders within `years` years, for
+    cohorts with full follow-up in the selection."""
+    k = 1 if years == 1 else 2
+    where, params = filters.where("cohort_year")
+    factors = ", ".join(FACTOR_COLUMNS)
+    return read(
+        f"WITH scope AS (SELECT {factors}, n_cohort, n_reoffended_{k}y AS k FROM mart_factors "
+        f"WHERE available_{k}y AND {where}) "
+        f"SELECT factor, level, CAST(sum(n_cohort) AS BIGINT) AS n, "
+        "CAST(sum(k) AS BIGINT) AS k "
+        f"FROM (UNPIVOT scope ON {factors} INTO NAME factor VALUE level) "
+        "GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+def factor_survival(filters: Filters, factor: str) -> pl.DataFrame:
+    """Events and censorings per day after release, by the level (ja/nee) of one factor."""
+    column = factor if factor in FACTOR_COLUMNS else "onderdak"
+    where, params = filters.where("cohort_year")
+    return read(
+        f"SELECT {column} AS grp, days, "
+        "CAST(COALESCE(sum(n_cohort) FILTER (WHERE event), 0) AS BIGINT) AS n_events, "
+        "CAST(COALESCE(sum(n_cohort) FILTER (WHERE NOT event), 0) AS BIGINT) AS n_censored "
+        f"FROM mart_factors WHERE {column} IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+def model_factors(years: int) -> pl.DataFrame:
+    return read("SELECT * FROM model_factors WHERE years = ? ORDER BY factor", [years])
+
+
+def model_casemix_terms() -> pl.DataFrame:
+    return read("SELECT * FROM model_casemix ORDER BY years, term")
+
+
+def process_by_pi(filters: Filters) -> pl.DataFrame:
+    """Per PI: numerators and denominators of the four process indicators."""
+    where, params = filters.where("release_year")
+    return read(
+        "SELECT pi_code, "
+        + ", ".join(
+            f"CAST(sum({c}) AS BIGINT) AS {c}"
+            for c in (
+                "n_releases",
+                "n_plan_yes",
+                "n_plan_known",
+                "n_tbo_within_10_days",
+                "n_tbo_scope",
+                "n_notice_timely",
+                "n_notice_known",
+                "n_known_to_gemeente",
+                "n_known_scope",
+            )
+        )  # fmt: skip
+        + f" FROM mart_process WHERE {where} GROUP BY ALL ORDER BY pi_code",
+        params,
+    )
+
+
+def aftercare(filters: Filters) -> pl.DataFrame:
+    """Per leefgebied: status three months after release, from the nazorg-exports (only
+    municipality and period filters apply: the nazorg-export has no PI, sex or age)."""
+    clauses = [
+        "(CAST(? AS INTEGER) IS NULL OR year >= ?)",
+        "(CAST(? AS INTEGER) IS NULL OR year <= ?)",
+        "(len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), gemeente_code))",
+    ]
+    g = list(filters.gemeenten)
+    return read(
+        "SELECT leefgebied, CAST(sum(n_trajectories) AS BIGINT) AS n_trajectories, "
+        "CAST(sum(n_op_orde) AS BIGINT) AS n_op_orde, "
+        "CAST(sum(n_niet_op_orde) AS BIGINT) AS n_niet_op_orde, "
+        "CAST(sum(n_onbekend) AS BIGINT) AS n_onbekend "
+        f"FROM mart_aftercare WHERE {' AND '.join(clauses)} GROUP BY ALL ORDER BY ALL",
+        [filters.year_from, filters.year_from, filters.year_to, filters.year_to, g, g],
+    )

@@ -24,10 +24,14 @@ PAGES = {
     "uitstroom": "Uitstroom",
     "leefgebieden": "Leefgebieden",
     "recidive": "Recidive",
+    "vergelijken": "Vergelijken",
+    "succesfactoren": "Succesfactoren",
+    "gemeenteprofiel": "Gemeenteprofiel",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
 }
 NAV_FIGURES = "Cijfers"
+NAV_ANALYSIS = "Analyse"
 NAV_DATA = "Gegevens"
 
 # --- sidebar filters ------------------------------------------------------------------------
@@ -473,3 +477,186 @@ REFUSALS = (
      "'{0}' moet op elke rij gelijk zijn; het bestand heeft {1} verschillende waarden"),
 )  # fmt: skip
 REFUSAL_FALLBACK = "het bestand voldoet niet aan het uitwisselformaat"
+
+# --- vergelijken ----------------------------------------------------------------------------
+COMPARE_INTRO = (
+    "Doet een gemeente of inrichting het beter of slechter dan vergelijkbare, en is het verschil "
+    "echt of toeval? Kleine eenheden schommelen sterk: de trechter toont tot waar verschillen "
+    "nog toeval kunnen zijn."
+)
+COMPARE_KIND = "Vergelijk"
+COMPARE_KINDS = {"gemeente_code": "Gemeenten", "pi_code": "Inrichtingen"}
+COMPARE_UNITS = "Kies één of meer"
+COMPARE_MEASURE = "Maat"
+MEASURE_LABELS = {
+    "recidive_2y": "Recidive binnen 2 jaar (gecorrigeerd voor case-mix)",
+    "recidive_1y": "Recidive binnen 1 jaar (gecorrigeerd voor case-mix)",
+    **{f"op_orde_{k}": f"{v} op orde bij uitstroom" for k, v in LEEFGEBIEDEN.items()},
+    "plan": "Met re-integratieplan",
+    "tbo": "TBO binnen 10 dagen",
+    "tijdig": "Tijdig gemeld bij gemeente (≥ 14 dagen)",
+    "in_beeld": "In beeld bij gemeente",
+}
+COMPARE_PEERS = "Vergelijkingsgroep"
+PEER_KINDS = {
+    "provincie": "Gemeenten in dezelfde provincie",
+    "grootte": "Gemeenten van vergelijkbare omvang (half tot dubbel zoveel inwoners)",
+}
+PEERS_PI = "Alle andere inrichtingen"
+PEERS_LABEL = "Vergelijkingsgroep"
+COMPARE_SCOPE_NOTE = (
+    "De periode-, geslacht- en leeftijdsfilters gelden; het filter op {dimension} niet, want "
+    "daarover gaat de vergelijking."
+)
+COMPARE_OVER_TIME = "{measure}: {units} naast Nederland en de vergelijkingsgroep"
+COMPARE_FUNNEL = "Trechter: {measure} tegen de omvang"
+FUNNEL_X = "Aantal ({unit})"
+FUNNEL_95 = "95%-grens"
+FUNNEL_998 = "99,8%-grens"
+FUNNEL_UNITS = "Overige eenheden"
+FUNNEL_CHOSEN = "Gekozen"
+COMPARE_TABLE = "Alle eenheden"
+COMPARE_SMALL = "{n} eenheden met minder dan {t} personen of uitstromen hebben geen cijfer en staan niet in de trechter of de tabel."
+POSITION_LABELS = {
+    "boven_998": "duidelijk hoger (boven 99,8%-grens)",
+    "boven_95": "hoger (boven 95%-grens)",
+    "binnen": "binnen de grenzen (verschil kan toeval zijn)",
+    "onder_95": "lager (onder 95%-grens)",
+    "onder_998": "duidelijk lager (onder 99,8%-grens)",
+}
+COL.update(
+    {
+        "unit": "Eenheid",
+        "rate": "Percentage",
+        "rate_low": "Ondergrens 95%",
+        "rate_high": "Bovengrens 95%",
+        "n": "Aantal",
+        "k": "Teller",
+        "observed": "Waargenomen",
+        "expected": "Verwacht (case-mix)",
+        "o_e": "Waargenomen / verwacht",
+        "corrected": "Gecorrigeerd percentage",
+        "corrected_low": "Gecorrigeerd: ondergrens 95%",
+        "corrected_high": "Gecorrigeerd: bovengrens 95%",
+        "position": "Ligging in de trechter",
+        "series": "Reeks",
+        "factor": "Factor",
+        "pct_with": "Recidive met (%)",
+        "pct_without": "Recidive zonder (%)",
+        "n_with": "Personen met",
+        "n_without": "Personen zonder",
+        "raw_or": "Odds ratio ruw",
+        "raw_low": "Ruw: ondergrens 95%",
+        "raw_high": "Ruw: bovengrens 95%",
+        "adj_or": "Odds ratio gecorrigeerd",
+        "adj_low": "Gecorrigeerd: ondergrens 95%",
+        "adj_high": "Gecorrigeerd: bovengrens 95%",
+        "level": "Aanwezig",
+        "indicator": "Indicator",
+    }
+)
+RULES.update(
+    {
+        "compare": (
+            "Het percentage van elke eenheid volgt de meetregel van de gekozen maat. Bij recidive is "
+            "het **gecorrigeerd**: waargenomen / verwacht × het landelijke percentage, waarbij "
+            "*verwacht* de som is van de kansen die een logistische regressie op het landelijke "
+            "cohort voorspelt uit **geslacht, leeftijdsklasse, duur van detentie en het aantal "
+            "eerdere uitstromen** (case-mix). Het interval is het 95%-Wilsoninterval van het "
+            "waargenomen percentage, op dezelfde manier geschaald."
+        ),
+        "funnel": (
+            "**Trechter**: elke eenheid (met minstens {t} personen) staat op haar omvang en "
+            "percentage. De lijnen zijn de 95%- en 99,8%-controlegrenzen rond het landelijke "
+            "percentage (binomiaal). Binnen de grenzen kan een verschil toeval zijn; een eenheid "
+            "buiten de 99,8%-grens wijkt vrijwel zeker echt af. Kleine eenheden krijgen zo geen "
+            "rangorde alsof hun percentage exact is."
+        ),
+        "factors": (
+            "Per factor: de recidive van personen **met** (ja) en **zonder** (nee) die factor bij "
+            "uitstroom, en de **odds ratio**: onder 1 gaat de factor samen met minder recidive. "
+            "*Ruw* vergelijkt alleen met en zonder; *gecorrigeerd* komt uit één logistische "
+            "regressie op alle landelijke cohorten met volledige opvolging, met geslacht, "
+            "leeftijdsklasse, duur van detentie, eerdere uitstromen, inrichting, cohortjaar en "
+            "alle factoren tegelijk. Onbekende waarden tellen als eigen categorie. Dit is een "
+            "**samenhang, geen bewijs van effect**: wat niet gemeten is (motivatie, verslaving, "
+            "netwerk) kan het verschil ook verklaren."
+        ),
+        "factor_km": (
+            "Kaplan–Meiercurven van de tijd tot recidive voor personen met en zonder de gekozen "
+            "factor bij uitstroom (onbekend weggelaten), ongecorrigeerd. Een lijn stopt waar "
+            "minder dan {t} personen nog in beeld zijn."
+        ),
+        "process_pi": (
+            "Per inrichting de procesindicatoren van de meetregels: % met re-integratieplan (van "
+            "bekend), % TBO binnen 10 dagen (alleen inrichtingen die TBO-data leveren), % tijdig "
+            "gemeld (≥ 14 dagen vóór uitstroom, van bekend) en % in beeld bij gemeente (alleen "
+            "gemeenten die nazorggegevens leveren). Een leeg vak: minder dan {t} in de noemer of "
+            "niet geleverd."
+        ),
+        "aftercare": (
+            "**Op orde na 3 maanden** per leefgebied, uit de nazorgexport van de gemeente: op orde "
+            "/ (op orde + niet op orde) × 100, zoals bij uitstroom. Alleen gemeenten die "
+            "nazorggegevens leveren."
+        ),
+    }
+)
+
+# --- succesfactoren -------------------------------------------------------------------------
+FACTORS_INTRO = (
+    "Welke basisvoorwaarden en processtappen gaan samen met minder recidive, en waar hapert de "
+    "keten? Let op: dit zijn samenhangen, geen bewijs dat de factor de recidive veroorzaakt."
+)
+FACTORS_WINDOW = "Recidive binnen"
+FACTORS_WINDOWS = {2: "2 jaar", 1: "1 jaar"}
+FACTOR_LABELS = {
+    **{k: v for k, v in LEEFGEBIEDEN.items() if k != "alle"},
+    "reintegratieplan": "Re-integratieplan",
+    "tbo_10_dagen": "TBO binnen 10 dagen",
+    "tijdig_gemeld": "Tijdig gemeld bij gemeente",
+    "in_beeld": "In beeld bij gemeente",
+    "casemanager": "Casemanager gemeente",
+}
+FACTORS_FOREST = "Odds ratio van recidive binnen {window}: ruw en gecorrigeerd (landelijk)"
+FACTORS_FOREST_X = "Odds ratio (log-schaal; < 1 = minder recidive)"
+FACTORS_RAW = "Ruw"
+FACTORS_ADJUSTED = "Gecorrigeerd"
+FACTORS_WITH_WITHOUT = "Recidive binnen {window} met en zonder de factor (selectie)"
+FACTORS_WITH = "Met (ja)"
+FACTORS_WITHOUT = "Zonder (nee)"
+FACTORS_KM_CHOICE = "Tijd tot recidive voor"
+FACTORS_KM_CHART = "Deel dat nog niet heeft gerecidiveerd: met en zonder {factor}"
+FACTORS_PROCESS = "Procesindicatoren per inrichting"
+FACTORS_NO_MODEL = "Het model is nog niet geschat: er zijn geen cohorten met volledige opvolging."
+PROCESS_LABELS = {
+    "plan": "Re-integratieplan",
+    "tbo": "TBO binnen 10 dagen",
+    "tijdig": "Tijdig gemeld",
+    "in_beeld": "In beeld bij gemeente",
+}
+PROCESS_HEATMAP = "Procesindicatoren per inrichting (%)"
+
+# --- gemeenteprofiel ------------------------------------------------------------------------
+PROFILE_INTRO = (
+    "Alles over één gemeente op één pagina, naast Nederland en de gemeenten in dezelfde provincie. "
+    "Afdrukken: Ctrl+P (de zijbalk en knoppen vallen dan weg)."
+)
+PROFILE_CHOOSE = "Gemeente"
+PROFILE_FACTS = (
+    "{name} · provincie {provincie} · {inwoners} inwoners (2019) · peildatum recidive {peildatum}"
+)
+PROFILE_OUTFLOW = "Uitstroom naar {name} per jaar"
+PROFILE_READINESS = "% op orde bij uitstroom: {name}, provincie en Nederland"
+PROFILE_RECIDIVISM = "Recidive binnen 2 jaar (gecorrigeerd): {name}, provincie en Nederland"
+PROFILE_PROCESS = "Procesindicatoren: {name}, provincie en Nederland"
+PROFILE_AFTERCARE = "% op orde 3 maanden na uitstroom: {name}"
+PROFILE_NO_AFTERCARE = (
+    "{name} levert (nog) geen nazorggegevens; er zijn geen cijfers over de situatie na 3 maanden."
+)
+PROFILE_DOWNLOAD = "Download alle cijfers van {name} (Excel)"
+PROFILE_PROVINCE = "Provincie {provincie}"
+TILE_PROFILE_OUTFLOW = "Uitstroom naar de gemeente ({year})"
+TILE_PROFILE_READY = "Alle basisvoorwaarden op orde"
+TILE_PROFILE_RECID = "Recidive 2 jaar, gecorrigeerd"
+TILE_PROFILE_IN_BEELD = "In beeld bij gemeente"
+TILE_VS_NATIONAL = "Nederland {value}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.models import build_models
+from pipelines.models import MODEL_TABLES, build_models
 from pipelines.settings import SQL_DIR
 from pipelines.warehouse import ensure_schema, scalar
 
@@ -79,7 +79,9 @@ def is_built(con: duckdb.DuckDBPyConnection) -> bool:
     tables = {
         r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
     }
-    if "mart_data_status" not in tables:
+    # A warehouse built by an older version lacks newer models: it needs a rebuild too.
+    expected = {m.name for m in discover_models()} | set(MODEL_TABLES)
+    if not expected <= tables:
         return False
     built_version = scalar(con, "SELECT data_version FROM mart_data_status")
     current = scalar(con, "SELECT COALESCE(max(delivery_id), 0) FROM deliveries")

@@ -14,13 +14,18 @@ The dashboard reads these tables; it never fits a model on a click.
 
 from __future__ import annotations
 
+import warnings
+
 import duckdb
+import numpy as np
 import polars as pl
 from statsmodels.stats.contingency_tables import Table2x2
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from pipelines.stats import fit_logistic, levels_of
+from pipelines.stats import LogisticFit, fit_logistic, levels_of
 
 WINDOWS = (1, 2)
+MODEL_TABLES = ("mart_casemix", "model_casemix", "model_factors")
 CASEMIX_DESIGN_COLUMNS = ("sex", "age_band", "length_band", "n_earlier_releases")
 CASEMIX_REFERENCES = {"sex": "M", "age_band": "30-39", "length_band": "90-364"}
 LEEFGEBIED_FACTORS = (
@@ -62,7 +67,9 @@ def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFr
         fitted = cells.filter(pl.col(f"available_{k}y"))
         if fitted.height == 0:
             continue
-        fit = fit_logistic(fitted, f"n_reoffended_{k}y", "n_cohort", _casemix_design(fitted))
+        fit = _try_fit(fitted, f"n_reoffended_{k}y", "n_cohort", _casemix_design(fitted))
+        if fit is None:
+            continue
         probability = pl.Series(fit.predict(cells))
         cells = cells.with_columns(
             pl.when(pl.col(f"available_{k}y"))
@@ -76,8 +83,12 @@ def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFr
     mart = cells.group_by(
         "cohort_year", "pi_code", "gemeente_code", "provincie", "sex", "age_band",
         "available_1y", "available_2y",
-    ).agg(pl.col("n_cohort", "n_reoffended_1y", "n_reoffended_2y", "expected_1y", "expected_2y")
-          .sum())  # fmt: skip
+    ).agg(
+        pl.col("n_cohort", "n_reoffended_1y", "n_reoffended_2y").sum(),
+        # A cell without a fitted model keeps no expected count (not a sum of nothing: 0).
+        *(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
+          for c in ("expected_1y", "expected_2y")),
+    )  # fmt: skip
     return mart, pl.DataFrame(
         coefficients,
         schema={"years": pl.Int64, "term": pl.String, "coef": pl.Float64, "low": pl.Float64,
@@ -128,7 +139,9 @@ def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         frame = _factor_rows(con, k)
         if frame.height == 0:
             continue
-        fit = fit_logistic(frame, "k", "n_cohort", _factor_design(frame))
+        fit = _try_fit(frame, "k", "n_cohort", _factor_design(frame))
+        if fit is None:
+            continue
         for factor in FACTORS:
             counts = {
                 level: frame.filter(pl.col(factor) == level)
@@ -154,7 +167,29 @@ def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                     "n_model": fit.n,
                 }
             )  # fmt: skip
-    return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+    return pl.DataFrame(rows, schema=FACTOR_SCHEMA)
+
+
+FACTOR_SCHEMA = {
+    "years": pl.Int64, "factor": pl.String, "n_ja": pl.Int64, "k_ja": pl.Int64,
+    "n_nee": pl.Int64, "k_nee": pl.Int64, "raw_or": pl.Float64, "raw_low": pl.Float64,
+    "raw_high": pl.Float64, "adj_or": pl.Float64, "adj_low": pl.Float64,
+    "adj_high": pl.Float64, "adj_log_se": pl.Float64, "n_model": pl.Int64,
+}  # fmt: skip
+
+
+def _try_fit(frame: pl.DataFrame, successes: str, totals: str, design: dict) -> LogisticFit | None:
+    """The fit, or None when the data cannot carry the model (too few rows or categories,
+    collinear covariates, no convergence): the build goes on and the pages say that there is
+    no model, rather than showing unstable numbers."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            warnings.simplefilter("ignore", PerfectSeparationWarning)
+            fit = fit_logistic(frame, successes, totals, design)
+    except (ValueError, np.linalg.LinAlgError, ConvergenceWarning):
+        return None
+    return fit if np.isfinite(fit.coef).all() and np.isfinite(fit.se).all() else None
 
 
 def build_models(con: duckdb.DuckDBPyConnection) -> None:

@@ -32,6 +32,9 @@ PAGES = {
     "uitstroom": "Uitstroom",
     "leefgebieden": "Leefgebieden",
     "recidive": "Recidive",
+    "vergelijken": "Vergelijken",
+    "succesfactoren": "Succesfactoren",
+    "gemeenteprofiel": "Gemeenteprofiel",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
 }

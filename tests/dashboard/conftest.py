@@ -11,7 +11,17 @@ from streamlit.testing.v1 import AppTest
 from pipelines.settings import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "datakwaliteit", "aanleveren")
+PAGES = (
+    "overzicht",
+    "uitstroom",
+    "leefgebieden",
+    "recidive",
+    "vergelijken",
+    "succesfactoren",
+    "gemeenteprofiel",
+    "datakwaliteit",
+    "aanleveren",
+)
 
 
 @pytest.fixture

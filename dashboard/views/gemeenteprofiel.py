@@ -1,0 +1,230 @@
+"""Gemeenteprofiel: everything about one municipality on one printable page, beside its
+province and the Netherlands, with one download of all its figures."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, comparison, figures, queries, texts
+from dashboard.components import chart_block, note_for, xlsx_workbook
+from dashboard.context import current
+from dashboard.format import nl_date, nl_int, nl_pct
+from pipelines.disclosure import Column, Rate, disclose
+
+# Printing: the sidebar, toolbar and buttons are left off the paper.
+PRINT_CSS = """<style>@media print {
+  [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stHeader"],
+  [data-testid="stDownloadButton"], [data-testid="stExpander"] { display: none !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+}</style>"""
+
+ctx = current()
+t = ctx.threshold
+st.markdown(PRINT_CSS, unsafe_allow_html=True)
+st.title(texts.PAGES["gemeenteprofiel"])
+st.write(texts.PROFILE_INTRO)
+info = queries.gemeente_info()
+codes = info["gemeente_code"].to_list()
+wanted = st.query_params.get("profiel")
+default = wanted if wanted in codes else next(iter(ctx.filters.gemeenten), "GM0363")
+code = st.selectbox(
+    texts.PROFILE_CHOOSE,
+    options=codes,
+    index=codes.index(default) if default in codes else 0,
+    format_func=ctx.label,
+    key="profile_gemeente",
+)
+st.query_params["profiel"] = code
+me = info.filter(pl.col("gemeente_code") == code).row(0, named=True)
+name, provincie = me["gemeente_naam"], me["provincie"]
+st.caption(
+    texts.PROFILE_FACTS.format(
+        name=name,
+        provincie=provincie,
+        inwoners=nl_int(me["inwoners_2019"]),
+        peildatum=nl_date(ctx.peildatum) if ctx.peildatum else texts.NO_PEILDATUM,
+    )
+)
+everywhere = dataclasses.replace(ctx.filters, gemeenten=(), provincies=())
+scopes = {
+    name: dataclasses.replace(everywhere, gemeenten=(code,)),
+    texts.PROFILE_PROVINCE.format(provincie=provincie): dataclasses.replace(
+        everywhere, provincies=(provincie,)
+    ),
+    texts.NATIONAL: everywhere,
+}
+context = {**ctx.download_note(), "filters": f"{name}; " + ctx.download_note()["filters"]}
+year = ctx.last_year()
+downloads: dict[str, object] = {}
+
+# Tiles: the last complete year and the latest cohort, beside the Netherlands.
+outflow = figures.outflow_by_year(scopes[name], t)
+readiness = {label: figures.readiness_intake_release(f, t) for label, f in scopes.items()}
+recid_rates = queries.unit_rates(everywhere, "gemeente_code", "recidive_2y")
+province_units = info.filter(pl.col("provincie") == provincie)["gemeente_code"].to_list()
+trend = comparison.over_time(
+    recid_rates,
+    {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: ["*"]},
+    t,
+    corrected=True,
+)
+tiles = st.columns(3)
+n_now, hidden = outflow.cell("n_releases", year=year)
+tiles[0].metric(
+    texts.TILE_PROFILE_OUTFLOW.format(year=year),
+    f"<{t}" if hidden else nl_int(n_now or 0),
+    border=True,
+)
+alle = {k: v.cell("pct_op_orde", label=texts.LEEFGEBIEDEN["alle"])[0] for k, v in readiness.items()}
+tiles[1].metric(
+    texts.TILE_PROFILE_READY,
+    nl_pct(alle[name]),
+    texts.TILE_VS_NATIONAL.format(value=nl_pct(alle[texts.NATIONAL])),
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+latest = trend.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
+national_latest = trend.filter(pl.col("series") == texts.NATIONAL).sort("year")
+if latest.height:
+    row = latest.row(-1, named=True)
+    national_value = national_latest.filter(pl.col("year") == row["year"])["rate"].to_list()
+    tiles[2].metric(
+        f"{texts.TILE_PROFILE_RECID} ({row['year']})",
+        nl_pct(row["rate"]),
+        texts.TILE_VS_NATIONAL.format(value=nl_pct(national_value[0] if national_value else None)),
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+else:
+    tiles[2].metric(texts.TILE_PROFILE_RECID, texts.NOT_SHOWN, border=True)
+
+# 1. Uitstroom per year.
+downloads["Uitstroom"] = outflow
+figure = charts.bars(
+    outflow.frame, "year", {"n_releases": texts.COL["n_releases"]},
+    texts.PROFILE_OUTFLOW.format(name=name), texts.OUTFLOW_Y,
+)  # fmt: skip
+chart_block("profiel_uitstroom", figure, outflow, texts.RULES["uitstroom"], context)
+
+# 2. Leefgebieden at release: the municipality, its province and the Netherlands.
+parts = [v.frame.select("label", pl.col("pct_op_orde").alias(k)) for k, v in readiness.items()]
+side = parts[0]
+for part in parts[1:]:
+    side = side.join(part, on="label", how="left", maintain_order="left")
+side_table = disclose(
+    side,
+    [Column("label", texts.COL["leefgebied"])] + [Column(k, k, "pct") for k in readiness],
+    t,
+)
+downloads["Leefgebieden"] = side_table
+figure = charts.bars(
+    side, "label", {k: k for k in readiness}, texts.PROFILE_READINESS.format(name=name),
+    texts.READINESS_Y, hover="%{y:.1f}%", percent=True,
+)  # fmt: skip
+chart_block("profiel_leefgebieden", figure, side_table, texts.RULES["readiness"], context)
+
+# 3. Recidivism per cohort, corrected for case mix.
+wide = trend.pivot(on="series", index="year", values=["rate", "low", "high"]).sort("year")
+wide = wide.rename(
+    {f"{m}_{s}": f"{s}__{m}" for s in scopes for m in ("rate", "low", "high")}, strict=False
+)
+trend_table = disclose(
+    trend.sort("series", "year"),
+    [
+        Column("series", texts.COL["series"]),
+        Column("year", texts.COL["cohort_year"]),
+        Column("n", texts.COL["n_cohort"], "count"),
+        Column("rate", texts.COL["corrected"], "pct"),
+        Column("low", texts.COL["corrected_low"], "pct"),
+        Column("high", texts.COL["corrected_high"], "pct"),
+    ],
+    t,
+)
+downloads["Recidive"] = trend_table
+figure = charts.lines_with_intervals(
+    wide, "year",
+    [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in scopes if f"{s}__rate" in wide.columns],
+    texts.PROFILE_RECIDIVISM.format(name=name), texts.RECID_Y,
+)  # fmt: skip
+chart_block(
+    "profiel_recidive", figure, trend_table,
+    texts.RULES["recidivism"] + "\n\n" + texts.RULES["compare"], context,
+)  # fmt: skip
+
+# 4. Process indicators beside the province and the Netherlands.
+rows = []
+for key, label in texts.PROCESS_LABELS.items():
+    rates = queries.unit_rates(everywhere, "gemeente_code", key)
+    for scope, units in ((name, [code]), (list(scopes)[1], province_units), (texts.NATIONAL, None)):
+        chosen = rates if units is None else rates.filter(pl.col("unit").is_in(units))
+        rows.append(
+            {"label": label, "scope": scope, "k": chosen["k"].sum(), "n": chosen["n"].sum()}
+        )
+process = disclose(
+    pl.DataFrame(rows),
+    [
+        Column("label", texts.COL["indicator"]),
+        Column("scope", texts.COL["series"]),
+        Column("n", texts.COL["n"], "count"),
+        Column("k", texts.COL["k"], "count"),
+        Column("pct", texts.COL["rate"], "pct"),
+    ],
+    t,
+    rates=(Rate("pct", "k", "n"),),
+)
+downloads["Proces"] = process
+process_wide = process.frame.pivot(on="scope", index="label", values="pct")
+figure = charts.bars(
+    process_wide, "label", {s: s for s in scopes if s in process_wide.columns},
+    texts.PROFILE_PROCESS.format(name=name), "%", hover="%{y:.1f}%", percent=True,
+)  # fmt: skip
+chart_block("profiel_proces", figure, process, texts.RULES["process_pi"], context)
+
+# 5. Three months after release (only municipalities that deliver nazorg-exports).
+after = queries.aftercare(scopes[name])
+if after.height:
+    after = after.with_columns(
+        (pl.col("n_op_orde") + pl.col("n_niet_op_orde")).alias("n_known"),
+        pl.col("leefgebied").replace_strict(texts.LEEFGEBIEDEN, default=pl.col("leefgebied"))
+        .alias("label"),
+    )  # fmt: skip
+    after_table = disclose(
+        after,
+        [
+            Column("label", texts.COL["leefgebied"]),
+            Column("n_trajectories", texts.COL["n"], "count"),
+            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+        ],
+        t,
+        rates=(
+            Rate("pct_op_orde", "n_op_orde", "n_known"),
+            Rate("pct_onbekend", "n_onbekend", "n_trajectories"),
+        ),
+    )
+    downloads["Na 3 maanden"] = after_table
+    figure = charts.bars(
+        after_table.frame, "label", {"pct_op_orde": texts.COL["pct_op_orde"]},
+        texts.PROFILE_AFTERCARE.format(name=name), texts.READINESS_Y,
+        hover="%{y:.1f}%", percent=True,
+    )  # fmt: skip
+    chart_block("profiel_nazorg", figure, after_table, texts.RULES["aftercare"], context)
+else:
+    st.info(texts.PROFILE_NO_AFTERCARE.format(name=name))
+
+st.download_button(
+    texts.PROFILE_DOWNLOAD.format(name=name),
+    data=lambda: xlsx_workbook(
+        downloads, note_for(texts.PAGES["gemeenteprofiel"], texts.RULES["compare"], t, context)
+    ),
+    file_name=f"terugkeermonitor_gemeenteprofiel_{code}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="profile_download",
+    on_click="ignore",
+    type="primary",
+)

@@ -1,0 +1,161 @@
+"""Vergelijken: a municipality or PI beside the national figure and its peers, a funnel plot
+of all units, and a table with rates, intervals, observed/expected and corrected rates."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, comparison, queries, texts
+from dashboard.components import chart_block, no_data
+from dashboard.context import current
+from pipelines.disclosure import Column, disclose
+
+ctx = current()
+t = ctx.threshold
+st.title(texts.PAGES["vergelijken"])
+st.write(texts.COMPARE_INTRO)
+
+left, middle, right = st.columns([1, 2, 2])
+unit = left.radio(
+    texts.COMPARE_KIND,
+    options=list(texts.COMPARE_KINDS),
+    format_func=texts.COMPARE_KINDS.get,
+    key="cmp_kind",
+)
+measure = right.selectbox(
+    texts.COMPARE_MEASURE,
+    options=list(texts.MEASURE_LABELS),
+    format_func=texts.MEASURE_LABELS.get,
+    key="cmp_measure",
+)
+info = queries.gemeente_info()
+if unit == "gemeente_code":
+    options = info["gemeente_code"].to_list()
+    default = [g for g in ctx.filters.gemeenten if g in options][:3] or ["GM0363"]
+    # The comparison runs over municipalities: the municipality and province filters step aside.
+    filters = dataclasses.replace(ctx.filters, gemeenten=(), provincies=())
+    dimension = texts.FILTER_GEMEENTE.lower()
+else:
+    options = list(queries.filter_options()["pis"]["pi_code"])
+    default = [p for p in ctx.filters.pis if p in options][:3] or options[:1]
+    filters = dataclasses.replace(ctx.filters, pis=())
+    dimension = texts.FILTER_PI.lower()
+chosen = middle.multiselect(
+    texts.COMPARE_UNITS,
+    options=options,
+    default=[d for d in default if d in options],
+    format_func=ctx.label,
+    key=f"cmp_units_{unit}",
+)
+st.caption(texts.COMPARE_SCOPE_NOTE.format(dimension=dimension))
+corrected = measure.startswith("recidive")
+value = "corrected" if corrected else "rate"
+rates = queries.unit_rates(filters, unit, measure)
+if rates.height == 0 or not chosen:
+    no_data()
+    st.stop()
+context = ctx.download_note()
+measure_label = texts.MEASURE_LABELS[measure]
+names = ", ".join(ctx.label(c) for c in chosen)
+
+# 1. Over time: the chosen units, the national figure and the peer group.
+if unit == "gemeente_code":
+    peer_kind = st.radio(
+        texts.COMPARE_PEERS,
+        options=list(texts.PEER_KINDS),
+        format_func=texts.PEER_KINDS.get,
+        horizontal=True,
+        key="cmp_peers",
+    )
+    peer_units = comparison.peers(info, chosen, peer_kind)
+    peer_label = f"{texts.PEERS_LABEL} ({texts.PEER_KINDS[peer_kind].lower()})"
+else:
+    peer_units = [p for p in options if p not in chosen]
+    peer_label = texts.PEERS_PI
+series = {texts.NATIONAL: ["*"], peer_label: peer_units}
+series |= {ctx.label(c): [c] for c in chosen}
+trend = comparison.over_time(rates, series, t, corrected)
+wide = trend.pivot(on="series", index="year", values=["rate", "low", "high"]).sort("year")
+labels = list(series)
+wide = wide.rename(
+    {f"{m}_{label}": f"{label}__{m}" for label in labels for m in ("rate", "low", "high")},
+    strict=False,
+)
+figure = charts.lines_with_intervals(
+    wide,
+    "year",
+    [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in labels if f"{s}__rate" in wide.columns],
+    texts.COMPARE_OVER_TIME.format(measure=measure_label, units=names),
+    "%",
+)
+trend_table = disclose(
+    trend.sort("series", "year"),
+    [
+        Column("series", texts.COL["series"]),
+        Column("year", texts.COL["year"]),
+        Column("n", texts.COL["n"], "count"),
+        Column("rate", texts.COL["corrected" if corrected else "rate"], "pct"),
+        Column("low", texts.COL["rate_low"], "pct"),
+        Column("high", texts.COL["rate_high"], "pct"),
+    ],
+    t,
+)
+chart_block(f"vergelijken_tijd_{measure}", figure, trend_table, texts.RULES["compare"], context)
+
+# 2. The funnel plot of every unit large enough to have a rate.
+table = comparison.unit_table(rates.filter(pl.col("unit") != "onbekend"), t, corrected)
+if table.height == 0:  # no unit is large enough for a rate in this selection
+    st.caption(texts.COMPARE_SMALL.format(n=rates["unit"].n_unique(), t=t))
+    st.stop()
+table = table.with_columns(
+    pl.col("unit").map_elements(ctx.label, return_dtype=pl.String).alias("label"),
+    pl.col("position").replace_strict(texts.POSITION_LABELS).alias("position_label"),
+)
+limits = comparison.funnel(rates, t)
+figure = charts.funnel_plot(
+    table,
+    limits,
+    value,
+    chosen,
+    texts.COMPARE_FUNNEL.format(measure=measure_label),
+    texts.FUNNEL_X.format(unit=texts.COMPARE_KINDS[unit].lower()),
+    "%",
+    {
+        "national": texts.NATIONAL,
+        "95": texts.FUNNEL_95,
+        "998": texts.FUNNEL_998,
+        "units": texts.FUNNEL_UNITS,
+        "chosen": texts.FUNNEL_CHOSEN,
+    },
+)
+columns = [
+    Column("label", texts.COL["unit"]),
+    Column("n", texts.COL["n"], "count"),
+    Column("rate", texts.COL["rate"], "pct"),
+    Column("low", texts.COL["rate_low"], "pct"),
+    Column("high", texts.COL["rate_high"], "pct"),
+]
+if corrected:
+    columns += [
+        Column("k", texts.COL["observed"], "count"),
+        Column("e", texts.COL["expected"], "number"),
+        Column("o_e", texts.COL["o_e"], "number"),
+        Column("corrected", texts.COL["corrected"], "pct"),
+        Column("corrected_low", texts.COL["corrected_low"], "pct"),
+        Column("corrected_high", texts.COL["corrected_high"], "pct"),
+    ]
+columns.append(Column("position_label", texts.COL["position"]))
+unit_disclosed = disclose(table.sort("label"), columns, t)
+chart_block(
+    f"vergelijken_trechter_{measure}",
+    figure,
+    unit_disclosed,
+    texts.RULES["funnel"] + "\n\n" + texts.RULES["compare"],
+    context,
+)
+n_units = rates.filter(pl.col("unit") != "onbekend")["unit"].n_unique()
+if n_units > table.height:
+    st.caption(texts.COMPARE_SMALL.format(n=n_units - table.height, t=t))
