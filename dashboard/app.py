@@ -19,11 +19,12 @@ from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
 from dashboard.format import nl_date, nl_datetime
 from pipelines.settings import SettingsError, load_settings
+from pipelines.zelfscan import ZelfscanConfigError, load_practices, load_questions
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
 FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive")
-ANALYSIS_PAGES = ("vergelijken", "succesfactoren", "gemeenteprofiel")
+ANALYSIS_PAGES = ("vergelijken", "succesfactoren", "gemeenteprofiel", "zelfscan")
 DATA_PAGES = ("datakwaliteit", "aanleveren")
 
 
@@ -72,6 +73,15 @@ def _status_line(status: dict) -> None:
     )
 
 
+def _check_zelfscan() -> None:
+    """The Zelfscan's question files are checked on every start, so a broken edit shows up
+    at once (and the Zelfscan page says what is wrong)."""
+    try:
+        load_practices(questionnaire=load_questions())
+    except ZelfscanConfigError as exc:
+        st.sidebar.error(texts.SCAN_CONFIG_ERROR.format(error=exc))
+
+
 def main() -> None:
     started = time.perf_counter()
     try:
@@ -105,6 +115,7 @@ def run() -> None:
         complete = [y for y in years if y <= last_complete_year(state.status)] or years
         filters = sidebar(choices, labels, complete)
         _status_line(state.status)
+        _check_zelfscan()
         if state.status.get("all_synthetic"):
             st.warning(texts.SYNTHETIC_BANNER)
         elif state.status.get("any_synthetic"):

@@ -179,5 +179,18 @@ def chart_block(
     table_and_downloads(key, table, title or figure.layout.title.text or key, rule, context)
 
 
+# Printing: the sidebar, toolbar, buttons and folded sections are left off the paper.
+PRINT_CSS = """<style>@media print {
+  [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stHeader"],
+  [data-testid="stDownloadButton"], [data-testid="stExpander"] { display: none !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+}</style>"""
+
+
+def printable() -> None:
+    """Make the page print cleanly (Ctrl+P)."""
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+
+
 def no_data() -> None:
     st.info(texts.NO_DATA_IN_SCOPE)

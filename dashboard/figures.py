@@ -342,3 +342,35 @@ def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> Di
         threshold,
         rates=(Rate("pct", "k", "n"),),
     )
+
+
+def unit_figures(
+    filters: Filters,
+    threshold: int,
+    code: str,
+    peers: list[str],
+    measures: tuple[str, ...],
+) -> dict[str, tuple[str, str, str]]:
+    """Per measure: (the municipality, its peers, the Netherlands) as Dutch text; recidivism
+    corrected for case mix except for the national figure itself; '–' below the threshold."""
+    from dashboard import comparison
+    from dashboard.format import nl_pct
+
+    out = {}
+    for measure in measures:
+        rates = queries.unit_rates(filters, "gemeente_code", measure)
+        corrected = measure.startswith("recidive")
+        national = comparison.national_rate(rates)
+        shown = []
+        for units in ([code], peers, None):
+            part = rates if units is None else rates.filter(pl.col("unit").is_in(units))
+            k, n = part["k"].sum(), part["n"].sum()
+            if n < max(threshold, 1):
+                shown.append(nl_pct(None))
+            elif corrected and units is not None:
+                e = part["e"].sum()
+                shown.append(nl_pct(100 * k / e * national) if e else nl_pct(None))
+            else:
+                shown.append(nl_pct(100 * k / n))
+        out[measure] = tuple(shown)
+    return out

@@ -382,6 +382,11 @@ MEASURES: dict[str, tuple[str, str, str, str, str | None, str | None]] = {
                           f"n_{lg}_op_orde + n_{lg}_niet_op_orde", None, None)
         for lg in READINESS_GROUPS
     },
+    **{
+        f"onbekend_{lg}": ("mart_readiness", "release_year", f"n_{lg}_onbekend", "n_releases",
+                           None, None)
+        for lg in READINESS_GROUPS
+    },
     "plan": ("mart_process", "release_year", "n_plan_yes", "n_plan_known", None, None),
     "tbo": ("mart_process", "release_year", "n_tbo_within_10_days", "n_tbo_scope", None, None),
     "tijdig": ("mart_process", "release_year", "n_notice_timely", "n_notice_known", None, None),

@@ -27,6 +27,7 @@ PAGES = {
     "vergelijken": "Vergelijken",
     "succesfactoren": "Succesfactoren",
     "gemeenteprofiel": "Gemeenteprofiel",
+    "zelfscan": "Zelfscan",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
 }
@@ -488,10 +489,15 @@ COMPARE_KIND = "Vergelijk"
 COMPARE_KINDS = {"gemeente_code": "Gemeenten", "pi_code": "Inrichtingen"}
 COMPARE_UNITS = "Kies één of meer"
 COMPARE_MEASURE = "Maat"
+COMPARE_MEASURES = (
+    "recidive_2y", "recidive_1y", *(f"op_orde_{k}" for k in LEEFGEBIEDEN), "plan", "tbo",
+    "tijdig", "in_beeld",
+)  # fmt: skip
 MEASURE_LABELS = {
     "recidive_2y": "Recidive binnen 2 jaar (gecorrigeerd voor case-mix)",
     "recidive_1y": "Recidive binnen 1 jaar (gecorrigeerd voor case-mix)",
     **{f"op_orde_{k}": f"{v} op orde bij uitstroom" for k, v in LEEFGEBIEDEN.items()},
+    **{f"onbekend_{k}": f"{v}: % onbekend bij uitstroom" for k, v in LEEFGEBIEDEN.items()},
     "plan": "Met re-integratieplan",
     "tbo": "TBO binnen 10 dagen",
     "tijdig": "Tijdig gemeld bij gemeente (≥ 14 dagen)",
@@ -660,3 +666,45 @@ TILE_PROFILE_READY = "Alle basisvoorwaarden op orde"
 TILE_PROFILE_RECID = "Recidive 2 jaar, gecorrigeerd"
 TILE_PROFILE_IN_BEELD = "In beeld bij gemeente"
 TILE_VS_NATIONAL = "Nederland {value}"
+
+# --- zelfscan -------------------------------------------------------------------------------
+SCAN_INTRO = (
+    "De zelfscan re-integratie ex-gedetineerden: beantwoord per thema hoe uw gemeente de "
+    "terugkeer voorbereidt, en zie uw antwoorden naast de cijfers van uw eigen gemeente. De "
+    "antwoorden worden direct bewaard; u kunt later verder of over een jaar opnieuw beginnen."
+)
+SCAN_GEMEENTE = "Gemeente"
+SCAN_CHOOSE = "Scan"
+SCAN_NEW = "Nieuwe scan beginnen"
+SCAN_LABEL = "Scan van {date} ({n} van {total} beantwoord)"
+SCAN_NONE = "Er is nog geen scan voor deze gemeente. Begin een nieuwe scan."
+SCAN_PROGRESS = "{n} van {total} vragen beantwoord"
+SCAN_THEME = "Thema"
+SCAN_ADVICE = "Advies: {advice}"
+SCAN_UNANSWERED = "Nog niet beantwoord"
+SCAN_SCORES = "Scores per thema"
+SCAN_SCORES_CHART = "Score per thema (% van het maximum)"
+SCAN_SCORE_Y = "Score"
+SCAN_OVERALL = "Totaalscore"
+SCAN_FIGURES = "Cijfers van {gemeente} bij dit thema"
+SCAN_PRACTICES = "Voorbeelden uit het land bij thema's met ruimte voor groei"
+SCAN_NO_PRACTICES = "Alle beantwoorde thema's scoren twee derde of hoger."
+SCAN_COMPARE = "Vergeleken met de vorige scan ({date})"
+SCAN_REPORT = "Download verslag (Word)"
+SCAN_CONFIG_ERROR = "De vragenlijst van de zelfscan klopt niet en moet worden hersteld: {error}"
+SCAN_PEERS = "Gemeenten in dezelfde provincie"
+SCAN_MEASURE = "Cijfer"
+SCAN_SAVED = "Bewaard om {time}"
+RULES["zelfscan"] = (
+    "**Score** van een thema: het gemiddelde antwoord op de vragen van dat thema, als percentage "
+    "van het hoogste antwoord (Niet geregeld = 0, In ontwikkeling = 1, Geregeld = 2, Geregeld en "
+    "geborgd = 3); onbeantwoorde vragen tellen niet mee. De **totaalscore** is het gemiddelde "
+    "van de thema's. Voorbeelden worden getoond bij thema's onder twee derde (67%)."
+)
+THEME_MEASURES = {
+    "regie_beleid": ("op_orde_alle",),
+    "informatie_melding": ("tijdig", "in_beeld"),
+    **{k: (f"op_orde_{k}", f"onbekend_{k}") for k in LEEFGEBIEDEN if k != "alle"},
+    "samenwerking": ("tbo",),
+    "sturing": ("recidive_2y",),
+}

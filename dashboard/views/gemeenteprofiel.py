@@ -9,21 +9,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, comparison, figures, queries, texts
-from dashboard.components import chart_block, note_for, xlsx_workbook
+from dashboard.components import chart_block, note_for, printable, xlsx_workbook
 from dashboard.context import current
 from dashboard.format import nl_date, nl_int, nl_pct
 from pipelines.disclosure import Column, Rate, disclose
 
-# Printing: the sidebar, toolbar and buttons are left off the paper.
-PRINT_CSS = """<style>@media print {
-  [data-testid="stSidebar"], [data-testid="stToolbar"], [data-testid="stHeader"],
-  [data-testid="stDownloadButton"], [data-testid="stExpander"] { display: none !important; }
-  [data-testid="stMain"] { margin-left: 0 !important; }
-}</style>"""
-
 ctx = current()
 t = ctx.threshold
-st.markdown(PRINT_CSS, unsafe_allow_html=True)
+printable()
 st.title(texts.PAGES["gemeenteprofiel"])
 st.write(texts.PROFILE_INTRO)
 info = queries.gemeente_info()

@@ -27,7 +27,7 @@ unit = left.radio(
 )
 measure = right.selectbox(
     texts.COMPARE_MEASURE,
-    options=list(texts.MEASURE_LABELS),
+    options=list(texts.COMPARE_MEASURES),
     format_func=texts.MEASURE_LABELS.get,
     key="cmp_measure",
 )

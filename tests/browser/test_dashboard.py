@@ -35,6 +35,7 @@ PAGES = {
     "vergelijken": "Vergelijken",
     "succesfactoren": "Succesfactoren",
     "gemeenteprofiel": "Gemeenteprofiel",
+    "zelfscan": "Zelfscan",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
 }
@@ -197,3 +198,28 @@ def test_an_upload_is_checked_then_loaded_on_confirmation(
     expect(page.get_by_text("Geladen: upload_zwolle.csv")).to_be_visible(timeout=300_000)
     _no_exceptions(page)
     assert _mart(server["warehouse"], "SELECT count(*) FROM deliveries") == before + 1
+
+
+def test_a_theme_of_the_zelfscan_is_answered_and_the_report_downloads(
+    server: dict, page: Page
+) -> None:
+    import io
+
+    from docx import Document
+
+    page.goto(f"{server['url']}/zelfscan")
+    settle(page)
+    page.get_by_role("button", name="Nieuwe scan beginnen").click()
+    settle(page)
+    # Both questions of the first (visible) theme, Regie en beleid.
+    for i in range(2):
+        page.get_by_text("Geregeld en geborgd").filter(visible=True).nth(i).click()
+        settle(page)
+    expect(page.get_by_text("2 van 15 vragen beantwoord")).to_be_visible(timeout=30_000)
+    _no_exceptions(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download verslag (Word)").click()
+    document = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Zelfscan re-integratie ex-gedetineerden — Amsterdam" in text
+    assert "Regie en beleid — 100%" in text

@@ -1,0 +1,207 @@
+"""Zelfscan: the municipality's self-assessment, answered theme by theme and saved as it
+goes, its scores beside the municipality's own figures, good practices, and a Word report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, comparison, figures, queries, texts
+from dashboard.components import display_frame, printable, toelichting
+from dashboard.context import current
+from dashboard.format import nl_date, nl_pct
+from pipelines.disclosure import Column, disclose
+from pipelines.zelfscan import (
+    ScanStore,
+    ZelfscanConfigError,
+    load_practices,
+    load_questions,
+    overall_score,
+    store_path,
+    suggested_practices,
+    theme_scores,
+)
+from pipelines.zelfscan_report import ReportInput, build_report
+
+ctx = current()
+t = ctx.threshold
+printable()
+st.title(texts.PAGES["zelfscan"])
+st.write(texts.SCAN_INTRO)
+try:
+    questionnaire = load_questions()
+    practices = load_practices(questionnaire=questionnaire)
+except ZelfscanConfigError as exc:
+    st.error(texts.SCAN_CONFIG_ERROR.format(error=exc))
+    st.stop()
+questions = questionnaire.questions
+store = ScanStore(store_path(queries.warehouse_file()))
+
+info = queries.gemeente_info()
+codes = info["gemeente_code"].to_list()
+default = next(iter(ctx.filters.gemeenten), st.query_params.get("profiel", "GM0363"))
+left, right = st.columns([1, 1])
+gemeente = left.selectbox(
+    texts.SCAN_GEMEENTE,
+    options=codes,
+    index=codes.index(default) if default in codes else 0,
+    format_func=ctx.label,
+    key="scan_gemeente",
+)
+name = ctx.label(gemeente)
+scans = store.scans(gemeente)
+if right.button(texts.SCAN_NEW, key="scan_new"):
+    st.session_state["scan_id"] = store.new_scan(gemeente, questionnaire.version)
+    scans = store.scans(gemeente)
+if not scans:
+    st.info(texts.SCAN_NONE)
+    st.stop()
+ids = [s["scan_id"] for s in scans]
+labels = {
+    s["scan_id"]: texts.SCAN_LABEL.format(
+        date=nl_date(s["started_at"]), n=s["n_answered"], total=len(questions)
+    )
+    for s in scans
+}
+if st.session_state.get("scan_id") not in ids:
+    st.session_state["scan_id"] = ids[0]
+scan_id = st.selectbox(texts.SCAN_CHOOSE, options=ids, format_func=labels.get, key="scan_id")
+scan = next(s for s in scans if s["scan_id"] == scan_id)
+
+
+def save(question: str, key: str) -> None:
+    store.answer(scan_id, question, st.session_state[key])
+    st.session_state["scan_saved"] = dt.datetime.now().strftime("%H:%M:%S")
+
+
+answers = store.answers(scan_id)
+st.progress(
+    sum(v is not None for v in answers.values()) / len(questions),
+    text=texts.SCAN_PROGRESS.format(
+        n=sum(v is not None for v in answers.values()), total=len(questions)
+    ),
+)
+if st.session_state.get("scan_saved"):
+    st.caption(texts.SCAN_SAVED.format(time=st.session_state["scan_saved"]))
+
+peers = comparison.peers(info, [gemeente], "provincie")
+all_measures = tuple(m for ms in texts.THEME_MEASURES.values() for m in ms)
+numbers = figures.unit_figures(ctx.filters, t, gemeente, peers, all_measures)
+figure_rows = {
+    theme: [(texts.MEASURE_LABELS[m], *numbers[m]) for m in measures]
+    for theme, measures in texts.THEME_MEASURES.items()
+}
+
+tabs = st.tabs([theme.title for theme in questionnaire.themes])
+for tab, theme in zip(tabs, questionnaire.themes, strict=True):
+    with tab:
+        if theme.intro:
+            st.caption(theme.intro)
+        for question in theme.questions:
+            key = f"scan_{scan_id}_{question.code}"
+            if key not in st.session_state:
+                st.session_state[key] = answers.get(question.code)
+            options = {o.value: o.label for o in question.options}
+            value = st.radio(
+                question.text,
+                options=list(options),
+                format_func=options.get,
+                key=key,
+                horizontal=True,
+                on_change=save,
+                args=(question.code, key),
+            )
+            if value is None:
+                st.caption(texts.SCAN_UNANSWERED)
+            else:
+                st.caption(texts.SCAN_ADVICE.format(advice=question.advice[value]))
+        rows = figure_rows.get(theme.code)
+        if rows:
+            st.markdown(f"**{texts.SCAN_FIGURES.format(gemeente=name)}**")
+            st.dataframe(
+                pl.DataFrame(
+                    rows,
+                    schema=[texts.SCAN_MEASURE, name, texts.SCAN_PEERS, texts.NATIONAL],
+                    orient="row",
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+answers = store.answers(scan_id)
+scores = theme_scores(questionnaire, answers)
+overall = overall_score(scores)
+st.subheader(texts.SCAN_SCORES)
+st.metric(texts.SCAN_OVERALL, nl_pct(overall), border=True)
+score_frame = pl.DataFrame(
+    {
+        "theme": [th.title for th in questionnaire.themes],
+        "score": [scores[th.code] for th in questionnaire.themes],
+    },
+    schema={"theme": pl.String, "score": pl.Float64},
+)
+figure = charts.bars(
+    score_frame, "theme", {"score": texts.SCAN_SCORE_Y}, texts.SCAN_SCORES_CHART,
+    texts.SCAN_SCORE_Y, hover="%{y:.0f}%", percent=True,
+)  # fmt: skip
+st.plotly_chart(figure, key="scan_scores", theme=None, width="stretch")
+toelichting(texts.RULES["zelfscan"], t)
+
+earlier = [s for s in scans if s["started_at"] < scan["started_at"]]
+earlier_scores = None
+if earlier:
+    earlier_scores = theme_scores(questionnaire, store.answers(earlier[0]["scan_id"]))
+    st.markdown(f"**{texts.SCAN_COMPARE.format(date=nl_date(earlier[0]['started_at']))}**")
+    change = disclose(
+        pl.DataFrame(
+            {
+                "theme": score_frame["theme"],
+                "before": [earlier_scores[th.code] for th in questionnaire.themes],
+                "now": score_frame["score"],
+            }
+        ).with_columns((pl.col("now") - pl.col("before")).alias("change")),
+        [
+            Column("theme", texts.SCAN_THEME),
+            Column("before", nl_date(earlier[0]["started_at"]), "pct"),
+            Column("now", nl_date(scan["started_at"]), "pct"),
+            Column("change", "Verschil (procentpunt)", "number"),
+        ],
+        t,
+    )
+    st.dataframe(display_frame(change), hide_index=True)
+
+st.subheader(texts.SCAN_PRACTICES)
+suggested = suggested_practices(practices, scores)
+if not suggested:
+    st.caption(texts.SCAN_NO_PRACTICES)
+titles = {th.code: th.title for th in questionnaire.themes}
+for practice, themes in suggested:
+    st.markdown(
+        f"**{practice.title}** ({', '.join(titles[c] for c in themes)})  \n{practice.description}"
+    )
+
+report = ReportInput(
+    gemeente=name,
+    scan_date=scan["started_at"].date(),
+    peildatum=ctx.peildatum,
+    questionnaire=questionnaire,
+    answers=answers,
+    scores=scores,
+    overall=overall,
+    figures=figure_rows,
+    peer_label=texts.SCAN_PEERS,
+    practices=suggested,
+    earlier=earlier_scores,
+    earlier_date=earlier[0]["started_at"].date() if earlier else None,
+)
+st.download_button(
+    texts.SCAN_REPORT,
+    data=lambda: build_report(report),
+    file_name=f"zelfscan_{gemeente}_{scan['started_at']:%Y-%m-%d}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key="scan_report",
+    on_click="ignore",
+    type="primary",
+)
