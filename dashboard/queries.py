@@ -256,6 +256,11 @@ def readiness_by_year(filters: Filters) -> pl.DataFrame:
     return _readiness_long("release_year", filters)
 
 
+def readiness_by_gemeente(filters: Filters) -> pl.DataFrame:
+    """Per municipality and leefgebied: status counts at release and intake."""
+    return _readiness_long("gemeente_code", filters)
+
+
 def readiness_by_pi(filters: Filters) -> pl.DataFrame:
     """Per PI and leefgebied: status counts at release over the whole period in scope."""
     return _readiness_long("pi_code", filters)
@@ -468,11 +473,12 @@ def model_casemix_terms() -> pl.DataFrame:
     return read("SELECT * FROM model_casemix ORDER BY years, term")
 
 
-def process_by_pi(filters: Filters) -> pl.DataFrame:
-    """Per PI: numerators and denominators of the four process indicators."""
+def process_by_pi(filters: Filters, unit: str = "pi_code") -> pl.DataFrame:
+    """Per PI (or municipality): numerators and denominators of the four process indicators."""
+    column = unit if unit in UNIT_COLUMNS else "pi_code"
     where, params = filters.where("release_year")
     return read(
-        "SELECT pi_code, "
+        f"SELECT {column}, "
         + ", ".join(
             f"CAST(sum({c}) AS BIGINT) AS {c}"
             for c in (
@@ -487,7 +493,7 @@ def process_by_pi(filters: Filters) -> pl.DataFrame:
                 "n_known_scope",
             )
         )  # fmt: skip
-        + f" FROM mart_process WHERE {where} GROUP BY ALL ORDER BY pi_code",
+        + f" FROM mart_process WHERE {where} GROUP BY ALL ORDER BY {column}",
         params,
     )
 

@@ -55,9 +55,19 @@ downloads: dict[str, object] = {}
 
 # Tiles: the last complete year and the latest cohort, beside the Netherlands.
 outflow = figures.outflow_by_year(scopes[name], t)
-readiness = {label: figures.readiness_intake_release(f, t) for label, f in scopes.items()}
-recid_rates = queries.unit_rates(everywhere, "gemeente_code", "recidive_2y")
 province_units = info.filter(pl.col("provincie") == provincie)["gemeente_code"].to_list()
+# One scan per measure family, then the three scopes (municipality, province, country).
+by_gemeente = queries.readiness_by_gemeente(everywhere)
+scope_units = {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: None}
+readiness = {
+    label: figures.readiness_intake_release(
+        everywhere,
+        t,
+        by_gemeente if units is None else by_gemeente.filter(pl.col("gemeente_code").is_in(units)),
+    )
+    for label, units in scope_units.items()
+}
+recid_rates = queries.unit_rates(everywhere, "gemeente_code", "recidive_2y")
 trend = comparison.over_time(
     recid_rates,
     {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: ["*"]},
