@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 # Imported at start-up rather than by the first visitor of a page: scipy.stats (funnel
-# limits) and Pandera (the upload check) take 0.4-1 s each to import.
+# limits), Pandera (the upload check) and python-docx take 0.3-1 s each to import.
 import scipy.stats  # noqa: F401
 import streamlit as st
 
@@ -18,6 +18,7 @@ from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
 from dashboard.format import nl_date, nl_datetime
+from pipelines import zelfscan_report as _report  # noqa: F401 -- python-docx, ~0.3 s
 from pipelines.settings import SettingsError, load_settings
 from pipelines.zelfscan import ZelfscanConfigError, load_practices, load_questions
 

@@ -229,14 +229,19 @@ def store_path(warehouse: Path) -> Path:
 class ScanStore:
     """Scans and answers in their own small DuckDB file; each call is one short transaction."""
 
+    _ready: set[Path] = set()  # files whose tables exist (checked once per process)
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not self.path.exists()
         con = duckdb.connect(str(self.path))
-        for statement in SCHEMA:
-            con.execute(statement)
+        if fresh or self.path not in self._ready:
+            for statement in SCHEMA:
+                con.execute(statement)
+            self._ready.add(self.path)
         return con
 
     def scans(self, gemeente: str) -> list[dict]:

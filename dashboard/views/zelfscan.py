@@ -130,7 +130,7 @@ for tab, theme in zip(tabs, questionnaire.themes, strict=True):
                 width="stretch",
             )
 
-answers = store.answers(scan_id)
+# `answers` was read after this run's on_change callbacks had saved the latest answer.
 scores = theme_scores(questionnaire, answers)
 overall = overall_score(scores)
 st.subheader(texts.SCAN_SCORES)
