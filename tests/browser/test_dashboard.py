@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from pipelines.cli import streamlit_flags
 from pipelines.settings import ROOT
@@ -105,17 +106,28 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished running the script and drawn the charts."""
-    page.wait_for_selector("h1", timeout=60_000)
-    for busy in ("stStatusWidget", "stSkeleton"):  # script running; parts still loading
-        page.wait_for_function(
-            f"() => !document.querySelector('[data-testid=\"{busy}\"]')", timeout=120_000
-        )
-    charts = page.locator("[data-testid='stPlotlyChart']")
-    for i in range(charts.count()):
-        charts.nth(i).scroll_into_view_if_needed()
-        expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=30_000)
+def settle(page: Page, attempts: int = 3) -> None:
+    """Wait until Streamlit has finished running the script and drawn the charts.
+
+    A chart that Streamlit replaces while we scroll to it is detached from the page: the
+    wait then starts again, up to `attempts` times."""
+    for attempt in range(attempts):
+        page.wait_for_selector("h1", timeout=60_000)
+        for busy in ("stStatusWidget", "stSkeleton"):  # script running; parts still loading
+            page.wait_for_function(
+                f"() => !document.querySelector('[data-testid=\"{busy}\"]')", timeout=120_000
+            )
+        charts = page.locator("[data-testid='stPlotlyChart']")
+        try:
+            for i in range(charts.count()):
+                charts.nth(i).scroll_into_view_if_needed(timeout=30_000)
+                expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=30_000)
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(500)
+            continue
+        break
     page.wait_for_timeout(500)
 
 
