@@ -41,9 +41,15 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+# Benchmarks at national scale and ten times it (about two hours on 2 cores; see bench/README.md).
+# BENCH_ARGS narrows it, e.g. make bench BENCH_ARGS="--scales 1 --runs 5".
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) data/demo data/warehouse.duckdb* tests/artifacts
+	rm -rf $(VENV) data/demo data/warehouse.duckdb* tests/artifacts bench/tmp

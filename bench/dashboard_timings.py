@@ -2,7 +2,8 @@
 
 Runs the real app under streamlit.testing.v1.AppTest against a warehouse and reports, per
 page, the first render and the p50/p95 of a series of filter changes (each a new selection,
-so its queries miss the cache). Usage: python bench/dashboard_timings.py WAREHOUSE [--json F]
+so its queries miss the cache).
+Usage: python bench/dashboard_timings.py WAREHOUSE [--rounds N] [--warmup N] [--json F]
 """
 
 from __future__ import annotations
@@ -50,47 +51,85 @@ def _timed(run) -> float:
     return app.session_state["last_run_ms"]
 
 
-def measure(warehouse: Path) -> dict:
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(round(q * (len(ordered) - 1)))]
+
+
+def measure(warehouse: Path, rounds: int = 1, warmup: int = 1) -> dict:
+    """Per page: first render (caches cleared) and filter changes, over `rounds` rounds
+    after `warmup` unrecorded ones. First render: median/min/max of the rounds; filter
+    change: p50/p95/max of all changes of all rounds."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     os.environ["TERUGKEER_WAREHOUSE"] = str(warehouse)
-    # Warm-up: a running server has imported its modules before the first user arrives.
+    # A running server has imported its modules before the first user arrives.
     AppTest.from_file(APP, default_timeout=300).run()
-    results = {}
+    firsts: dict[str, list[float]] = {page: [] for page in PAGES}
+    changes: dict[str, list[float]] = {page: [] for page in PAGES}
+    for round_number in range(warmup + rounds):
+        for page in PAGES:
+            first, times = _one_page(AppTest, st, page)
+            if round_number >= warmup:
+                firsts[page].append(first)
+                changes[page] += times
+    results: dict = {"pages": {}}
     for page in PAGES:
-        st.cache_data.clear()
-        app = AppTest.from_file(APP, default_timeout=300)
-        if page == "overzicht":
-            first = _timed(app.run)
-        else:
-            app.run()
-            st.cache_data.clear()
-            first = _timed(lambda a=app, p=page: a.switch_page(f"views/{p}.py").run())
-        assert not app.exception, [e.message for e in app.exception]
-        changes = []
-        for key, value in CHANGES:
-            widget = app.sidebar.multiselect(key=key)
-            changes.append(_timed(lambda w=widget, v=value: w.set_value(v).run()))
-            assert not app.exception, [e.message for e in app.exception]
-        changes.sort()
-        results[page] = {
-            "first_render_ms": round(first, 1),
-            "filter_change_p50_ms": round(statistics.median(changes), 1),
-            "filter_change_p95_ms": round(changes[int(round(0.95 * (len(changes) - 1)))], 1),
-            "filter_change_max_ms": round(changes[-1], 1),
+        results["pages"][page] = {
+            "first_render_ms": _summary(firsts[page]),
+            "filter_change_ms": {
+                "p50": round(_percentile(changes[page], 0.5), 1),
+                "p95": round(_percentile(changes[page], 0.95), 1),
+                "max": round(max(changes[page]), 1),
+                "n": len(changes[page]),
+            },
         }
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return results
+
+
+def _summary(values: list[float]) -> dict:
+    return {
+        "median": round(statistics.median(values), 1),
+        "min": round(min(values), 1),
+        "max": round(max(values), 1),
+        "n": len(values),
+    }
+
+
+def _one_page(AppTest, st, page: str) -> tuple[float, list[float]]:  # noqa: N803
+    st.cache_data.clear()
+    app = AppTest.from_file(APP, default_timeout=300)
+    if page == "overzicht":
+        first = _timed(app.run)
+    else:
+        app.run()
+        st.cache_data.clear()
+        first = _timed(lambda: app.switch_page(f"views/{page}.py").run())
+    _check(app)
+    times = []
+    for key, value in CHANGES:
+        widget = app.sidebar.multiselect(key=key)
+        times.append(_timed(lambda w=widget, v=value: w.set_value(v).run()))
+        _check(app)
+    return first, times
+
+
+def _check(app) -> None:
+    if app.exception:
+        raise RuntimeError(f"the page raised: {[e.message for e in app.exception]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
-    results = measure(args.warehouse)
-    for page, r in results.items():
+    results = measure(args.warehouse, rounds=args.rounds, warmup=args.warmup)
+    for page, r in results["pages"].items():
         print(page, r)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

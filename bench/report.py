@@ -1,0 +1,256 @@
+"""Derived figures (ratios, growth, goals) and the Markdown tables of bench/README.md.
+
+The README's text outside the markers is written by hand; the part between them is replaced
+by every `make bench` run from results.json, so the tables are never typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+START = "<!-- bench:results:start (written by bench/run.py; do not edit by hand) -->"
+END = "<!-- bench:results:end -->"
+PIPELINE_CASES = {
+    "demo": "Demo generation",
+    "ingest": "Ingest (read, privacy, validate, load)",
+    "ingest_floor": "Floor: DuckDB read_csv/read_parquet, no checks",
+    "ingest_pandas": "Alternative: pandas + Pandera (pandas)",
+    "build": "Build (SQL models + statistical models)",
+    "figures_national": "`terugkeer figures --json` (national)",
+    "figures_gemeente": "`terugkeer figures --json --gemeente GM0363`",
+    "stats_casemix": "Case-mix model fit (2 windows)",
+    "stats_km": "Kaplan-Meier, national cohort (query + estimate)",
+}
+INGEST_GOAL_FLOOR = 3.0
+INGEST_GOAL_PANDAS = 5.0
+PAGE_GOAL_MS = {"1": 300.0, "10": 1000.0}
+MEMORY_GOAL_MB = 1024.0
+LINEAR_TOLERANCE = 1.1  # growth within 10% of the data's growth counts as linear
+
+
+def _median(case: dict) -> float | None:
+    if not isinstance(case, dict) or "seconds" not in case:
+        return None
+    return case["seconds"]["median"]
+
+
+def derive(results: dict) -> None:
+    """Add the ratios, the growth between the smallest and largest scale, and the goals."""
+    scales = results["scales"]
+    for out in scales.values():
+        ours, floor, pandas = (
+            _median(out.get(c)) for c in ("ingest", "ingest_floor", "ingest_pandas")
+        )
+        out["ratios"] = {
+            "ingest_vs_floor": round(ours / floor, 2) if ours and floor else None,
+            "pandas_vs_ingest": round(pandas / ours, 2) if ours and pandas else None,
+        }
+    keys = sorted(scales, key=float)
+    results["growth"] = {}
+    if len(keys) >= 2:
+        small, large = keys[0], keys[-1]
+        data_growth = float(large) / float(small)
+        results["growth"]["data"] = data_growth
+        for case in PIPELINE_CASES:
+            a, b = _median(scales[small].get(case)), _median(scales[large].get(case))
+            if a and b:
+                results["growth"][case] = round(b / a, 2)
+    results["goals"] = _goals(results)
+
+
+def _worst_page(dashboard: dict, measure: str) -> tuple[str, float] | None:
+    pages = dashboard.get("pages") if isinstance(dashboard, dict) else None
+    if not pages:
+        return None
+    if measure == "first":
+        values = {p: v["first_render_ms"]["median"] for p, v in pages.items()}
+    else:
+        values = {p: v["filter_change_ms"]["p95"] for p, v in pages.items()}
+    page = max(values, key=values.get)
+    return page, values[page]
+
+
+def _goals(results: dict) -> list[dict]:
+    scales = results["scales"]
+    goals = []
+
+    def add(goal: str, scale: str, measured: str, met: bool) -> None:
+        goals.append({"goal": goal, "scale": scale, "measured": measured, "met": met})
+
+    if "10" in scales:
+        ratios = scales["10"]["ratios"]
+        if ratios["ingest_vs_floor"] is not None:
+            value = ratios["ingest_vs_floor"]
+            add("Ingest within 3x the DuckDB floor", "10", f"{value:.1f}x", value <= 3.0)
+        if ratios["pandas_vs_ingest"] is not None:
+            value = ratios["pandas_vs_ingest"]
+            add("Ingest 5x faster than pandas + Pandera", "10", f"{value:.1f}x", value >= 5)
+    for scale, limit in PAGE_GOAL_MS.items():
+        dashboard = scales.get(scale, {}).get("dashboard")
+        for measure, label in (("change", "filter change p95"), ("first", "first render median")):
+            worst = _worst_page(dashboard, measure)
+            if worst:
+                add(
+                    f"Every page's {label} under {limit:,.0f} ms",
+                    scale,
+                    f"worst {worst[1]:,.0f} ms ({worst[0]})",
+                    worst[1] < limit,
+                )
+    memory = scales.get("10", {}).get("dashboard_memory", {})
+    if "peak_rss_mb" in memory:
+        peak = memory["peak_rss_mb"]
+        add("Dashboard server peak memory under 1 GB", "10", f"{peak:,.0f} MB", peak < 1024)
+    growth = results.get("growth", {})
+    if "data" in growth:
+        data = growth["data"]
+        worst = max(
+            ((c, g) for c, g in growth.items() if c != "data" and not c.startswith("figures")),
+            key=lambda item: item[1],
+            default=None,
+        )
+        if worst:
+            add(
+                f"Costs grow no worse than linearly ({data:g}x the data)",
+                "1 → 10",
+                f"worst {worst[1]:.1f}x ({worst[0]})",
+                worst[1] <= data * LINEAR_TOLERANCE,
+            )
+    return goals
+
+
+def _cell(case: dict | None) -> tuple[str, str, str]:
+    if not isinstance(case, dict):
+        return "", "", ""
+    if "error" in case:
+        return "failed", "", ""
+    s = case["seconds"]
+    time_text = f"{s['median']:.2f} ({s['min']:.2f}–{s['max']:.2f})"
+    memory = f"{case['peak_rss_mb']['max']:,.0f}"
+    rate = f"{case['rows_per_second']:,}" if "rows_per_second" in case else ""
+    return time_text, memory, rate
+
+
+def tables(results: dict) -> str:
+    scales = sorted(results["scales"], key=float)
+    settings = results["settings"]
+    env = results["environment"]
+    lines = [
+        f"Measured {results['generated']} at commit `{env['commit']}` on {env['cores']} cores "
+        f"({env['cpu']}), {env['memory_gib']} GiB, Python {env['python']}; "
+        f"{settings['runs']} recorded runs after {settings['warmup']} warm-up, each in a fresh "
+        f"process; seed {settings['seed']}, release years {settings['years']}. "
+        "Times in seconds: median (min–max); memory is the highest peak resident set of the "
+        "recorded runs.",
+        "",
+        "### Pipeline",
+        "",
+    ]
+    header = ["Case"]
+    for scale in scales:
+        header += [f"scale {scale}: s", "peak MB", "rows/s"]
+    if results["growth"]:
+        header.append(f"growth ({results['growth']['data']:g}x data)")
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for case, label in PIPELINE_CASES.items():
+        if all(case not in results["scales"][s] for s in scales):
+            continue
+        row = [label]
+        for scale in scales:
+            row += list(_cell(results["scales"][scale].get(case)))
+        if results["growth"]:
+            growth = results["growth"].get(case)
+            row.append(f"{growth:.1f}x" if growth else "")
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "### Ingest against the floor and the alternative", ""]
+    lines += [
+        "| Scale | rows | ingest s | floor s | pandas s | ingest / floor | pandas / ingest |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for scale in scales:
+        out = results["scales"][scale]
+        ratios = out.get("ratios", {})
+
+        def median(case: str, out: dict = out) -> str:
+            value = _median(out.get(case))
+            return f"{value:.2f}" if value else ""
+
+        def ratio(key: str, ratios: dict = ratios) -> str:
+            value = ratios.get(key)
+            return f"{value:.1f}x" if value else ""
+
+        rows = out.get("ingest", {}).get("rows")
+        lines.append(
+            f"| {scale} | {rows:,} | {median('ingest')} | {median('ingest_floor')} | "
+            f"{median('ingest_pandas')} | {ratio('ingest_vs_floor')} | "
+            f"{ratio('pandas_vs_ingest')} |"
+            if rows
+            else f"| {scale} | | | | | | |"
+        )
+    lines += _dashboard_lines(results, scales)
+    lines += ["", "### Goals", "", "| Goal | Scale | Measured | Met |", "|---|---|---|---|"]
+    for goal in results["goals"]:
+        met = "yes" if goal["met"] else "**no**"
+        lines.append(f"| {goal['goal']} | {goal['scale']} | {goal['measured']} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def _dashboard_lines(results: dict, scales: list[str]) -> list[str]:
+    with_pages = [s for s in scales if "pages" in results["scales"][s].get("dashboard", {})]
+    if not with_pages:
+        return []
+    lines = [
+        "",
+        "### Dashboard (server side, AppTest; ms)",
+        "",
+        "First render with empty caches: median (min–max) of the rounds; filter change: p50 / "
+        "p95 of ten different filter selections per round, all rounds together.",
+        "",
+    ]
+    header = ["Page"]
+    for scale in with_pages:
+        header += [f"scale {scale}: first render", "change p50 / p95"]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    pages = results["scales"][with_pages[0]]["dashboard"]["pages"]
+    for page in pages:
+        row = [page]
+        for scale in with_pages:
+            p = results["scales"][scale]["dashboard"]["pages"][page]
+            f, c = p["first_render_ms"], p["filter_change_ms"]
+            row += [
+                f"{f['median']:,.0f} ({f['min']:,.0f}–{f['max']:,.0f})",
+                f"{c['p50']:,.0f} / {c['p95']:,.0f}",
+            ]
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "| Memory (MB) | " + " | ".join(f"scale {s}" for s in with_pages) + " |"]
+    lines.append("|---|" + "---|" * len(with_pages))
+    memory_rows = {
+        "Server idle after start": ("dashboard_memory", "idle_rss_mb"),
+        "Server peak after every page x 5 selections": ("dashboard_memory", "peak_rss_mb"),
+        "AppTest process peak (all rounds)": ("dashboard", "peak_rss_mb"),
+    }
+    for label, (case, key) in memory_rows.items():
+        values = []
+        for scale in with_pages:
+            value = results["scales"][scale].get(case, {}).get(key)
+            values.append(f"{value:,.0f}" if value is not None else "")
+        lines.append(f"| {label} | " + " | ".join(values) + " |")
+    return lines
+
+
+TEMPLATE = f"""# Benchmarks
+
+Written by `make bench`; see the top of `bench/run.py` for how.
+
+{START}
+{END}
+"""
+
+
+def write_readme(results: dict, readme: Path) -> None:
+    """Replace the generated part of the README (between the markers) with new tables."""
+    text = readme.read_text(encoding="utf-8") if readme.exists() else TEMPLATE
+    if START not in text or END not in text:
+        text = text.rstrip("\n") + "\n\n" + START + "\n" + END + "\n"
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(head + START + "\n" + tables(results) + END + tail, encoding="utf-8")

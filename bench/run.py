@@ -1,0 +1,209 @@
+"""`make bench`: time every stage at national scale and ten times it; write the results.
+
+    python bench/run.py [--scales 1 10] [--runs 5] [--warmup 1] [--cases demo ingest ...]
+
+For each scale, each case runs `warmup + runs` times, every time in a fresh Python process
+(so memory high-water marks and caches do not carry over), with fixed seeds. The first run
+of `demo` writes the scale's demo exports and the first run of `ingest` the warehouse that
+the later cases read. Medians, minima and maxima of the recorded runs go to
+bench/results.json, and report.py writes the tables into bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+import cases  # noqa: E402
+import report  # noqa: E402
+
+DEFAULT_CASES = (*cases.CASES, "dashboard", "dashboard_memory")
+# The cases whose first run leaves behind what later cases read.
+KEEPS_FIRST_RUN = ("demo", "ingest", "build")
+
+
+def _worker(case: str, scale: float, workdir: Path, keep: bool) -> dict:
+    paths = cases.Paths(workdir / _scale_name(scale))
+    paths.root.mkdir(parents=True, exist_ok=True)
+    result = cases.CASES[case](paths, scale, keep)
+    result["peak_rss_mb"] = cases.peak_rss_mb()
+    return result
+
+
+def _scale_name(scale: float) -> str:
+    return f"scale-{scale:g}"
+
+
+def _run_once(case: str, scale: float, workdir: Path, keep: bool) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "worker", case]
+    command += ["--scale", str(scale), "--workdir", str(workdir)] + (["--keep"] if keep else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"{case} at scale {scale:g} failed: {tail}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _summary(values: list[float], digits: int = 3) -> dict:
+    return {
+        "median": round(statistics.median(values), digits),
+        "min": round(min(values), digits),
+        "max": round(max(values), digits),
+    }
+
+
+def run_case(case: str, scale: float, workdir: Path, runs: int, warmup: int) -> dict:
+    recorded = []
+    for i in range(warmup + runs):
+        keep = i == 0 and case in KEEPS_FIRST_RUN
+        result = _run_once(case, scale, workdir, keep)
+        _log(f"  {case} run {i + 1}/{warmup + runs}: {result['seconds']:.2f} s")
+        if i >= warmup:
+            recorded.append(result)
+    seconds = [r["seconds"] for r in recorded]
+    summary = {
+        "n": len(recorded),
+        "seconds": _summary(seconds),
+        "peak_rss_mb": _summary([r["peak_rss_mb"] for r in recorded], 1),
+        "runs_seconds": [round(s, 3) for s in seconds],
+    }
+    last = recorded[-1]
+    for key, value in last.items():
+        if key not in ("seconds", "peak_rss_mb"):
+            summary[key] = value
+    rows = last.get("rows") or last.get("rows_loaded")
+    if rows and case.startswith(("demo", "ingest")):
+        summary["rows_per_second"] = round(rows / summary["seconds"]["median"])
+    return summary
+
+
+def run_dashboard(scale: float, workdir: Path, runs: int, warmup: int) -> dict:
+    """Page timings through AppTest, in their own process (rounds = runs)."""
+    paths = cases.Paths(workdir / _scale_name(scale))
+    out = paths.root / "dashboard.json"
+    command = [
+        sys.executable,
+        str(BENCH / "dashboard_timings.py"),
+        str(paths.warehouse),
+        "--rounds",
+        str(runs),
+        "--warmup",
+        str(warmup),
+        "--json",
+        str(out),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"dashboard timings failed: {done.stderr.strip()[-500:]}")
+    return json.loads(out.read_text())
+
+
+def run_dashboard_memory(scale: float, workdir: Path) -> dict:
+    paths = cases.Paths(workdir / _scale_name(scale))
+    out = paths.root / "dashboard_memory.json"
+    command = [
+        sys.executable,
+        str(BENCH / "dashboard_memory.py"),
+        str(paths.warehouse),
+        "--json",
+        str(out),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"dashboard memory failed: {done.stderr.strip()[-500:]}")
+    return json.loads(out.read_text())
+
+
+def _log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def run(scales: list[float], runs: int, warmup: int, selected: list[str], workdir: Path) -> dict:
+    results: dict = {
+        "generated": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "environment": cases.environment(),
+        "settings": {
+            "runs": runs,
+            "warmup": warmup,
+            "seed": cases.SEED,
+            "years": f"{cases.YEARS[0]}-{cases.YEARS[1]}",
+            "cases": selected,
+        },
+        "scales": {},
+    }
+    for scale in scales:
+        _log(f"scale {scale:g}")
+        started = time.perf_counter()
+        out: dict = {}
+        for case in selected:
+            try:
+                if case == "dashboard":
+                    out[case] = run_dashboard(scale, workdir, runs, warmup)
+                elif case == "dashboard_memory":
+                    out[case] = run_dashboard_memory(scale, workdir)
+                else:
+                    out[case] = run_case(case, scale, workdir, runs, warmup)
+            except RuntimeError as exc:
+                _log(f"  {exc}")
+                out[case] = {"error": str(exc)}
+        out["wall_seconds"] = round(time.perf_counter() - started, 1)
+        results["scales"][f"{scale:g}"] = out
+    report.derive(results)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    worker = sub.add_parser("worker", help="run one case once (internal)")
+    worker.add_argument("case", choices=list(cases.CASES))
+    worker.add_argument("--scale", type=float, required=True)
+    worker.add_argument("--workdir", type=Path, required=True)
+    worker.add_argument("--keep", action="store_true")
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--cases", nargs="+", default=list(DEFAULT_CASES), metavar="CASE")
+    parser.add_argument("--workdir", type=Path, default=BENCH / "tmp")
+    parser.add_argument("--out", type=Path, default=BENCH / "results.json")
+    parser.add_argument("--readme", type=Path, default=BENCH / "README.md")
+    args = parser.parse_args(argv)
+    if args.command == "worker":
+        print(json.dumps(_worker(args.case, args.scale, args.workdir, args.keep)))
+        return 0
+    unknown = sorted(set(args.cases) - set(DEFAULT_CASES))
+    if unknown:
+        parser.error(f"unknown cases: {', '.join(unknown)} (known: {', '.join(DEFAULT_CASES)})")
+    if args.runs < 1 or args.warmup < 0:
+        parser.error("--runs must be at least 1 and --warmup at least 0")
+    # The order matters: demo data and the warehouse come first.
+    selected = [c for c in DEFAULT_CASES if c in args.cases]
+    results = run(args.scales, args.runs, args.warmup, selected, args.workdir)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    report.write_readme(results, args.readme)
+    _log(f"wrote {args.out} and {args.readme}")
+    failed = [
+        f"{case} at scale {scale}"
+        for scale, out in results["scales"].items()
+        for case, value in out.items()
+        if isinstance(value, dict) and "error" in value
+    ]
+    if failed:
+        _log("failed: " + "; ".join(failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""`make bench` in miniature: every case runs once at a tiny scale and writes its results.
+
+No timing is asserted (timings belong to bench/README.md); what is checked is that the
+benchmark completes, that results.json and the README tables are well formed, and that the
+pandas alternative and the floor did the same work as the ingest (same rows).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from pipelines.settings import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import report  # noqa: E402
+import run  # noqa: E402
+
+pytestmark = pytest.mark.bench
+SCALE = "0.005"
+
+
+@pytest.fixture(scope="module")
+def bench_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    workdir = tmp_path_factory.mktemp("bench")
+    out, readme = workdir / "results.json", workdir / "README.md"
+    readme.write_text(f"# Benchmarks\n\nHand-written text.\n\n{report.START}\nold\n{report.END}\n")
+    code = run.main(
+        [
+            "--scales",
+            SCALE,
+            "--runs",
+            "2",
+            "--warmup",
+            "0",
+            "--cases",
+            *[c for c in run.DEFAULT_CASES if c != "dashboard_memory"],
+            "--workdir",
+            str(workdir / "work"),
+            "--out",
+            str(out),
+            "--readme",
+            str(readme),
+        ]
+    )
+    return {"code": code, "results": json.loads(out.read_text()), "readme": readme.read_text()}
+
+
+def test_every_case_completes_with_its_measures(bench_results: dict) -> None:
+    assert bench_results["code"] == 0
+    cases = bench_results["results"]["scales"][SCALE]
+    for case in run.cases.CASES:
+        summary = cases[case]
+        assert "error" not in summary, summary
+        assert summary["n"] == 2 and len(summary["runs_seconds"]) == 2
+        s = summary["seconds"]
+        assert 0 < s["min"] <= s["median"] <= s["max"]
+        assert summary["peak_rss_mb"]["max"] > 10
+
+
+def test_the_alternatives_do_the_same_work_as_the_ingest(bench_results: dict) -> None:
+    cases = bench_results["results"]["scales"][SCALE]
+    # Every data row of every file, read by the floor and by the ingest alike.
+    assert cases["ingest_floor"]["rows"] == cases["ingest"]["rows"] > 1000
+    # The pandas alternative keeps exactly the rows our validation keeps.
+    assert cases["ingest_pandas"]["rows_loaded"] == cases["ingest"]["rows_loaded"]
+    assert cases["ingest"]["rows_loaded"] < cases["ingest"]["rows"]  # some demo rows are bad
+    ratios = cases["ratios"]
+    assert ratios["ingest_vs_floor"] == pytest.approx(
+        cases["ingest"]["seconds"]["median"] / cases["ingest_floor"]["seconds"]["median"],
+        abs=0.01,
+    )
+
+
+def test_dashboard_pages_are_timed(bench_results: dict) -> None:
+    dashboard = bench_results["results"]["scales"][SCALE]["dashboard"]
+    # Every page but the Zelfscan, whose work is a click on an answer, not a filter.
+    views = {p.stem for p in (ROOT / "dashboard" / "views").glob("*.py")} - {"__init__"}
+    assert set(dashboard["pages"]) == views - {"zelfscan"}
+    for page in dashboard["pages"].values():
+        assert page["first_render_ms"]["n"] == 2
+        assert page["filter_change_ms"]["n"] == 20
+        assert 0 < page["filter_change_ms"]["p50"] <= page["filter_change_ms"]["p95"]
+
+
+def test_the_readme_tables_replace_only_the_generated_part(bench_results: dict) -> None:
+    text = bench_results["readme"]
+    assert text.startswith("# Benchmarks\n\nHand-written text.\n")
+    assert "\nold\n" not in text
+    generated = text.split(report.START)[1].split(report.END)[0]
+    assert "| Ingest (read, privacy, validate, load) |" in generated
+    assert "### Dashboard (server side, AppTest; ms)" in generated
+    tables, current = [], []
+    for line in generated.splitlines() + [""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    assert len(tables) >= 4  # pipeline, ingest comparison, dashboard pages, dashboard memory
+    for table in tables:
+        # Every row has as many cells as the header.
+        assert {row.count("|") for row in table} == {table[0].count("|")}, table
