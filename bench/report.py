@@ -130,21 +130,34 @@ def _cell(case: dict | None) -> tuple[str, str, str]:
     return time_text, memory, rate
 
 
+def _measured(out: dict) -> list[str]:
+    """'5 recorded runs after 1 warm-up at commit abc (date): case, case' per distinct run."""
+    groups: dict[tuple, list[str]] = {}
+    for case, m in out.get("measured", {}).items():
+        key = (m["runs"], m["warmup"], m["commit"], m["at"][:10])
+        groups.setdefault(key, []).append(case)
+    return [
+        f"{runs} recorded run{'s' if runs != 1 else ''} after {warmup} warm-up, commit "
+        f"`{commit}`, {day}: {', '.join(names)}"
+        for (runs, warmup, commit, day), names in groups.items()
+    ]
+
+
 def tables(results: dict) -> str:
     scales = sorted(results["scales"], key=float)
     settings = results["settings"]
     env = results["environment"]
     lines = [
-        f"Measured {results['generated']} at commit `{env['commit']}` on {env['cores']} cores "
-        f"({env['cpu']}), {env['memory_gib']} GiB, Python {env['python']}; "
-        f"{settings['runs']} recorded runs after {settings['warmup']} warm-up, each in a fresh "
-        f"process; seed {settings['seed']}, release years {settings['years']}. "
-        "Times in seconds: median (min–max); memory is the highest peak resident set of the "
-        "recorded runs.",
-        "",
-        "### Pipeline",
+        f"On {env['cores']} cores ({env['cpu']}), {env['memory_gib']} GiB, Python "
+        f"{env['python']}; each run in a fresh process; seed {settings['seed']}, release years "
+        f"{settings['years']}. Times in seconds: median (min–max) of the recorded runs; memory "
+        "is the highest peak resident set of the recorded runs.",
         "",
     ]
+    for scale in scales:
+        for when in _measured(results["scales"][scale]):
+            lines.append(f"- scale {scale}: {when}")
+    lines += ["", "### Pipeline", ""]
     header = ["Case"]
     for scale in scales:
         header += [f"scale {scale}: s", "peak MB", "rows/s"]

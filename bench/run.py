@@ -158,6 +158,7 @@ def run(scales: list[float], runs: int, warmup: int, selected: list[str], workdi
                 out[case] = {"error": str(exc)}
         out["wall_seconds"] = round(time.perf_counter() - started, 1)
         results["scales"][f"{scale:g}"] = out
+    results["scales"] = dict(sorted(results["scales"].items(), key=lambda item: float(item[0])))
     report.derive(results)
     return results
 
@@ -177,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=BENCH / "tmp")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     parser.add_argument("--readme", type=Path, default=BENCH / "README.md")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the results of other scales and cases already in --out",
+    )
     args = parser.parse_args(argv)
     if args.command == "worker":
         print(json.dumps(_worker(args.case, args.scale, args.workdir, args.keep)))
@@ -188,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1 and --warmup at least 0")
     # The order matters: demo data and the warehouse come first.
     selected = [c for c in DEFAULT_CASES if c in args.cases]
-    results = run(args.scales, args.runs, args.warmup, selected, args.workdir)
+    earlier = None
+    if args.merge and args.out.exists():
+        earlier = json.loads(args.out.read_text())
+    results = run(args.scales, args.runs, args.warmup, selected, args.workdir, earlier)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     report.write_readme(results, args.readme)

@@ -83,29 +83,30 @@ def _detect_form(name: str, data: bytes) -> str:
     return "csv"
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, as the contract allows."""
+def _utf8(data: bytes) -> bytes:
+    """UTF-8 (with or without BOM), else Windows-1252, as the contract allows; as UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return data
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError:
         raise UnreadableFile("the file is neither UTF-8 nor Windows-1252 text") from None
 
 
 def _read_csv(data: bytes) -> pl.DataFrame:
-    text = _decode(data)
-    if "\x00" in text:
+    data = _utf8(data)
+    if b"\x00" in data:
         raise UnreadableFile("the file is binary, not a CSV, XLSX or Parquet export")
-    header = text.split("\n", 1)[0]
-    separator = ";" if header.count(";") > header.count(",") else ","
+    header = data.split(b"\n", 1)[0]
+    separator = ";" if header.count(b";") > header.count(b",") else ","
     try:
         frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(data),
             separator=separator,
             quote_char='"',
             infer_schema=False,
@@ -119,15 +120,16 @@ def _read_csv(data: bytes) -> pl.DataFrame:
             "the file could not be read as CSV: a row has more fields than the header, or a "
             "quote is not closed"
         ) from None
-    return _with_row_numbers(frame)
+    # Only a quoted field can hold a line break.
+    return _with_row_numbers(frame, may_span_lines=b'"' in data)
 
 
-def _with_row_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+def _with_row_numbers(frame: pl.DataFrame, may_span_lines: bool = True) -> pl.DataFrame:
     """Row numbers as the user's editor shows them: a quoted field with a line break
     makes its record span several lines."""
     breaks = (
         pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in frame.columns])
-        if frame.width
+        if frame.width and may_span_lines
         else pl.lit(0)
     )
     return frame.with_columns(

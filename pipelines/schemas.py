@@ -1,7 +1,8 @@
 """Pandera models of the three export kinds: the contract's row rules, one model per kind.
 
 The models validate the text frame that the readers return (every value still text), so
-that an impossible date or a bad code is a row error with the row number, not a crash.
+that an impossible date or a bad code is a row error with the row number, not a crash. The
+frame also carries each date column parsed once (`with_parsed_dates`), which the checks read.
 Column checks carry the contract's codes and formats; frame checks carry the rules that
 span columns. Every check's name is the rule code the ingest report and quarantine use.
 """
@@ -43,9 +44,24 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     )
 
 
+# Each date column is parsed once, before validation, into a hidden column that the checks
+# and the typing step share (parsing is most of the validation's work).
+PARSED_PREFIX = "__datum_"
+
+
+def parsed(column: str) -> str:
+    """The hidden column holding `column` parsed as a date."""
+    return f"{PARSED_PREFIX}{column}"
+
+
+def with_parsed_dates(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """`frame` with every date column also parsed (see `parsed`); the models expect them."""
+    return frame.with_columns(parse_date(pl.col(c)).alias(parsed(c)) for c in columns)
+
+
 def _valid_date(data: pa.PolarsData) -> pl.LazyFrame:
     value = pl.col(data.key)
-    return data.lazyframe.select(value.is_null() | parse_date(value).is_not_null())
+    return data.lazyframe.select(value.is_null() | pl.col(parsed(data.key)).is_not_null())
 
 
 def _known_gemeente(data: pa.PolarsData) -> pl.LazyFrame:
@@ -60,7 +76,7 @@ def _ok(condition: pl.Expr) -> pl.Expr:
 
 
 def _date(column: str) -> pl.Expr:
-    return parse_date(pl.col(column))
+    return pl.col(parsed(column))
 
 
 class _Base(pa.DataFrameModel):

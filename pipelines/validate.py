@@ -19,7 +19,14 @@ from pipelines.contract import (
 )
 from pipelines.readers import ROW, RawExport
 from pipelines.reference import fold_pi_expr, load_reference
-from pipelines.schemas import FRAME_RULE_COLUMN, MODELS, RULE_MESSAGES, parse_date, rule_of
+from pipelines.schemas import (
+    FRAME_RULE_COLUMN,
+    MODELS,
+    RULE_MESSAGES,
+    parsed,
+    rule_of,
+    with_parsed_dates,
+)
 
 
 class RefusedFile(Exception):
@@ -81,11 +88,12 @@ def _normalise(frame: pl.DataFrame, source: str) -> pl.DataFrame:
     ]
     upper = [c for c in ("geslacht", "gemeente_code") if c in frame.columns]
     missing = [c for c in COLUMNS[source] if c not in frame.columns]
-    return frame.with_columns(
+    frame = frame.with_columns(
         [pl.col(c).str.to_lowercase() for c in lower]
         + [pl.col(c).str.to_uppercase() for c in upper]
         + [pl.lit(None, dtype=pl.String).alias(c) for c in missing]
     )
+    return with_parsed_dates(frame, DATE_COLUMNS[source])
 
 
 def _failures(frame: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -127,14 +135,14 @@ def _failures(frame: pl.DataFrame, source: str) -> pl.DataFrame:
 
 def _typed(frame: pl.DataFrame, source: str) -> pl.DataFrame:
     """Valid text rows -> typed rows (dates, integers, the PI's reference code)."""
-    exprs = [parse_date(pl.col(c)).alias(c) for c in DATE_COLUMNS[source]]
+    exprs = [pl.col(parsed(c)).alias(c) for c in DATE_COLUMNS[source]]
     if source == "pi":
         lookup = load_reference().pi_lookup
         exprs += [
             fold_pi_expr(pl.col("inrichting")).replace_strict(lookup).alias("inrichting"),
             pl.col("geboortejaar").cast(pl.Int32),
         ]
-    return frame.select([ROW, *COLUMNS[source]]).with_columns(exprs)
+    return frame.with_columns(exprs).select([ROW, *COLUMNS[source]])
 
 
 def _key_rules(rows: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame, int]:
