@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -210,7 +211,18 @@ def ingest_file(
     dry_run: bool = False,
 ) -> FileReport:
     """Check one file and, unless dry_run or already loaded, store it."""
-    report, raw, validated = check_file(path, data=data, name=name, source=source)
+    checked = check_file(path, data=data, name=name, source=source)
+    return _store_checked(con, checked, path, data, dry_run)
+
+
+def _store_checked(
+    con: duckdb.DuckDBPyConnection | None,
+    checked: tuple[FileReport, RawExport | None, Validated | None],
+    path: Path,
+    data: bytes | None,
+    dry_run: bool,
+) -> FileReport:
+    report, raw, validated = checked
     sha256 = raw.sha256 if raw is not None else _sha256(path, data)
     if report.status == "valid" and already_loaded(con, sha256):
         report.status = "unchanged"
@@ -241,10 +253,18 @@ def ingest_paths(
         ensure_schema(con)
     reports = []
     files = expand_paths(paths)
-    for i, path in enumerate(files):
-        if progress:
-            progress(i, len(files), path.name)
-        reports.append(ingest_file(con, path, source=source, dry_run=dry_run))
+    # While one file is stored (DuckDB), the next is read and checked (Polars) in a second
+    # thread: both release the GIL, so the two stages overlap on two cores. Files are still
+    # stored one at a time, in order.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upcoming = [pool.submit(check_file, path, source=source) for path in files[:1]]
+        for i, path in enumerate(files):
+            if progress:
+                progress(i, len(files), path.name)
+            checked = upcoming.pop().result()
+            if i + 1 < len(files):
+                upcoming.append(pool.submit(check_file, files[i + 1], source=source))
+            reports.append(_store_checked(con, checked, path, None, dry_run))
     if progress:
         progress(len(files), len(files), "")
     return reports

@@ -16,6 +16,7 @@ from pipelines.readers import ROW, RawExport
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 POSTCODE_HOUSE_NUMBER = r"^[1-9][0-9]{3} ?[A-Za-z]{2} ?[0-9]{1,5} ?[A-Za-z]?$"
+EITHER = f"(?:{EMAIL})|(?:{POSTCODE_HOUSE_NUMBER})"
 
 
 @dataclass(frozen=True)
@@ -49,23 +50,20 @@ def find_privacy_breach(raw: RawExport) -> PrivacyFinding | None:
         if column != ROW and fold_header(raw.headers.get(column, column)) in IDENTIFIER_COLUMNS:
             return PrivacyFinding("identifier_column", raw.headers.get(column, column))
     if "pseudoniem" in frame.columns:
-        p = pl.col("pseudoniem")
-        nine = pl.when(p.str.contains(r"^\d{8}$")).then(pl.lit("0") + p).otherwise(p)
-        is_bsn = nine.str.contains(r"^\d{9}$") & passes_eleven_test(nine)
-        if frame.select(is_bsn.fill_null(False).any()).item():
+        # Only 8- or 9-digit pseudonyms can be a BSN: the eleven-test runs on those alone.
+        digits = frame.filter(pl.col("pseudoniem").str.contains(r"^\d{8,9}$"))
+        nine = pl.col("pseudoniem").str.pad_start(9, "0")
+        if digits.height and digits.select(passes_eleven_test(nine).any()).item():
             return PrivacyFinding("bsn_pseudonym", raw.headers["pseudoniem"])
     text_columns = [c for c in frame.columns if c != ROW]
+    # One pass over each column with both patterns; only a hit is looked at twice.
     hits = frame.select(
-        [pl.col(c).str.contains(EMAIL).any().alias(f"e{i}") for i, c in enumerate(text_columns)]
-        + [
-            pl.col(c).str.contains(POSTCODE_HOUSE_NUMBER).any().alias(f"p{i}")
-            for i, c in enumerate(text_columns)
-        ]
+        pl.col(c).str.contains(EITHER).any().alias(str(i)) for i, c in enumerate(text_columns)
     ).row(0)
-    n = len(text_columns)
-    for i, column in enumerate(text_columns):
-        if hits[i]:
-            return PrivacyFinding("email_value", raw.headers.get(column, column))
-        if hits[n + i]:
-            return PrivacyFinding("postcode_value", raw.headers.get(column, column))
+    for column, hit in zip(text_columns, hits, strict=True):
+        if not hit:
+            continue
+        values = frame[column]
+        rule = "email_value" if values.str.contains(EMAIL).any() else "postcode_value"
+        return PrivacyFinding(rule, raw.headers.get(column, column))
     return None

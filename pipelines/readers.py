@@ -200,5 +200,13 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
     columns = [c for c in frame.columns if c != ROW]
     if not columns:
         raise UnreadableFile("the file has no columns")
-    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in columns)
-    return frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in columns))
+    # Most columns need neither: find those with a blank or padded cell in one cheap pass
+    # (no new strings), and trim only those.
+    untidy = frame.select(
+        pl.col(c).str.contains(r"^\s|\s$|^$").any().alias(c) for c in columns
+    ).row(0, named=True)
+    frame = frame.with_columns(
+        pl.col(c).str.strip_chars().replace("", None) for c in columns if untidy[c]
+    )
+    empty = pl.all_horizontal(pl.col(c).is_null() for c in columns)
+    return frame.filter(~empty) if frame.select(empty.any()).item() else frame

@@ -149,15 +149,21 @@ def _key_rules(rows: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFr
     """Identical rows with the same key: keep one; differing rows: quarantine them all."""
     key = list(KEYS[source])
     content = list(COLUMNS[source])
-    distinct = rows.unique(subset=content, keep="first", maintain_order=True)
-    n_duplicate = rows.height - distinct.height
-    clash = distinct.filter(pl.len().over(key) > 1)
-    if clash.height == 0:
-        return distinct, clash.select(ROW), n_duplicate
+    # Only rows whose key repeats can be duplicates or conflicts; hashing the key alone is
+    # far cheaper than hashing every column of every row.
+    repeated = rows.select(pl.struct(key).is_duplicated()).to_series()
+    if not repeated.any():
+        return rows, rows.select(ROW).clear(), 0
+    multi = rows.filter(repeated)
+    distinct = multi.unique(subset=content, keep="first", maintain_order=True)
+    n_duplicate = multi.height - distinct.height
+    clash_keys = distinct.filter(pl.len().over(key) > 1).select(key).unique()
     # Every row of a conflicting key goes to quarantine, duplicates of them included.
-    conflicted = rows.join(clash.select(key).unique(), on=key, how="semi")
-    kept = distinct.join(clash.select(key).unique(), on=key, how="anti")
+    conflicted = multi.join(clash_keys, on=key, how="semi")
     n_duplicate -= conflicted.height - conflicted.unique(subset=content).height
+    keep = distinct.join(clash_keys, on=key, how="anti")[ROW]
+    dropped = multi.filter(~pl.col(ROW).is_in(keep.implode()))[ROW]
+    kept = rows.filter(~pl.col(ROW).is_in(dropped.implode()))
     return kept, conflicted.select(ROW), n_duplicate
 
 
