@@ -104,27 +104,26 @@ def run() -> None:
     except SettingsError as exc:
         st.error(str(exc))
         return
-    with queries.reading():
-        state = queries.warehouse_state()
-        if state.kind != "ready":
-            if page.url_path == "aanleveren":
-                page.run()
-            else:
-                _show_state(state)
-            return
-        choices, labels, years = _labels(queries.filter_options())
-        complete = [y for y in years if y <= last_complete_year(state.status)] or years
-        filters = sidebar(choices, labels, complete)
-        _status_line(state.status)
-        _check_zelfscan()
-        if state.status.get("all_synthetic"):
-            st.warning(texts.SYNTHETIC_BANNER)
-        elif state.status.get("any_synthetic"):
-            st.warning(texts.MIXED_SYNTHETIC_BANNER)
-        st.session_state["page_context"] = PageContext(
-            filters, state.status, queries.unit_names(), threshold
-        )
-        page.run()
+    state = queries.warehouse_state()
+    if state.kind != "ready":
+        if page.url_path == "aanleveren":
+            page.run()
+        else:
+            _show_state(state)
+        return
+    choices, labels, years = _labels(queries.filter_options())
+    complete = [y for y in years if y <= last_complete_year(state.status)] or years
+    filters = sidebar(choices, labels, complete)
+    _status_line(state.status)
+    _check_zelfscan()
+    if state.status.get("all_synthetic"):
+        st.warning(texts.SYNTHETIC_BANNER)
+    elif state.status.get("any_synthetic"):
+        st.warning(texts.MIXED_SYNTHETIC_BANNER)
+    st.session_state["page_context"] = PageContext(
+        filters, state.status, queries.unit_names(), threshold
+    )
+    page.run()
 
 
 main()

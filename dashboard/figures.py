@@ -360,8 +360,9 @@ def unit_figures(
     from dashboard.format import nl_pct
 
     out = {}
+    all_rates = queries.unit_rates_many(filters, "gemeente_code", measures)
     for measure in measures:
-        rates = queries.unit_rates(filters, "gemeente_code", measure)
+        rates = all_rates.filter(pl.col("measure") == measure)
         corrected = measure.startswith("recidive")
         national = comparison.national_rate(rates)
         shown = []

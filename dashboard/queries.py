@@ -1,17 +1,20 @@
 """The only place the dashboard touches SQL. Every function returns a Polars frame of counts
 (never person-level rows) read from the marts; pages disclose and draw them.
 
-Connections are short-lived and read-only: a reader must not hold the file while `terugkeer
-ingest` waits to write, and DuckDB connections are not shared between Streamlit's threads.
+Connections are read-only: one DuckDB instance for the server, a cursor per query (cursors
+are not shared between Streamlit's threads), let go of after a few idle seconds so that
+`terugkeer ingest` never waits long for the file.
 Results are cached per warehouse version (the file's modification time and size, and those of
 its write-ahead log), so a load or rebuild invalidates them without a restart.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,36 +89,87 @@ def version(path: Path | None = None) -> tuple:
     return (str(path), *stamps)
 
 
-_local = threading.local()
+# A reader lets go of the warehouse file this long after its last query.
+IDLE_SECONDS = 10.0
 
 
-@contextlib.contextmanager
-def reading() -> Iterator[None]:
-    """Share one read-only connection between the cache misses of one script run (opening
-    one costs ~30 ms); it is closed when the run ends, so no lock outlives the run."""
-    _local.active, _local.con = True, None
-    try:
-        yield
-    finally:
-        if _local.con is not None:
-            _local.con.close()
-        _local.active, _local.con = False, None
+class _SharedReader:
+    """One read-only DuckDB instance for the whole server, so that its buffer cache stays
+    warm between script runs (a cold scan of a wide mart costs five times a warm one).
+
+    Every query gets its own cursor (a cursor is used by one thread only). The instance is
+    closed after IDLE_SECONDS without queries, when the warehouse file changes, or at once by
+    `release()`: a read-only instance holds a shared lock on the file, and `terugkeer ingest`
+    (which waits for it) must not wait long."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._key: tuple | None = None
+        self._users = 0
+        self._last_used = 0.0
+        self._timer: threading.Timer | None = None
+
+    @contextlib.contextmanager
+    def cursor(self, key: tuple) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._cond:
+            if self._key != key:
+                # Another version of the file: wait for running queries, then reopen.
+                self._cond.wait_for(lambda: self._users == 0, timeout=30)
+                self._close()
+            if self._con is None:
+                self._con = connect(Path(key[0]), read_only=True, wait_seconds=30)
+                self._key = key
+            self._users += 1
+            cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+            with self._cond:
+                self._users -= 1
+                self._last_used = time.monotonic()
+                self._cond.notify_all()
+                self._arm()
+
+    def _arm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(IDLE_SECONDS, self._close_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._cond:
+            if self._users == 0 and time.monotonic() - self._last_used >= IDLE_SECONDS * 0.9:
+                self._close()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+        self._con, self._key = None, None
+
+    def release(self, timeout: float = 30) -> None:
+        """Let go of the file now (before this process starts a writer)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._users == 0, timeout=timeout)
+            self._close()
+
+
+_reader = _SharedReader()
+atexit.register(_reader.release, timeout=1)
+
+
+def release() -> None:
+    """Close the shared read-only connection, so that a writer can open the warehouse."""
+    _reader.release()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _read(key: tuple, sql: str, params: tuple) -> pl.DataFrame:
-    shared = getattr(_local, "active", False)
-    con = _local.con if shared else None
-    if con is None:
-        con = connect(Path(key[0]), read_only=True, wait_seconds=30)
-        if shared:
-            _local.con = con
-    try:
+    with _reader.cursor(key) as con:
         # Parameters are cached as tuples; DuckDB binds a tuple as a STRUCT, so lists return.
         return con.sql(sql, params=[list(p) if isinstance(p, tuple) else p for p in params]).pl()
-    finally:
-        if not shared:
-            con.close()
 
 
 def read(sql: str, params: list | None = None) -> pl.DataFrame:
@@ -404,17 +458,44 @@ UNIT_COLUMNS = ("gemeente_code", "pi_code")
 def unit_rates(filters: Filters, unit: str, measure: str) -> pl.DataFrame:
     """Per year and unit (municipality or PI): numerator k, denominator n and, for
     recidivism, the case-mix expected count e. Years without full follow-up are left out."""
-    mart, year, numerator, denominator, expected, available = MEASURES[measure]
+    return unit_rates_many(filters, unit, (measure,)).drop("measure")
+
+
+def unit_rates_many(filters: Filters, unit: str, measures: tuple[str, ...]) -> pl.DataFrame:
+    """`unit_rates` of several measures, with a column `measure`: one scan per mart (and
+    follow-up condition) instead of one per measure."""
     column = unit if unit in UNIT_COLUMNS else "pi_code"
-    where, params = filters.where(year)
-    return read(
-        f"SELECT {year} AS year, {column} AS unit, "
-        f"CAST(sum({numerator}) AS BIGINT) AS k, CAST(sum({denominator}) AS BIGINT) AS n, "
-        f"{f'sum({expected})' if expected else 'CAST(NULL AS DOUBLE)'} AS e "
-        f"FROM {mart} WHERE {where} {f'AND {available}' if available else ''} "
-        "GROUP BY ALL ORDER BY ALL",
-        params,
-    )
+    groups: dict[tuple, list[str]] = {}
+    for measure in measures:
+        mart, year, _, _, _, available = MEASURES[measure]
+        groups.setdefault((mart, year, available), []).append(measure)
+    parts = []
+    for (mart, year, available), members in groups.items():
+        sums = ", ".join(
+            f"CAST(sum({MEASURES[m][2]}) AS BIGINT) AS k{i}, "
+            f"CAST(sum({MEASURES[m][3]}) AS BIGINT) AS n{i}, "
+            + (f"sum({MEASURES[m][4]})" if MEASURES[m][4] else "CAST(NULL AS DOUBLE)")
+            + f" AS e{i}"
+            for i, m in enumerate(members)
+        )
+        where, params = filters.where(year)
+        wide = read(
+            f"SELECT {year} AS year, {column} AS unit, {sums} FROM {mart} WHERE {where} "
+            f"{f'AND {available}' if available else ''} GROUP BY ALL ORDER BY ALL",
+            params,
+        )
+        parts += [
+            wide.select(
+                "year",
+                "unit",
+                pl.col(f"k{i}").alias("k"),
+                pl.col(f"n{i}").alias("n"),
+                pl.col(f"e{i}").alias("e"),
+                pl.lit(m).alias("measure"),
+            )
+            for i, m in enumerate(members)
+        ]
+    return pl.concat(parts)
 
 
 def gemeente_info() -> pl.DataFrame:

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard import texts
+from dashboard import queries, texts
 from pipelines.ingest import FileReport, check_file
 
 _REFUSALS = [(re.compile(pattern), dutch) for pattern, dutch in texts.REFUSALS]
@@ -69,6 +69,7 @@ def load_files(files: list[Checked], warehouse: Path, source: str | None) -> Loa
             paths.append(str(path))
         command = [sys.executable, "-m", "pipelines.cli", "ingest", "--json"]
         command += ["--warehouse", str(warehouse), *(["--source", source] if source else [])]
+        queries.release()  # the dashboard's reader lets go of the file for the writer
         done = subprocess.run(command + paths, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 2):
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""

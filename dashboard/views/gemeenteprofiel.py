@@ -161,8 +161,9 @@ chart_block(
 
 # 4. Process indicators beside the province and the Netherlands.
 rows = []
+process_rates = queries.unit_rates_many(everywhere, "gemeente_code", tuple(texts.PROCESS_LABELS))
 for key, label in texts.PROCESS_LABELS.items():
-    rates = queries.unit_rates(everywhere, "gemeente_code", key)
+    rates = process_rates.filter(pl.col("measure") == key)
     for scope, units in ((name, [code]), (list(scopes)[1], province_units), (texts.NATIONAL, None)):
         chosen = rates if units is None else rates.filter(pl.col("unit").is_in(units))
         rows.append(

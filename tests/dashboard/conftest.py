@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +39,13 @@ def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         return app
 
     return start
+
+
+@pytest.fixture(autouse=True)
+def _let_go_of_the_warehouse() -> Iterator[None]:
+    """The app's shared reader keeps a warehouse open for a few idle seconds; a test that
+    writes to or removes its files afterwards must not find it held."""
+    from dashboard import queries
+
+    yield
+    queries.release()

@@ -167,3 +167,22 @@ def test_a_broken_warehouse_file_gives_a_clear_message_and_is_left_alone(
     assert not app.exception
     assert texts.BROKEN_TITLE in app.error[0].value
     assert broken.read_bytes() == b"dit is geen database" * 1000
+
+
+def test_the_shared_reader_lets_go_of_the_warehouse_when_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from dashboard import queries
+
+    path = _empty_warehouse(tmp_path / "w.duckdb")
+    monkeypatch.setenv("TERUGKEER_WAREHOUSE", str(path))
+    monkeypatch.setattr(queries, "IDLE_SECONDS", 0.3)
+    assert queries.read("SELECT 41 + 1 AS answer")["answer"].to_list() == [42]
+    # Held right after the query: a writer cannot open the file ...
+    with pytest.raises(duckdb.Error):
+        duckdb.connect(str(path)).close()
+    # ... and free once the reader has been idle.
+    time.sleep(1.0)
+    duckdb.connect(str(path)).close()
