@@ -128,23 +128,33 @@ def _log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def run(scales: list[float], runs: int, warmup: int, selected: list[str], workdir: Path) -> dict:
+def run(
+    scales: list[float],
+    runs: int,
+    warmup: int,
+    selected: list[str],
+    workdir: Path,
+    earlier: dict | None = None,
+) -> dict:
+    """Measure `selected` at every scale; with `earlier` results, keep what is not re-measured."""
+    environment = cases.environment()
     results: dict = {
         "generated": dt.datetime.now().replace(microsecond=0).isoformat(),
-        "environment": cases.environment(),
-        "settings": {
-            "runs": runs,
-            "warmup": warmup,
-            "seed": cases.SEED,
-            "years": f"{cases.YEARS[0]}-{cases.YEARS[1]}",
-            "cases": selected,
-        },
-        "scales": {},
+        "environment": environment,
+        "settings": {"seed": cases.SEED, "years": f"{cases.YEARS[0]}-{cases.YEARS[1]}"},
+        "scales": dict(earlier["scales"]) if earlier else {},
     }
     for scale in scales:
         _log(f"scale {scale:g}")
         started = time.perf_counter()
-        out: dict = {}
+        out: dict = dict(results["scales"].get(f"{scale:g}", {}))
+        stamp = {
+            "at": results["generated"],
+            "commit": environment["commit"],
+            "runs": runs,
+            "warmup": warmup,
+        }
+        out["measured"] = {**out.get("measured", {}), **{case: stamp for case in selected}}
         for case in selected:
             try:
                 if case == "dashboard":
@@ -158,6 +168,7 @@ def run(scales: list[float], runs: int, warmup: int, selected: list[str], workdi
                 out[case] = {"error": str(exc)}
         out["wall_seconds"] = round(time.perf_counter() - started, 1)
         results["scales"][f"{scale:g}"] = out
+    results["scales"] = dict(sorted(results["scales"].items(), key=lambda item: float(item[0])))
     results["scales"] = dict(sorted(results["scales"].items(), key=lambda item: float(item[0])))
     report.derive(results)
     return results
