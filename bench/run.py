@@ -87,41 +87,26 @@ def run_case(case: str, scale: float, workdir: Path, runs: int, warmup: int) -> 
     return summary
 
 
+def _run_script(script: str, scale: float, workdir: Path, extra: list[str]) -> dict:
+    """Run a dashboard measurement script on the scale's warehouse; its JSON result."""
+    paths = cases.Paths(workdir / _scale_name(scale))
+    out = paths.root / f"{Path(script).stem}.json"
+    command = [sys.executable, str(BENCH / script), str(paths.warehouse), *extra]
+    done = subprocess.run(command + ["--json", str(out)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{script} failed: {done.stderr.strip()[-500:]}")
+    return json.loads(out.read_text())
+
+
 def run_dashboard(scale: float, workdir: Path, runs: int, warmup: int) -> dict:
     """Page timings through AppTest, in their own process (rounds = runs)."""
-    paths = cases.Paths(workdir / _scale_name(scale))
-    out = paths.root / "dashboard.json"
-    command = [
-        sys.executable,
-        str(BENCH / "dashboard_timings.py"),
-        str(paths.warehouse),
-        "--rounds",
-        str(runs),
-        "--warmup",
-        str(warmup),
-        "--json",
-        str(out),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"dashboard timings failed: {done.stderr.strip()[-500:]}")
-    return json.loads(out.read_text())
+    extra = ["--rounds", str(runs), "--warmup", str(warmup)]
+    return _run_script("dashboard_timings.py", scale, workdir, extra)
 
 
 def run_dashboard_memory(scale: float, workdir: Path) -> dict:
-    paths = cases.Paths(workdir / _scale_name(scale))
-    out = paths.root / "dashboard_memory.json"
-    command = [
-        sys.executable,
-        str(BENCH / "dashboard_memory.py"),
-        str(paths.warehouse),
-        "--json",
-        str(out),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"dashboard memory failed: {done.stderr.strip()[-500:]}")
-    return json.loads(out.read_text())
+    """The real server's memory while a browser opens every page."""
+    return _run_script("dashboard_memory.py", scale, workdir, [])
 
 
 def _log(text: str) -> None:
