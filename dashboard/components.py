@@ -22,9 +22,9 @@ from pipelines.disclosure import DisclosedTable
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def _cell(value: object, kind: str, threshold: int, suppressed: bool) -> str:
-    if suppressed:
-        return f"<{threshold}"
+def _cell(value: object, kind: str, mark: str | None) -> str:
+    if mark is not None:
+        return mark
     if value is None:
         return texts.NOT_SHOWN
     if kind == "pct":
@@ -39,18 +39,12 @@ def _cell(value: object, kind: str, threshold: int, suppressed: bool) -> str:
 
 
 def display_frame(table: DisclosedTable) -> pl.DataFrame:
-    """The table as Dutch text, with Dutch column labels ('<10' for suppressed counts)."""
+    """The table as Dutch text, with Dutch column labels ('<10' for small counts, 'x' for
+    counts hidden because they would give a small one away, '–' for figures not shown)."""
     data = {}
     for c in table.columns:
-        hidden = (
-            table.suppressed[c.name].to_list()
-            if c.name in table.suppressed.columns
-            else [False] * table.frame.height
-        )
         values = table.frame[c.name].to_list()
-        data[c.label] = [
-            _cell(v, c.kind, table.threshold, h) for v, h in zip(values, hidden, strict=True)
-        ]
+        data[c.label] = [_cell(v, c.kind, table.mark(c.name, i)) for i, v in enumerate(values)]
     return pl.DataFrame(data, schema={c.label: pl.String for c in table.columns})
 
 
@@ -80,8 +74,7 @@ def xlsx_workbook(tables: dict[str, DisclosedTable], note: dict[str, str]) -> by
             sheet.set_column(j, j, max(12, min(40, len(column.label) + 2)))
             for i, value in enumerate(table.frame[column.name].to_list(), start=1):
                 if value is None:
-                    hidden = table.is_suppressed(column.name, i - 1)
-                    sheet.write_string(i, j, f"<{table.threshold}" if hidden else "")
+                    sheet.write_string(i, j, table.mark(column.name, i - 1) or "")
                 elif column.kind in ("pct", "number"):
                     sheet.write_number(i, j, value, pct)
                 elif column.kind in ("count", "int"):

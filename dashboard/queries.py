@@ -252,16 +252,16 @@ def outflow(filters: Filters, period: str = "year", split: str | None = None) ->
     )
 
 
-def top_gemeenten(filters: Filters, limit: int = 25) -> pl.DataFrame:
-    """Municipalities with the most releases in scope (onbekend included, as a row)."""
+def releases_by_gemeente(filters: Filters) -> pl.DataFrame:
+    """Releases in scope per municipality ('onbekend' included, as a row), most first."""
     where, params = filters.where("release_year")
     return read(
         "WITH counts AS (SELECT gemeente_code, CAST(sum(n_releases) AS BIGINT) AS n_releases "
         f"FROM mart_outflow WHERE {where} GROUP BY ALL) "
         "SELECT c.gemeente_code, COALESCE(g.gemeente_naam, c.gemeente_code) AS gemeente_naam, "
         "c.n_releases FROM counts AS c LEFT JOIN ref_gemeenten AS g USING (gemeente_code) "
-        "ORDER BY c.n_releases DESC, gemeente_naam LIMIT ?",
-        [*params, limit],
+        "ORDER BY c.n_releases DESC, gemeente_naam",
+        params,
     )
 
 

@@ -87,8 +87,12 @@ TABLE = "Tabel bij de grafiek"
 DOWNLOAD_CSV = "Download CSV"
 DOWNLOAD_XLSX = "Download Excel"
 SUPPRESSION_NOTE = (
-    "Aantallen van 1 tot {t} staan er als `<{t}`; percentages op minder dan {t} personen of "
-    "uitstromen worden niet getoond (–). Zo is niemand te herkennen."
+    "Aantallen van 1 tot {t} staan er als `<{t}`. Een aantal waaruit zo'n klein aantal terug "
+    "te rekenen is (via een totaal of via het percentage ernaast), staat er als `x`. Een "
+    "percentage (met zijn interval) staat er alleen als het op minstens {t} personen of "
+    "uitstromen rust én zowel de groep met als de groep zonder de uitkomst 0 of minstens {t} "
+    "is; anders staat er `–`, en in een grafiek een gat. % onbekend zegt iets over de "
+    "registratie en valt alleen onder de eerste regel. Zo is niemand te herkennen."
 )
 XLSX_SHEET_DATA = "Gegevens"
 XLSX_SHEET_NOTE = "Toelichting"
@@ -178,6 +182,7 @@ COL = {
     "n_niet_op_orde": "Niet op orde",
     "n_onbekend": "Onbekend",
     "pct_improved": "% verbeterd tijdens detentie",
+    "n_improved": "Verbeterd tijdens detentie",
     "n_intake_niet": "Bij instroom niet op orde (status bij uitstroom bekend)",
     "pct_intake": "% op orde bij instroom",
     "n_cohort": "Cohort (personen)",
@@ -322,6 +327,7 @@ OUTFLOW_SPLIT = "Uitsplitsen naar"
 OUTFLOW_CHART = "Uitstroom per {period}"
 OUTFLOW_TOP = "Gemeenten met de meeste terugkeer"
 OUTFLOW_TOP_CHART = "Top {n} gemeenten van terugkeer"
+OUTFLOW_REST = "Overige gemeenten ({n})"
 OUTFLOW_Y = "Aantal uitstromen"
 
 READINESS_INTRO = (
@@ -522,7 +528,7 @@ FUNNEL_998 = "99,8%-grens"
 FUNNEL_UNITS = "Overige eenheden"
 FUNNEL_CHOSEN = "Gekozen"
 COMPARE_TABLE = "Alle eenheden"
-COMPARE_SMALL = "{n} eenheden met minder dan {t} personen of uitstromen hebben geen cijfer en staan niet in de trechter of de tabel."
+COMPARE_SMALL = "{n} eenheden staan niet in de trechter: hun cijfer mag niet getoond worden (minder dan {t} personen of uitstromen, of minder dan {t} met of zonder de uitkomst). In de tabel staat bij hen –."
 POSITION_LABELS = {
     "boven_998": "duidelijk hoger (boven 99,8%-grens)",
     "boven_95": "hoger (boven 95%-grens)",
@@ -533,6 +539,7 @@ POSITION_LABELS = {
 COL.update(
     {
         "unit": "Eenheid",
+        "code": "Code",
         "rate": "Percentage",
         "rate_low": "Ondergrens 95%",
         "rate_high": "Bovengrens 95%",

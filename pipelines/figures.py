@@ -12,7 +12,12 @@ import duckdb
 import polars as pl
 
 from pipelines.contract import LEEFGEBIEDEN
-from pipelines.disclosure import proportion_with_interval, share_pct, suppress_count
+from pipelines.disclosure import (
+    SECONDARY_MARK,
+    proportion_with_interval,
+    share_pct,
+    suppress_count,
+)
 from pipelines.reference import fold_pi, load_reference
 from pipelines.warehouse import scalar
 
@@ -110,7 +115,7 @@ def figures(con: duckdb.DuckDBPyConnection, scope: Scope, threshold: int) -> dic
             op, niet, onb = (row[f"n_{group}_{k}"] for k in ("op_orde", "niet_op_orde", "onbekend"))
             ready[group] = {
                 "pct_op_orde": share_pct(op, op + niet, threshold),
-                "pct_onbekend": share_pct(onb, row["n_releases"], threshold),
+                "pct_onbekend": share_pct(onb, row["n_releases"], threshold, about_records=True),
             }
         years.append(
             {
@@ -141,10 +146,20 @@ def _recidivism(row: dict | None, peildatum: dt.date | None, threshold: int) -> 
         shown = proportion_with_interval(hits, n, threshold) or {"pct": None, "ci95": None}
         out[f"{k}y"] = {
             "cohort": suppress_count(n, threshold),
-            "reoffenders": suppress_count(hits, threshold),
+            "reoffenders": _reoffenders(hits, n, threshold),
             **shown,
         }
     return out
+
+
+def _reoffenders(hits: int, n: int, threshold: int) -> int | str:
+    """The re-offenders beside their cohort: '<t' when few, 'x' when the cohort is shown and
+    the rest of it is few (cohort minus re-offenders would give it away)."""
+    if 0 < hits < threshold:
+        return f"<{threshold}"
+    if n >= threshold and 0 < n - hits < threshold:
+        return SECONDARY_MARK
+    return int(hits)
 
 
 def flat_rows(result: dict) -> list[dict]:

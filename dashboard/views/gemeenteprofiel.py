@@ -8,11 +8,13 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, comparison, figures, queries, texts
+from dashboard import charts, queries, texts
 from dashboard.components import chart_block, note_for, printable, xlsx_workbook
 from dashboard.context import current
 from dashboard.format import nl_date, nl_int, nl_pct
-from pipelines.disclosure import Column, Rate, disclose
+from dashboard.tables import comparison, factors
+from dashboard.tables import outflow as outflow_tables
+from dashboard.tables import readiness as readiness_tables
 
 ctx = current()
 t = ctx.threshold
@@ -54,13 +56,13 @@ year = ctx.last_year()
 downloads: dict[str, object] = {}
 
 # Tiles: the last complete year and the latest cohort, beside the Netherlands.
-outflow = figures.outflow_by_year(scopes[name], t)
+outflow = outflow_tables.outflow_by_year(scopes[name], t)
 province_units = info.filter(pl.col("provincie") == provincie)["gemeente_code"].to_list()
 # One scan per measure family, then the three scopes (municipality, province, country).
 by_gemeente = queries.readiness_by_gemeente(everywhere)
 scope_units = {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: None}
 readiness = {
-    label: figures.readiness_intake_release(
+    label: readiness_tables.readiness_intake_release(
         everywhere,
         t,
         by_gemeente if units is None else by_gemeente.filter(pl.col("gemeente_code").is_in(units)),
@@ -90,8 +92,8 @@ tiles[1].metric(
     delta_arrow="off",
     border=True,
 )
-latest = trend.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
-national_latest = trend.filter(pl.col("series") == texts.NATIONAL).sort("year")
+latest = trend.frame.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
+national_latest = trend.frame.filter(pl.col("series") == texts.NATIONAL).sort("year")
 if latest.height:
     row = latest.row(-1, named=True)
     national_value = national_latest.filter(pl.col("year") == row["year"])["rate"].to_list()
@@ -115,39 +117,17 @@ figure = charts.bars(
 chart_block("profiel_uitstroom", figure, outflow, texts.RULES["uitstroom"], context)
 
 # 2. Leefgebieden at release: the municipality, its province and the Netherlands.
-parts = [v.frame.select("label", pl.col("pct_op_orde").alias(k)) for k, v in readiness.items()]
-side = parts[0]
-for part in parts[1:]:
-    side = side.join(part, on="label", how="left", maintain_order="left")
-side_table = disclose(
-    side,
-    [Column("label", texts.COL["leefgebied"])] + [Column(k, k, "pct") for k in readiness],
-    t,
-)
+side_table = readiness_tables.readiness_side_by_side(readiness)
 downloads["Leefgebieden"] = side_table
 figure = charts.bars(
-    side, "label", {k: k for k in readiness}, texts.PROFILE_READINESS.format(name=name),
+    side_table.frame, "label", {k: k for k in readiness}, texts.PROFILE_READINESS.format(name=name),
     texts.READINESS_Y, hover="%{y:.1f}%", percent=True,
 )  # fmt: skip
 chart_block("profiel_leefgebieden", figure, side_table, texts.RULES["readiness"], context)
 
 # 3. Recidivism per cohort, corrected for case mix.
-wide = trend.pivot(on="series", index="year", values=["rate", "low", "high"]).sort("year")
-wide = wide.rename(
-    {f"{m}_{s}": f"{s}__{m}" for s in scopes for m in ("rate", "low", "high")}, strict=False
-)
-trend_table = disclose(
-    trend.sort("series", "year"),
-    [
-        Column("series", texts.COL["series"]),
-        Column("year", texts.COL["cohort_year"]),
-        Column("n", texts.COL["n_cohort"], "count"),
-        Column("rate", texts.COL["corrected"], "pct"),
-        Column("low", texts.COL["corrected_low"], "pct"),
-        Column("high", texts.COL["corrected_high"], "pct"),
-    ],
-    t,
-)
+wide = comparison.series_wide(trend)
+trend_table = trend
 downloads["Recidive"] = trend_table
 figure = charts.lines_with_intervals(
     wide, "year",
@@ -160,26 +140,8 @@ chart_block(
 )  # fmt: skip
 
 # 4. Process indicators beside the province and the Netherlands.
-rows = []
-process_rates = queries.unit_rates_many(everywhere, "gemeente_code", tuple(texts.PROCESS_LABELS))
-for key, label in texts.PROCESS_LABELS.items():
-    rates = process_rates.filter(pl.col("measure") == key)
-    for scope, units in ((name, [code]), (list(scopes)[1], province_units), (texts.NATIONAL, None)):
-        chosen = rates if units is None else rates.filter(pl.col("unit").is_in(units))
-        rows.append(
-            {"label": label, "scope": scope, "k": chosen["k"].sum(), "n": chosen["n"].sum()}
-        )
-process = disclose(
-    pl.DataFrame(rows),
-    [
-        Column("label", texts.COL["indicator"]),
-        Column("scope", texts.COL["series"]),
-        Column("n", texts.COL["n"], "count"),
-        Column("k", texts.COL["k"], "count"),
-        Column("pct", texts.COL["rate"], "pct"),
-    ],
-    t,
-    rates=(Rate("pct", "k", "n"),),
+process = factors.process_by_scope(
+    everywhere, t, {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: None}
 )
 downloads["Proces"] = process
 process_wide = process.frame.pivot(on="scope", index="label", values="pct")
@@ -190,27 +152,8 @@ figure = charts.bars(
 chart_block("profiel_proces", figure, process, texts.RULES["process_pi"], context)
 
 # 5. Three months after release (only municipalities that deliver nazorg-exports).
-after = queries.aftercare(scopes[name])
-if after.height:
-    after = after.with_columns(
-        (pl.col("n_op_orde") + pl.col("n_niet_op_orde")).alias("n_known"),
-        pl.col("leefgebied").replace_strict(texts.LEEFGEBIEDEN, default=pl.col("leefgebied"))
-        .alias("label"),
-    )  # fmt: skip
-    after_table = disclose(
-        after,
-        [
-            Column("label", texts.COL["leefgebied"]),
-            Column("n_trajectories", texts.COL["n"], "count"),
-            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
-            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
-        ],
-        t,
-        rates=(
-            Rate("pct_op_orde", "n_op_orde", "n_known"),
-            Rate("pct_onbekend", "n_onbekend", "n_trajectories"),
-        ),
-    )
+after_table = readiness_tables.aftercare(scopes[name], t)
+if after_table.frame.height:
     downloads["Na 3 maanden"] = after_table
     figure = charts.bars(
         after_table.frame, "label", {"pct_op_orde": texts.COL["pct_op_orde"]},

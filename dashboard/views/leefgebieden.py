@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, figures, texts
+from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
+from dashboard.tables import readiness
 
 ctx = current()
 t = ctx.threshold
 st.title(texts.PAGES["leefgebieden"])
 st.write(texts.READINESS_INTRO)
 
-by_year = figures.readiness_by_year(ctx.filters, t)
+by_year = readiness.readiness_by_year(ctx.filters, t)
 if by_year.frame.height == 0:
     no_data()
     st.stop()
@@ -39,7 +40,7 @@ figure = charts.lines_with_intervals(
 chart_block("leefgebieden_per_jaar", figure, by_year, texts.RULES["readiness"], context)
 
 st.subheader(texts.READINESS_LATEST)
-intake = figures.readiness_intake_release(ctx.filters, t)
+intake = readiness.readiness_intake_release(ctx.filters, t)
 figure = charts.bars(
     intake.frame,
     "label",
@@ -57,7 +58,7 @@ chart_block(
     context,
 )
 
-by_pi = figures.readiness_by_pi(ctx.filters, t, ctx.names)
+by_pi = readiness.readiness_by_pi(ctx.filters, t, ctx.names)
 if by_pi.frame.height:
     figure = charts.heatmap(
         by_pi.frame,

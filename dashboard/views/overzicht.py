@@ -5,25 +5,28 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, figures, texts
+from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
 from dashboard.format import nl_count, nl_date, nl_interval, nl_pct
+from dashboard.tables import outflow as outflow_tables
+from dashboard.tables import readiness as readiness_tables
+from dashboard.tables import recidivism as recidivism_tables
 
 ctx = current()
 t = ctx.threshold
 st.title(texts.PAGES["overzicht"])
 st.write(texts.OVERVIEW_INTRO)
 
-outflow = figures.outflow_by_year(ctx.filters, t)
+outflow = outflow_tables.outflow_by_year(ctx.filters, t)
 if outflow.frame.height == 0:
     no_data()
     st.stop()
 year = ctx.last_year()
-readiness = figures.readiness_by_year(ctx.filters, t).where(
+readiness = readiness_tables.readiness_by_year(ctx.filters, t).where(
     pl.col("label") == texts.LEEFGEBIEDEN["alle"]
 )
-recid = figures.recidivism(ctx.filters, t)
+recid = recidivism_tables.recidivism(ctx.filters, t)
 
 
 def spark(values: pl.Series) -> list | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, figures, texts
+from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
+from dashboard.tables import recidivism, survival
 
 ctx = current()
 t = ctx.threshold
@@ -17,7 +18,7 @@ if ctx.peildatum is None:
     st.info(texts.NO_RECIDIVE_DATA)
     st.stop()
 
-overall = figures.recidivism(ctx.filters, t)
+overall = recidivism.recidivism(ctx.filters, t)
 if overall.frame.height == 0:
     no_data()
     st.stop()
@@ -47,7 +48,7 @@ split = st.selectbox(
     format_func=texts.SPLITS.get,
     key="recid_split",
 )
-by_group = figures.recidivism(ctx.filters, t, split=split, names=ctx.names)
+by_group = recidivism.recidivism(ctx.filters, t, split=split, names=ctx.names)
 wide = by_group.frame.pivot(on="label", index="cohort_year", values="pct_2y", sort_columns=True)
 lows = by_group.frame.pivot(on="label", index="cohort_year", values="pct_2y_low")
 highs = by_group.frame.pivot(on="label", index="cohort_year", values="pct_2y_high")
@@ -64,7 +65,7 @@ figure = charts.lines_with_intervals(
 )
 chart_block(f"recidive_naar_{split}", figure, by_group, texts.RULES["recidivism"], context)
 
-severe = figures.recidivism(ctx.filters, t, severe=True)
+severe = recidivism.recidivism(ctx.filters, t, severe=True)
 figure = charts.lines_with_intervals(
     severe.frame, "cohort_year", WINDOWS, texts.RECID_SEVERE_CHART, texts.RECID_Y
 )
@@ -76,7 +77,7 @@ chart_block(
     context,
 )
 
-groups_table = figures.reoffence_groups(ctx.filters, t)
+groups_table = recidivism.reoffence_groups(ctx.filters, t)
 if groups_table.frame.height:
     stacked = groups_table.frame.pivot(on="label", index="cohort_year", values="pct_group").sort(
         "cohort_year"
@@ -103,7 +104,7 @@ km_split = st.selectbox(
     index=1,
     key="km_split",
 )
-curves, km_table = figures.survival(ctx.filters, t, km_split)
+curves, km_table = survival.survival(ctx.filters, t, km_split)
 if curves:
     figure = charts.survival_curves(
         curves, texts.SURVIVAL_CHART, texts.SURVIVAL_X, texts.SURVIVAL_Y

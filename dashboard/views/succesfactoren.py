@@ -4,13 +4,12 @@ per PI. Associations, not proof of effect: the page says so."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
-from dashboard import charts, figures, queries, texts
+from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from pipelines.disclosure import Column, Rate, disclose
+from dashboard.tables import factors, survival
 
 ctx = current()
 t = ctx.threshold
@@ -28,44 +27,14 @@ years = st.segmented_control(
     key="factor_window",
 ) or 2  # fmt: skip
 window = texts.FACTORS_WINDOWS[years]
-order = {f: i for i, f in enumerate(texts.FACTOR_LABELS)}
 
 # 1. Forest plot: national odds ratios, raw and adjusted, from the build-time model.
-model = queries.model_factors(years)
-if model.height == 0:
+forest_table = factors.odds_ratios(years, t)
+if forest_table.frame.height == 0:
     st.info(texts.FACTORS_NO_MODEL)
     st.stop()
-model = model.with_columns(
-    pl.col("factor").replace_strict(texts.FACTOR_LABELS).alias("label"),
-    pl.col("factor").replace_strict(order).alias("order"),
-).sort("order")
-model = model.with_columns(
-    (100 * pl.col("k_ja") / pl.col("n_ja")).alias("pct_with"),
-    (100 * pl.col("k_nee") / pl.col("n_nee")).alias("pct_without"),
-)
-forest_table = disclose(
-    model,
-    [
-        Column("label", texts.COL["factor"]),
-        Column("n_ja", texts.COL["n_with"], "count"),
-        Column("pct_with", texts.COL["pct_with"], "pct"),
-        Column("n_nee", texts.COL["n_without"], "count"),
-        Column("pct_without", texts.COL["pct_without"], "pct"),
-        Column("raw_or", texts.COL["raw_or"], "number"),
-        Column("raw_low", texts.COL["raw_low"], "number"),
-        Column("raw_high", texts.COL["raw_high"], "number"),
-        Column("adj_or", texts.COL["adj_or"], "number"),
-        Column("adj_low", texts.COL["adj_low"], "number"),
-        Column("adj_high", texts.COL["adj_high"], "number"),
-    ],
-    t,
-    rates=(
-        Rate("pct_with", "k_ja", "n_ja"),
-        Rate("pct_without", "k_nee", "n_nee"),
-    ),
-)
 figure = charts.forest(
-    model,
+    forest_table.frame,
     texts.FACTORS_FOREST.format(window=window),
     texts.FACTORS_FOREST_X,
     {"raw": texts.FACTORS_RAW, "adjusted": texts.FACTORS_ADJUSTED},
@@ -75,38 +44,10 @@ chart_block(
 )
 
 # 2. With and without each factor, in the current selection.
-outcomes = queries.factor_outcomes(ctx.filters, years).filter(pl.col("level").is_in(["ja", "nee"]))
-if outcomes.height == 0:
+with_without = factors.with_without(ctx.filters, t, years)
+if with_without.frame.height == 0:
     no_data()
     st.stop()
-wide = (
-    outcomes.pivot(on="level", index="factor", values=["n", "k"])
-    .fill_null(0)
-    .with_columns(
-        pl.col("factor").replace_strict(texts.FACTOR_LABELS).alias("label"),
-        pl.col("factor").replace_strict(order).alias("order"),
-    )
-    .sort("order")
-)
-with_without = disclose(
-    wide,
-    [
-        Column("label", texts.COL["factor"]),
-        Column("n_ja", texts.COL["n_with"], "count"),
-        Column("pct_with", texts.COL["pct_with"], "pct"),
-        Column("pct_with_low", texts.COL["rate_low"], "pct"),
-        Column("pct_with_high", texts.COL["rate_high"], "pct"),
-        Column("n_nee", texts.COL["n_without"], "count"),
-        Column("pct_without", texts.COL["pct_without"], "pct"),
-        Column("pct_without_low", texts.COL["rate_low"] + " ", "pct"),
-        Column("pct_without_high", texts.COL["rate_high"] + " ", "pct"),
-    ],
-    t,
-    rates=(
-        Rate("pct_with", "k_ja", "n_ja", interval=True),
-        Rate("pct_without", "k_nee", "n_nee", interval=True),
-    ),
-)
 figure = charts.bars(
     with_without.frame,
     "label",
@@ -128,7 +69,7 @@ factor = st.selectbox(
     index=1,
     key="factor_km",
 )
-curves, km_table = figures.factor_survival(ctx.filters, t, factor)
+curves, km_table = survival.factor_survival(ctx.filters, t, factor)
 if curves:
     figure = charts.survival_curves(
         curves,
@@ -140,7 +81,7 @@ if curves:
 
 # 4. Process indicators per PI, side by side.
 st.subheader(texts.FACTORS_PROCESS)
-process = figures.process_by_pi(ctx.filters, t, ctx.names)
+process = factors.process_by_pi(ctx.filters, t, ctx.names)
 if process.frame.height:
     figure = charts.heatmap(process.frame, "label", "pi", "pct", texts.PROCESS_HEATMAP)
     chart_block(

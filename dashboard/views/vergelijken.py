@@ -8,10 +8,10 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, comparison, queries, texts
+from dashboard import charts, queries, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from pipelines.disclosure import Column, disclose
+from dashboard.tables import comparison
 
 ctx = current()
 t = ctx.threshold
@@ -77,13 +77,9 @@ else:
     peer_label = texts.PEERS_PI
 series = {texts.NATIONAL: ["*"], peer_label: peer_units}
 series |= {ctx.label(c): [c] for c in chosen}
-trend = comparison.over_time(rates, series, t, corrected)
-wide = trend.pivot(on="series", index="year", values=["rate", "low", "high"]).sort("year")
+trend_table = comparison.over_time(rates, series, t, corrected)
+wide = comparison.series_wide(trend_table)
 labels = list(series)
-wide = wide.rename(
-    {f"{m}_{label}": f"{label}__{m}" for label in labels for m in ("rate", "low", "high")},
-    strict=False,
-)
 figure = charts.lines_with_intervals(
     wide,
     "year",
@@ -91,32 +87,20 @@ figure = charts.lines_with_intervals(
     texts.COMPARE_OVER_TIME.format(measure=measure_label, units=names),
     "%",
 )
-trend_table = disclose(
-    trend.sort("series", "year"),
-    [
-        Column("series", texts.COL["series"]),
-        Column("year", texts.COL["year"]),
-        Column("n", texts.COL["n"], "count"),
-        Column("rate", texts.COL["corrected" if corrected else "rate"], "pct"),
-        Column("low", texts.COL["rate_low"], "pct"),
-        Column("high", texts.COL["rate_high"], "pct"),
-    ],
-    t,
-)
 chart_block(f"vergelijken_tijd_{measure}", figure, trend_table, texts.RULES["compare"], context)
 
-# 2. The funnel plot of every unit large enough to have a rate.
-table = comparison.unit_table(rates.filter(pl.col("unit") != "onbekend"), t, corrected)
-if table.height == 0:  # no unit is large enough for a rate in this selection
-    st.caption(texts.COMPARE_SMALL.format(n=rates["unit"].n_unique(), t=t))
-    st.stop()
-table = table.with_columns(
-    pl.col("unit").map_elements(ctx.label, return_dtype=pl.String).alias("label"),
-    pl.col("position").replace_strict(texts.POSITION_LABELS).alias("position_label"),
+# 2. The funnel plot of every unit whose figure may be shown.
+unit_disclosed = comparison.unit_table(
+    rates.filter(pl.col("unit") != "onbekend"), t, corrected, ctx.label
 )
+drawn = unit_disclosed.frame.filter(pl.col(value).is_not_null())
+n_hidden = unit_disclosed.frame.height - drawn.height
+if drawn.height == 0:  # no unit's figure may be shown in this selection
+    st.caption(texts.COMPARE_SMALL.format(n=n_hidden, t=t))
+    st.stop()
 limits = comparison.funnel(rates, t)
 figure = charts.funnel_plot(
-    table,
+    drawn,
     limits,
     value,
     chosen,
@@ -131,24 +115,6 @@ figure = charts.funnel_plot(
         "chosen": texts.FUNNEL_CHOSEN,
     },
 )
-columns = [
-    Column("label", texts.COL["unit"]),
-    Column("n", texts.COL["n"], "count"),
-    Column("rate", texts.COL["rate"], "pct"),
-    Column("low", texts.COL["rate_low"], "pct"),
-    Column("high", texts.COL["rate_high"], "pct"),
-]
-if corrected:
-    columns += [
-        Column("k", texts.COL["observed"], "count"),
-        Column("e", texts.COL["expected"], "number"),
-        Column("o_e", texts.COL["o_e"], "number"),
-        Column("corrected", texts.COL["corrected"], "pct"),
-        Column("corrected_low", texts.COL["corrected_low"], "pct"),
-        Column("corrected_high", texts.COL["corrected_high"], "pct"),
-    ]
-columns.append(Column("position_label", texts.COL["position"]))
-unit_disclosed = disclose(table.sort("label"), columns, t)
 chart_block(
     f"vergelijken_trechter_{measure}",
     figure,
@@ -156,6 +122,5 @@ chart_block(
     texts.RULES["funnel"] + "\n\n" + texts.RULES["compare"],
     context,
 )
-n_units = rates.filter(pl.col("unit") != "onbekend")["unit"].n_unique()
-if n_units > table.height:
-    st.caption(texts.COMPARE_SMALL.format(n=n_units - table.height, t=t))
+if n_hidden:
+    st.caption(texts.COMPARE_SMALL.format(n=n_hidden, t=t))

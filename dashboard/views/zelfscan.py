@@ -8,10 +8,11 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, comparison, figures, queries, texts
+from dashboard import charts, queries, texts
 from dashboard.components import display_frame, printable, toelichting
 from dashboard.context import current
 from dashboard.format import nl_date, nl_pct
+from dashboard.tables import comparison
 from pipelines.disclosure import Column, disclose
 from pipelines.zelfscan import (
     ScanStore,
@@ -88,7 +89,7 @@ if st.session_state.get("scan_saved"):
 
 peers = comparison.peers(info, [gemeente], "provincie")
 all_measures = tuple(m for ms in texts.THEME_MEASURES.values() for m in ms)
-numbers = figures.unit_figures(ctx.filters, t, gemeente, peers, all_measures)
+numbers = comparison.unit_figures(ctx.filters, t, gemeente, peers, all_measures)
 figure_rows = {
     theme: [(texts.MEASURE_LABELS[m], *numbers[m]) for m in measures]
     for theme, measures in texts.THEME_MEASURES.items()

@@ -7,6 +7,7 @@ Release years 2020-2023, PI Zwolle (P09 ends at Almelo), peildatum 2024-06-30:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from pipelines.build import build
 from pipelines.cli import main
-from pipelines.figures import figures, resolve_scope
+from pipelines.figures import _recidivism, figures, resolve_scope
 from pipelines.ingest import ingest_paths
 from pipelines.warehouse import connect
 from tests.conftest import write_lines
@@ -167,14 +168,56 @@ def test_small_cells_are_suppressed_at_the_default_threshold(fixture_warehouse: 
     assert years[2021]["releases"] == 12 and years[2020]["releases"] == "<10"
     # Onderdak's denominator is 9 (< 10): no percentage; % onbekend is over all 12.
     assert years[2021]["readiness"]["onderdak"] == {"pct_op_orde": None, "pct_onbekend": 25.0}
+    # 4 of 11 re-offended: the count reads <10 and so does its percentage, which would give
+    # it back (36.4% x 11 = 4).
     rec = years[2021]["recidivism"]["1y"]
-    assert rec == {"cohort": 11, "reoffenders": "<10", "pct": 36.4, "ci95": _wilson(4, 11)}
+    assert rec == {"cohort": 11, "reoffenders": "<10", "pct": None, "ci95": None}
     assert years[2020]["recidivism"]["1y"] == {
         "cohort": "<10",
         "reoffenders": "<10",
         "pct": None,
         "ci95": None,
     }
+
+
+def test_small_threshold_shows_a_share_whose_both_sides_are_large_enough(
+    fixture_warehouse: Path,
+) -> None:
+    # Threshold 4: 4 re-offenders and 7 others of 11 are both >= 4, so 36.4% is shown; within
+    # two years 5 and 6: shown too. Cohort 2020 (2 persons) stays hidden.
+    years = {y["year"]: y for y in _figures(fixture_warehouse, threshold=4)["years"]}
+    assert years[2021]["recidivism"]["1y"] == {
+        "cohort": 11,
+        "reoffenders": 4,
+        "pct": 36.4,
+        "ci95": _wilson(4, 11),
+    }
+    assert years[2021]["recidivism"]["2y"]["pct"] == 45.5
+    assert years[2020]["recidivism"]["1y"]["pct"] is None
+
+
+@pytest.mark.parametrize(
+    ("cohort", "hits", "expected"),
+    [
+        # The case of issue 19: 14 persons, 5 re-offenders. 35.7% would give back 5.
+        (14, 5, {"cohort": 14, "reoffenders": "<10", "pct": None, "ci95": None}),
+        # 12 of 14: the count is large, but 14 - 12 = 2 did not re-offend: both hidden.
+        (14, 12, {"cohort": 14, "reoffenders": "x", "pct": None, "ci95": None}),
+        # 0 of 14 and 14 of 14: nothing small on either side, shown.
+        (14, 0, {"cohort": 14, "reoffenders": 0, "pct": 0.0, "ci95": [0.0, 21.5]}),
+        (14, 14, {"cohort": 14, "reoffenders": 14, "pct": 100.0, "ci95": [78.5, 100.0]}),
+        # 10 of 20: both sides 10, shown.
+        (20, 10, {"cohort": 20, "reoffenders": 10, "pct": 50.0, "ci95": [29.9, 70.1]}),
+        # 11 of 20: 9 without, hidden.
+        (20, 11, {"cohort": 20, "reoffenders": "x", "pct": None, "ci95": None}),
+    ],
+)
+def test_recidivism_follows_the_derived_count_rule(cohort: int, hits: int, expected: dict) -> None:
+    row = {"n_cohort": cohort, "k1": hits, "k2": hits, "a1": True, "a2": False}
+    result = _recidivism(row, dt.date(2024, 6, 30), 10)
+    assert result == {"1y": expected, "2y": None}
+    if isinstance(expected["pct"], float):
+        assert expected["ci95"] == _wilson(hits, cohort)
 
 
 def test_figures_of_one_municipality_and_one_pi(fixture_warehouse: Path) -> None:

@@ -33,7 +33,9 @@ def test_no_percentage_on_a_denominator_below_the_threshold() -> None:
 def test_a_lone_suppressed_cell_takes_the_next_smallest_with_it() -> None:
     # Row 3, 25, 14, 0 with a total of 42: 3 is hidden, so 14 must be hidden as well.
     assert secondary_suppression([3, 25, 14, 0], 10) == [True, False, True, False]
-    assert secondary_suppression([3, 4, 25], 10) == [True, True, False]
+    # 3 and 4 hidden would still add up to 7 (= 32 - 25): the 25 goes as well.
+    assert secondary_suppression([3, 4, 25], 10) == [True, True, True]
+    assert secondary_suppression([3, 12, 25], 10) == [True, True, False]
     assert secondary_suppression([12, 25], 10) == [False, False]
 
 
@@ -76,7 +78,7 @@ def test_kaplan_meier_by_hand() -> None:
 def test_disclose_hides_small_counts_rates_and_the_cell_that_would_give_them_away() -> None:
     import polars as pl
 
-    from pipelines.disclosure import Column, Rate, disclose
+    from pipelines.disclosure import Column, Rate, Total, disclose
 
     frame = pl.DataFrame(
         {
@@ -99,17 +101,20 @@ def test_disclose_hides_small_counts_rates_and_the_cell_that_would_give_them_awa
         ],
         10,
         rates=(Rate("pct_a", "a", "total", interval=True),),
-        row_total_cells=("a", "b", "c"),
+        totals=(Total(("a", "b", "c"), total="total"),),
     )
     # 2020: a=3 hidden, so the next-smallest cell c=14 goes too; 2021 untouched;
-    # 2022: b=5 and c=4 hidden (two cells: no secondary needed), total 9 hidden.
+    # 2022: b=5 and c=4 hidden, and so is their total 9: nothing to work back.
     assert table.frame["a"].to_list() == [None, 25, 0]
     assert table.frame["b"].to_list() == [25, 40, None]
     assert table.frame["c"].to_list() == [None, 30, None]
     assert table.frame["total"].to_list() == [42, 95, None]
-    # % A = 3/42 = 7.1% (denominator 42 >= 10 is shown); 25/95 = 26.3%; 0/9: denominator < 10.
-    assert table.frame["pct_a"].to_list() == [7.1, 26.3, None]
+    # % A: 3/42 = 7.1% would give the hidden 3 back (numerator 1..9): not shown; 25/95 =
+    # 26.3%; 0/9: denominator < 10.
+    assert table.frame["pct_a"].to_list() == [None, 26.3, None]
     assert table.suppressed["c"].to_list() == [True, False, True]
+    # c=14 in 2020 is hidden only to protect a=3: it reads 'x', not '<10'.
+    assert table.mark("c", 0) == "x" and table.mark("a", 0) == "<10" and table.mark("c", 2) == "<10"
     assert table.cell("a", year=2020) == (None, True)
     assert table.cell("a", year=2022) == (0, False)
 

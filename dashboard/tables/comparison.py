@@ -1,0 +1,241 @@
+"""Benchmarking tables (meetregels Vergelijken) from per-year, per-unit counts; no Streamlit.
+
+Input frames have year, unit, k (numerator), n (denominator) and e (case-mix expected count,
+null for measures without case-mix). A unit's rate, interval, observed/expected, corrected
+rate and place in the funnel are shown only where a percentage of it could be (meetregels
+Onthulling): enough persons, and the numerator and its complement each 0 or enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from dashboard import queries, texts
+from dashboard.format import nl_pct
+from dashboard.queries import Filters
+from pipelines.disclosure import Column, DisclosedTable, Share, Total, disclose, shows_share
+from pipelines.stats import funnel_limits, wilson_arrays
+
+POSITIONS = ("boven_998", "boven_95", "binnen", "onder_95", "onder_998")
+
+
+def _rates(frame: pl.DataFrame, national: float, corrected: bool) -> pl.DataFrame:
+    k = frame["k"].to_numpy().astype(float)
+    n = frame["n"].to_numpy().astype(float)
+    low, high = wilson_arrays(k, n)
+    out = frame.with_columns(
+        pl.Series("rate", 100 * k / np.where(n > 0, n, np.nan)).fill_nan(None),
+        pl.Series("low", 100 * low).fill_nan(None),
+        pl.Series("high", 100 * high).fill_nan(None),
+    )
+    if corrected:
+        e = frame["e"].to_numpy().astype(float)
+        scale = national / np.where(e > 0, e / n, np.nan)
+        out = out.with_columns(
+            pl.Series("o_e", k / np.where(e > 0, e, np.nan)).fill_nan(None),
+            pl.Series("corrected", 100 * k / n * scale).fill_nan(None),
+            pl.Series("corrected_low", 100 * low * scale).fill_nan(None),
+            pl.Series("corrected_high", 100 * high * scale).fill_nan(None),
+        )
+    return out
+
+
+def national_rate(frame: pl.DataFrame) -> float:
+    """k / n over every unit (municipality 'onbekend' included)."""
+    n = frame["n"].sum()
+    return frame["k"].sum() / n if n else float("nan")
+
+
+def unit_table(
+    frame: pl.DataFrame, threshold: int, corrected: bool, label_of: Callable[[str], str]
+) -> DisclosedTable:
+    """Per unit over all years: n, k, rate with Wilson interval, and (case-mix) O/E and the
+    corrected rate with its interval; the funnel position of the compared value. Every unit
+    is a row (the units add up to the national figure); small ones read '<10'."""
+    national = national_rate(frame)
+    units = (
+        frame.group_by("unit")
+        .agg(pl.col("k").sum(), pl.col("n").sum(), pl.col("e").sum())
+        .filter(pl.col("n") > 0)
+        .sort("unit")
+    )
+    units = _rates(units, national, corrected)
+    value = units["corrected" if corrected else "rate"].to_numpy().astype(float) / 100
+    sizes = units["n"].to_numpy()
+    low95, high95 = funnel_limits(national, sizes, 0.95)
+    low998, high998 = funnel_limits(national, sizes, 0.998)
+    position = np.select(
+        [value > high998, value > high95, value < low998, value < low95],
+        ["boven_998", "boven_95", "onder_998", "onder_95"],
+        "binnen",
+    )
+    units = units.with_columns(
+        pl.Series("position", position),
+        pl.col("unit").map_elements(label_of, return_dtype=pl.String).alias("label"),
+    ).with_columns(pl.col("position").replace_strict(texts.POSITION_LABELS).alias("position_label"))
+    columns = [
+        Column("unit", texts.COL["code"]),
+        Column("label", texts.COL["unit"]),
+        Column("n", texts.COL["n"], "count"),
+        Column("rate", texts.COL["rate"], "pct"),
+        Column("low", texts.COL["rate_low"], "pct"),
+        Column("high", texts.COL["rate_high"], "pct"),
+    ]
+    figures = ["rate", "low", "high", "position", "position_label"]
+    if corrected:
+        columns += [
+            Column("k", texts.COL["observed"], "count"),
+            Column("e", texts.COL["expected"], "number"),
+            Column("o_e", texts.COL["o_e"], "number"),
+            Column("corrected", texts.COL["corrected"], "pct"),
+            Column("corrected_low", texts.COL["corrected_low"], "pct"),
+            Column("corrected_high", texts.COL["corrected_high"], "pct"),
+        ]
+        figures += ["o_e", "corrected", "corrected_low", "corrected_high"]
+    columns.append(Column("position_label", texts.COL["position"]))
+    return disclose(
+        units.sort("label"),
+        columns,
+        threshold,
+        shares=(Share(tuple(figures), "k", "n"),),
+        totals=(Total(("n", "k"), by=()),),
+    )
+
+
+def funnel(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """The 95% and 99.8% limits in percent around the national rate, over unit sizes."""
+    national = national_rate(frame)
+    largest = max(int(frame.group_by("unit").agg(pl.col("n").sum())["n"].max() or 0), threshold)
+    sizes = np.unique(np.geomspace(max(threshold, 1), largest * 1.05, 200).astype(int))
+    low95, high95 = funnel_limits(national, sizes, 0.95)
+    low998, high998 = funnel_limits(national, sizes, 0.998)
+    return pl.DataFrame(
+        {
+            "n": sizes,
+            "national": np.full(sizes.size, 100 * national),
+            "low95": 100 * low95,
+            "high95": 100 * high95,
+            "low998": 100 * low998,
+            "high998": 100 * high998,
+        }
+    )
+
+
+def over_time(
+    frame: pl.DataFrame,
+    series: dict[str, list[str]],
+    threshold: int,
+    corrected: bool,
+) -> DisclosedTable:
+    """Per series and year (a label -> the units it sums; '*' = all): n and the rate (or the
+    corrected rate, against that year's national rate) with its interval."""
+    national_by_year = frame.group_by("year").agg(
+        (pl.col("k").sum() / pl.col("n").sum()).alias("national")
+    )
+    parts = []
+    for label, units in series.items():
+        everyone = units == ["*"]
+        chosen = frame if everyone else frame.filter(pl.col("unit").is_in(units))
+        summed = chosen.group_by("year").agg(pl.col("k", "n", "e").sum())
+        # The national series is the national rate itself: nothing to correct.
+        parts.append(
+            summed.with_columns(pl.lit(label).alias("series"), pl.lit(everyone).alias("all"))
+        )
+    schema = {"series": pl.String, "year": pl.Int64, "n": pl.Int64, "k": pl.Int64}
+    joined = (
+        pl.concat(parts).join(national_by_year, on="year").sort("series", "year")
+        if parts
+        else pl.DataFrame(
+            schema=schema | {"e": pl.Float64, "all": pl.Boolean, "national": pl.Float64}
+        )
+    )
+    k = joined["k"].to_numpy().astype(float)
+    n = joined["n"].to_numpy().astype(float)
+    low, high = wilson_arrays(k, n)
+    scale = np.ones(joined.height)
+    if corrected:
+        e = joined["e"].to_numpy().astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = joined["national"].to_numpy() / np.where(e > 0, e / n, np.nan)
+        scale = np.where(joined["all"].to_numpy(), 1.0, scale)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(n > 0, 100 * k / n * scale, np.nan)
+    joined = joined.with_columns(
+        pl.Series("rate", rate).fill_nan(None),
+        pl.Series("low", 100 * low * scale).fill_nan(None),
+        pl.Series("high", 100 * high * scale).fill_nan(None),
+    )
+    return disclose(
+        joined,
+        [
+            Column("series", texts.COL["series"]),
+            Column("year", texts.COL["year"]),
+            Column("n", texts.COL["n"], "count"),
+            Column("rate", texts.COL["corrected" if corrected else "rate"], "pct"),
+            Column("low", texts.COL["rate_low"], "pct"),
+            Column("high", texts.COL["rate_high"], "pct"),
+        ],
+        threshold,
+        shares=(Share(("rate", "low", "high"), "k", "n"),),
+    )
+
+
+def series_wide(table: DisclosedTable, index: str = "year") -> pl.DataFrame:
+    """The disclosed series side by side for a chart: `<series>__rate`, `__low`, `__high`."""
+    if table.frame.height == 0:
+        return pl.DataFrame({index: []})
+    wide = table.frame.pivot(on="series", index=index, values=["rate", "low", "high"]).sort(index)
+    labels = table.frame["series"].unique().to_list()
+    return wide.rename(
+        {f"{m}_{s}": f"{s}__{m}" for s in labels for m in ("rate", "low", "high")}, strict=False
+    )
+
+
+def peers(info: pl.DataFrame, chosen: list[str], kind: str) -> list[str]:
+    """Peer municipalities of the chosen ones: the same province ('provincie'), or a
+    population between half and twice theirs ('grootte'); the chosen themselves excluded."""
+    mine = info.filter(pl.col("gemeente_code").is_in(chosen))
+    if mine.height == 0:
+        return []
+    if kind == "provincie":
+        candidates = info.filter(pl.col("provincie").is_in(mine["provincie"].unique().to_list()))
+    else:
+        low = 0.5 * mine["inwoners_2019"].min()
+        high = 2.0 * mine["inwoners_2019"].max()
+        candidates = info.filter(pl.col("inwoners_2019").is_between(low, high))
+    return sorted(set(candidates["gemeente_code"].to_list()) - set(chosen))
+
+
+def unit_figures(
+    filters: Filters,
+    threshold: int,
+    code: str,
+    peers: list[str],
+    measures: tuple[str, ...],
+) -> dict[str, tuple[str, str, str]]:
+    """Per measure: (the municipality, its peers, the Netherlands) as Dutch text; recidivism
+    corrected for case mix except for the national figure itself; '–' where a percentage may
+    not be shown (meetregels Onthulling; % onbekend describes the records)."""
+    out = {}
+    all_rates = queries.unit_rates_many(filters, "gemeente_code", measures)
+    for measure in measures:
+        rates = all_rates.filter(pl.col("measure") == measure)
+        corrected = measure.startswith("recidive")
+        about_records = measure.startswith("onbekend")
+        national = national_rate(rates)
+        shown = []
+        for units in ([code], peers, None):
+            part = rates if units is None else rates.filter(pl.col("unit").is_in(units))
+            k, n = int(part["k"].sum()), int(part["n"].sum())
+            if not shows_share(k, n, threshold, about_records):
+                shown.append(nl_pct(None))
+            elif corrected and units is not None:
+                e = part["e"].sum()
+                shown.append(nl_pct(100 * k / e * national) if e else nl_pct(None))
+            else:
+                shown.append(nl_pct(100 * k / n))
+        out[measure] = tuple(shown)
+    return out

@@ -1,0 +1,135 @@
+"""Succesfactoren and process indicators: recidivism with and without each factor (odds
+ratios raw and adjusted), and the process indicators per PI or per scope."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import queries, texts
+from dashboard.queries import Filters
+from pipelines.disclosure import Column, DisclosedTable, Rate, Share, Total, disclose
+
+ORDER = {f: i for i, f in enumerate(texts.FACTOR_LABELS)}
+ODDS_RATIOS = ("raw_or", "raw_low", "raw_high", "adj_or", "adj_low", "adj_high")
+
+
+def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("factor").replace_strict(texts.FACTOR_LABELS).alias("label"),
+        pl.col("factor").replace_strict(ORDER).alias("order"),
+    ).sort("order")
+
+
+def odds_ratios(years: int, threshold: int) -> DisclosedTable:
+    """The national model of the build: per factor recidivism with and without, and the odds
+    ratios raw and adjusted (shown only where both 2x2 cells of with and without are)."""
+    model = _labelled(queries.model_factors(years))
+    return disclose(
+        model,
+        [
+            Column("label", texts.COL["factor"]),
+            Column("n_ja", texts.COL["n_with"], "count"),
+            Column("pct_with", texts.COL["pct_with"], "pct"),
+            Column("n_nee", texts.COL["n_without"], "count"),
+            Column("pct_without", texts.COL["pct_without"], "pct"),
+            *(Column(c, texts.COL[c], "number") for c in ODDS_RATIOS),
+        ],
+        threshold,
+        rates=(Rate("pct_with", "k_ja", "n_ja"), Rate("pct_without", "k_nee", "n_nee")),
+        shares=(Share(ODDS_RATIOS, "k_ja", "n_ja"), Share(ODDS_RATIOS, "k_nee", "n_nee")),
+    )
+
+
+def with_without(filters: Filters, threshold: int, years: int) -> DisclosedTable:
+    """Per factor in the selection: recidivism with (ja) and without (nee), with intervals."""
+    outcomes = queries.factor_outcomes(filters, years).filter(pl.col("level").is_in(["ja", "nee"]))
+    wide = (
+        outcomes.pivot(on="level", index="factor", values=["n", "k"]).fill_null(0)
+        if outcomes.height
+        else pl.DataFrame(schema={"factor": pl.String})
+    )
+    for column in ("n_ja", "n_nee", "k_ja", "k_nee"):
+        if column not in wide.columns:  # a level no one in the selection has
+            wide = wide.with_columns(pl.lit(0, pl.Int64).alias(column))
+    wide = _labelled(wide)
+    return disclose(
+        wide,
+        [
+            Column("label", texts.COL["factor"]),
+            Column("n_ja", texts.COL["n_with"], "count"),
+            Column("pct_with", texts.COL["pct_with"], "pct"),
+            Column("pct_with_low", texts.COL["rate_low"], "pct"),
+            Column("pct_with_high", texts.COL["rate_high"], "pct"),
+            Column("n_nee", texts.COL["n_without"], "count"),
+            Column("pct_without", texts.COL["pct_without"], "pct"),
+            Column("pct_without_low", texts.COL["rate_low"] + " ", "pct"),
+            Column("pct_without_high", texts.COL["rate_high"] + " ", "pct"),
+        ],
+        threshold,
+        rates=(
+            Rate("pct_with", "k_ja", "n_ja", interval=True),
+            Rate("pct_without", "k_nee", "n_nee", interval=True),
+        ),
+    )
+
+
+PROCESS_MEASURES = {
+    "plan": ("n_plan_yes", "n_plan_known"),
+    "tbo": ("n_tbo_within_10_days", "n_tbo_scope"),
+    "tijdig": ("n_notice_timely", "n_notice_known"),
+    "in_beeld": ("n_known_to_gemeente", "n_known_scope"),
+}
+PROCESS_COLUMNS = [
+    Column("n", texts.COL["n"], "count"),
+    Column("k", texts.COL["k"], "count"),
+    Column("pct", texts.COL["rate"], "pct"),
+]
+
+
+def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
+    """Per PI and process indicator: numerator, denominator and the percentage; the PIs of an
+    indicator add up to the national figure."""
+    wide = queries.process_by_pi(filters)
+    long = pl.concat(
+        [
+            wide.select(
+                pl.col("pi_code").replace_strict(names, default=pl.col("pi_code")).alias("pi"),
+                pl.lit(texts.PROCESS_LABELS[key]).alias("label"),
+                pl.col(numerator).alias("k"),
+                pl.col(denominator).alias("n"),
+            )
+            for key, (numerator, denominator) in PROCESS_MEASURES.items()
+        ]
+    ).sort("pi")
+    return disclose(
+        long,
+        [Column("pi", texts.COL["pi"]), Column("label", texts.COL["indicator"]), *PROCESS_COLUMNS],
+        threshold,
+        rates=(Rate("pct", "k", "n"),),
+        totals=(Total(("n", "k"), by=("label",)),),
+    )
+
+
+def process_by_scope(
+    filters: Filters, threshold: int, scopes: dict[str, list[str] | None]
+) -> DisclosedTable:
+    """Per process indicator and scope (a label -> its municipalities; None = all)."""
+    rates = queries.unit_rates_many(filters, "gemeente_code", tuple(texts.PROCESS_LABELS))
+    rows = []
+    for key, label in texts.PROCESS_LABELS.items():
+        measure = rates.filter(pl.col("measure") == key)
+        for scope, units in scopes.items():
+            chosen = measure if units is None else measure.filter(pl.col("unit").is_in(units))
+            rows.append(
+                {"label": label, "scope": scope, "k": chosen["k"].sum(), "n": chosen["n"].sum()}
+            )
+    return disclose(
+        pl.DataFrame(rows),
+        [
+            Column("label", texts.COL["indicator"]),
+            Column("scope", texts.COL["series"]),
+            *PROCESS_COLUMNS,
+        ],
+        threshold,
+        rates=(Rate("pct", "k", "n"),),
+    )

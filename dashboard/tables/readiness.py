@@ -1,0 +1,149 @@
+"""Leefgebieden: status at release (and intake) per year, per PI, per scope; nazorg after
+three months. % op orde reveals op orde and niet op orde (both protected); % onbekend is a
+figure about the records (meetregels Onthulling: exempt from the numerator rule)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import queries, texts
+from dashboard.queries import Filters
+from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
+
+ORDER = {k: i for i, k in enumerate(texts.LEEFGEBIEDEN)}
+
+
+def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        (pl.col("n_op_orde") + pl.col("n_niet_op_orde")).alias("n_known"),
+        pl.col("leefgebied").replace_strict(texts.LEEFGEBIEDEN).alias("label"),
+        pl.col("leefgebied").replace_strict(ORDER).alias("order"),
+    )
+
+
+READINESS_RATES = (
+    Rate("pct_op_orde", "n_op_orde", "n_known"),
+    Rate("pct_onbekend", "n_onbekend", "n_releases", about_records=True),
+)
+
+
+def readiness_by_year(filters: Filters, threshold: int) -> DisclosedTable:
+    """Per year and leefgebied: % op orde, % onbekend (with the counts behind them)."""
+    frame = _labelled(queries.readiness_by_year(filters)).rename({"release_year": "year"})
+    return disclose(
+        frame,
+        [
+            Column("year", texts.COL["year"]),
+            Column("label", texts.COL["leefgebied"]),
+            Column("n_releases", texts.COL["n_releases"], "count"),
+            Column("n_op_orde", texts.COL["n_op_orde"], "count"),
+            Column("n_niet_op_orde", texts.COL["n_niet_op_orde"], "count"),
+            Column("n_onbekend", texts.COL["n_onbekend"], "count"),
+            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+        ],
+        threshold,
+        rates=READINESS_RATES,
+        # Op orde + niet op orde = the releases minus the unknowns (given by % onbekend).
+        totals=(Total(("n_op_orde", "n_niet_op_orde")),),
+    )
+
+
+def readiness_intake_release(
+    filters: Filters, threshold: int, by_unit: pl.DataFrame | None = None
+) -> DisclosedTable:
+    """Per leefgebied over the period in scope: % op orde at intake and at release, and
+    verbeterd tijdens detentie. `by_unit`: rows of queries.readiness_by_gemeente already
+    narrowed to the scope (saves a scan when several scopes share one query)."""
+    counts = queries.readiness_by_year(filters) if by_unit is None else by_unit
+    frame = _labelled(
+        counts.group_by("leefgebied").agg(pl.exclude("release_year", "gemeente_code").sum())
+    ).with_columns(
+        (pl.col("n_intake_op_orde") + pl.col("n_intake_niet_op_orde")).alias("n_known_in")
+    )
+    return disclose(
+        frame.sort("order"),
+        [
+            Column("label", texts.COL["leefgebied"]),
+            Column("n_releases", texts.COL["n_releases"], "count"),
+            Column("pct_intake", texts.COL["pct_intake"], "pct"),
+            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+            Column("n_intake_niet_known", texts.COL["n_intake_niet"], "count"),
+            Column("n_improved", texts.COL["n_improved"], "count"),
+            Column("pct_improved", texts.COL["pct_improved"], "pct"),
+        ],
+        threshold,
+        rates=(
+            Rate("pct_intake", "n_intake_op_orde", "n_known_in"),
+            *READINESS_RATES,
+            Rate("pct_improved", "n_improved", "n_intake_niet_known"),
+        ),
+        totals=(Total(("n_op_orde", "n_niet_op_orde")),),
+    )
+
+
+def readiness_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
+    """Per PI and leefgebied over the period: the PIs of a leefgebied add up to the national
+    figure published beside them."""
+    frame = _labelled(queries.readiness_by_pi(filters)).with_columns(
+        pl.col("pi_code").replace_strict(names, default=pl.col("pi_code")).alias("pi"),
+    )
+    return disclose(
+        frame.sort("pi", "order"),
+        [
+            Column("pi", texts.COL["pi"]),
+            Column("label", texts.COL["leefgebied"]),
+            Column("n_releases", texts.COL["n_releases"], "count"),
+            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+        ],
+        threshold,
+        rates=READINESS_RATES,
+        totals=(
+            Total(("n_op_orde", "n_niet_op_orde")),
+            Total(("n_releases", "n_op_orde", "n_niet_op_orde"), by=("label",)),
+        ),
+    )
+
+
+def readiness_side_by_side(tables: dict[str, DisclosedTable]) -> DisclosedTable:
+    """% op orde per leefgebied of several scopes (already disclosed tables of
+    `readiness_intake_release`), one column per scope."""
+    parts = [
+        table.frame.select("label", pl.col("pct_op_orde").alias(scope))
+        for scope, table in tables.items()
+    ]
+    side = parts[0]
+    for part in parts[1:]:
+        side = side.join(part, on="label", how="left", maintain_order="left")
+    threshold = next(iter(tables.values())).threshold
+    return disclose(
+        side,
+        [Column("label", texts.COL["leefgebied"])] + [Column(k, k, "pct") for k in tables],
+        threshold,
+    )
+
+
+def aftercare(filters: Filters, threshold: int) -> DisclosedTable:
+    """Per leefgebied: status three months after release, from the nazorg-exports."""
+    frame = queries.aftercare(filters).with_columns(
+        (pl.col("n_op_orde") + pl.col("n_niet_op_orde")).alias("n_known"),
+        pl.col("leefgebied").replace_strict(texts.LEEFGEBIEDEN, default=pl.col("leefgebied"))
+        .alias("label"),
+    )  # fmt: skip
+    return disclose(
+        frame,
+        [
+            Column("label", texts.COL["leefgebied"]),
+            Column("n_trajectories", texts.COL["n"], "count"),
+            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+        ],
+        threshold,
+        rates=(
+            Rate("pct_op_orde", "n_op_orde", "n_known"),
+            Rate("pct_onbekend", "n_onbekend", "n_trajectories", about_records=True),
+        ),
+        totals=(Total(("n_op_orde", "n_niet_op_orde")),),
+    )
