@@ -41,6 +41,8 @@ def _show_state(state: queries.WarehouseState) -> None:
         st.warning(f"**{texts.BUSY_TITLE}**\n\n{texts.BUSY_BODY}")
     elif state.kind == "missing":
         st.info(f"**{texts.EMPTY_TITLE}**\n\n" + texts.MISSING_BODY.format(path=path))
+    elif state.kind == "unpublished":
+        st.info(f"**{texts.EMPTY_TITLE}**\n\n" + texts.UNPUBLISHED_BODY.format(path=path))
     else:
         st.info(f"**{texts.EMPTY_TITLE}**\n\n{texts.EMPTY_BODY}")
 
@@ -70,8 +72,18 @@ def _status_line(status: dict) -> None:
             peildatum=nl_date(peildatum) if peildatum else texts.NO_PEILDATUM,
             export=nl_date(status.get("last_export_date")),
             loaded=nl_datetime(status.get("last_ingested_at")),
+            published=nl_datetime(status.get("published_at")),
         )
     )
+    loading = queries.loading_now()
+    if loading:
+        since = loading.get("since", "")
+        st.sidebar.info(
+            texts.LOADING_NOW.format(
+                since=since[11:16] if len(since) >= 16 else since,
+                published=nl_datetime(status.get("published_at")),
+            )
+        )
 
 
 def _check_zelfscan() -> None:

@@ -1,18 +1,16 @@
 """The only place the dashboard touches SQL. Every function returns a Polars frame of counts
 (never person-level rows) read from the marts; pages disclose and draw them.
 
-Connections are read-only: one DuckDB instance for the server, a cursor per query (cursors
-are not shared between Streamlit's threads), let go of after a few idle seconds so that
-`terugkeer ingest` never waits long for the file.
-Results are cached per warehouse version (the file's modification time and size, and those of
-its write-ahead log), so a load or rebuild invalidates them without a restart.
+It reads only the current publication: an immutable read-only snapshot of the store
+(pipelines/publish.py), never the store itself, so a load never stalls it. One DuckDB instance
+per snapshot for the server, a cursor per query (cursors are not shared between Streamlit's
+threads). Results are cached per publication; a new one is noticed within POLL_SECONDS.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from pipelines import publish
 from pipelines.contract import LEEFGEBIEDEN
 from pipelines.settings import warehouse_path
 from pipelines.warehouse import WarehouseBroken, WarehouseBusy, connect
@@ -73,87 +72,83 @@ class Filters:
 
 
 def warehouse_file() -> Path:
+    """The store (only its name is used here: the dashboard never opens it)."""
     return warehouse_path(None)
 
 
+# How often a process looks for a newer publication.
+POLL_SECONDS = 1.0
+_polled: dict[Path, tuple[float, Path | None]] = {}
+
+
+def publication(store: Path | None = None) -> Path | None:
+    """The current snapshot of the store (looked up at most once per POLL_SECONDS)."""
+    store = store or warehouse_file()
+    now = time.monotonic()
+    seen = _polled.get(store)
+    if seen is None or now - seen[0] >= POLL_SECONDS:
+        seen = (now, publish.current(store))
+        _polled[store] = seen
+    return seen[1]
+
+
 def version(path: Path | None = None) -> tuple:
-    """Changes whenever the warehouse is written: the cache key of every query."""
-    path = path or warehouse_file()
-    stamps = []
-    for p in (path, Path(f"{path}.wal")):
-        try:
-            s = os.stat(p)
-            stamps += [s.st_mtime_ns, s.st_size]
-        except OSError:
-            stamps += [0, 0]
-    return (str(path), *stamps)
-
-
-# A reader lets go of the warehouse file this long after its last query.
-IDLE_SECONDS = 10.0
+    """The cache key of every query: the current snapshot's file (a new publication is a new
+    file, so caches never mix two publications)."""
+    snapshot = publication(path)
+    return (str(snapshot) if snapshot else "",)
 
 
 class _SharedReader:
-    """One read-only DuckDB instance for the whole server, so that its buffer cache stays
-    warm between script runs (a cold scan of a wide mart costs five times a warm one).
-
-    Every query gets its own cursor (a cursor is used by one thread only). The instance is
-    closed after IDLE_SECONDS without queries, when the warehouse file changes, or at once by
-    `release()`: a read-only instance holds a shared lock on the file, and `terugkeer ingest`
-    (which waits for it) must not wait long."""
+    """One read-only DuckDB instance per snapshot for the whole server, so that its buffer
+    cache stays warm between script runs. Every query gets its own cursor (a cursor is used
+    by one thread only). When a newer snapshot appears, new queries go to it; the older
+    instance is closed once its running queries have finished."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._key: tuple | None = None
-        self._users = 0
-        self._last_used = 0.0
-        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._open: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._users: dict[str, int] = {}
+        self._newest = ""
 
     @contextlib.contextmanager
     def cursor(self, key: tuple) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._cond:
-            if self._key != key:
-                # Another version of the file: wait for running queries, then reopen.
-                self._cond.wait_for(lambda: self._users == 0, timeout=30)
-                self._close()
-            if self._con is None:
-                self._con = connect(Path(key[0]), read_only=True, wait_seconds=30)
-                self._key = key
-            self._users += 1
-            cur = self._con.cursor()
+        name = key[0]
+        if not name:
+            raise FileNotFoundError("nothing published yet")
+        with self._lock:
+            if name not in self._open:
+                self._open[name] = connect(Path(name), read_only=True, wait_seconds=5)
+                self._users[name] = 0
+            self._newest = max(self._newest, name)  # snapshot names sort by time
+            self._users[name] += 1
+            cur = self._open[name].cursor()
         try:
             yield cur
         finally:
             cur.close()
-            with self._cond:
-                self._users -= 1
-                self._last_used = time.monotonic()
-                self._cond.notify_all()
-                self._arm()
+            with self._lock:
+                self._users[name] -= 1
+                self._close_superseded()
 
-    def _arm(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = threading.Timer(IDLE_SECONDS, self._close_if_idle)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _close_if_idle(self) -> None:
-        with self._cond:
-            if self._users == 0 and time.monotonic() - self._last_used >= IDLE_SECONDS * 0.9:
-                self._close()
-
-    def _close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-        self._con, self._key = None, None
+    def _close_superseded(self) -> None:
+        for name in [n for n in self._open if n != self._newest and self._users[n] == 0]:
+            self._open.pop(name).close()
+            self._users.pop(name)
 
     def release(self, timeout: float = 30) -> None:
-        """Let go of the file now (before this process starts a writer)."""
-        with self._cond:
-            self._cond.wait_for(lambda: self._users == 0, timeout=timeout)
-            self._close()
+        """Close every instance (tests, and the end of the process)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not any(self._users.values()):
+                    for con in self._open.values():
+                        con.close()
+                    self._open.clear()
+                    self._users.clear()
+                    break
+            time.sleep(0.05)
+        _polled.clear()
 
 
 _reader = _SharedReader()
@@ -161,7 +156,7 @@ atexit.register(_reader.release, timeout=1)
 
 
 def release() -> None:
-    """Close the shared read-only connection, so that a writer can open the warehouse."""
+    """Close the read-only connections (and forget the last publication seen)."""
     _reader.release()
 
 
@@ -173,7 +168,7 @@ def _read(key: tuple, sql: str, params: tuple) -> pl.DataFrame:
 
 
 def read(sql: str, params: list | None = None) -> pl.DataFrame:
-    """Run a query on the current warehouse version (cached)."""
+    """Run a query on the current publication (cached per publication)."""
     frozen = tuple(tuple(p) if isinstance(p, list) else p for p in (params or []))
     return _read(version(), sql, frozen)
 
@@ -188,14 +183,15 @@ class WarehouseState:
 
 
 def warehouse_state() -> WarehouseState:
-    """Whether there is anything to show, and the data status row when there is."""
-    path = warehouse_file()
-    if not path.exists():
-        return WarehouseState("missing")
+    """Whether there is anything to show, and the data status row (with the publication's
+    time) when there is."""
+    store = warehouse_file()
+    if publication(store) is None:
+        if publish.writer_active(store):
+            return WarehouseState("busy")
+        return WarehouseState("missing" if not store.exists() else "unpublished")
     try:
-        frame = read("SELECT * FROM mart_data_status")
-    except WarehouseBusy:
-        return WarehouseState("busy")
+        frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")
     except WarehouseBroken:
         return WarehouseState("broken")
     except duckdb.CatalogException:
@@ -206,6 +202,11 @@ def warehouse_state() -> WarehouseState:
     if not status or not status["n_deliveries"] or status["last_release_year"] is None:
         return WarehouseState("empty", status)
     return WarehouseState("ready", status)
+
+
+def loading_now() -> dict | None:
+    """Who is loading into the store right now (the pages keep showing the publication)."""
+    return publish.writer_active(warehouse_file())
 
 
 def filter_options() -> dict[str, pl.DataFrame]:
@@ -415,7 +416,7 @@ def completeness_by_pi(filters: Filters) -> pl.DataFrame:
 
 def is_loaded(sha256: str) -> bool:
     """Whether a file with these bytes was loaded before (then loading it changes nothing)."""
-    if not warehouse_file().exists():
+    if publication() is None:
         return False
     try:
         found = read(

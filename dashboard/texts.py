@@ -59,7 +59,17 @@ MIXED_SYNTHETIC_BANNER = (
     "**Let op:** een deel van de geladen bestanden bevat synthetische (gegenereerde) gegevens."
 )
 DATA_STATUS = (
-    "Peildatum recidive: {peildatum} · laatste aanlevering PI's: {export} · geladen: {loaded}"
+    "Peildatum recidive: {peildatum} · laatste aanlevering PI's: {export} · geladen: {loaded} "
+    "· gepubliceerd: {published}"
+)
+LOADING_NOW = (
+    "Er worden nu nieuwe gegevens geladen (sinds {since}). U ziet de publicatie van "
+    "{published}; de nieuwe verschijnt vanzelf zodra het laden klaar is."
+)
+UNPUBLISHED_BODY = (
+    "Het datapakhuis `{path}` bestaat, maar er is nog niets uit gepubliceerd (bijvoorbeeld "
+    "omdat het laden werd onderbroken). Draai `terugkeer build --warehouse {path}` of "
+    "herstart het dashboard met `terugkeer dashboard`: dat maakt het werk af."
 )
 NO_PEILDATUM = "nog geen recidivegegevens"
 EMPTY_TITLE = "Er zijn nog geen gegevens geladen"
@@ -438,7 +448,12 @@ UPLOAD_FAILED = (
     "({detail})"
 )
 UPLOAD_BUSY = (
-    "Het datapakhuis is bezet door een andere lading. Probeer het over een minuut opnieuw."
+    "Er loopt al een andere lading en die werd niet op tijd klaar. Probeer het over een paar "
+    "minuten opnieuw."
+)
+UPLOAD_LOADING_NOW = (
+    "Er worden op dit moment gegevens geladen (sinds {since}). U kunt bestanden controleren; "
+    "als u ze laadt, wachten ze tot de lopende lading klaar is."
 )
 UPLOAD_QUARANTINE_NOTE = "Rijen in quarantaine worden niet geladen; de rest van het bestand wel."
 

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard import queries, texts
+from dashboard import texts
 from pipelines.ingest import FileReport, check_file
 
 _REFUSALS = [(re.compile(pattern), dutch) for pattern, dutch in texts.REFUSALS]
@@ -57,8 +57,11 @@ class LoadResult:
     reports: list[dict] | None = None
 
 
-def load_files(files: list[Checked], warehouse: Path, source: str | None) -> LoadResult:
-    """Run `terugkeer ingest` on the confirmed files (it validates again and builds)."""
+def load_files(
+    files: list[Checked], warehouse: Path, source: str | None, wait_seconds: float = 120
+) -> LoadResult:
+    """Run `terugkeer ingest` on the confirmed files (it validates again, builds and
+    publishes); it waits for a load that is already running, up to `wait_seconds`."""
     with tempfile.TemporaryDirectory(prefix="terugkeer-upload-") as folder:
         paths = []
         for i, checked in enumerate(files):
@@ -68,12 +71,12 @@ def load_files(files: list[Checked], warehouse: Path, source: str | None) -> Loa
             path.write_bytes(checked.data)
             paths.append(str(path))
         command = [sys.executable, "-m", "pipelines.cli", "ingest", "--json"]
+        command += ["--wait", str(wait_seconds)]
         command += ["--warehouse", str(warehouse), *(["--source", source] if source else [])]
-        queries.release()  # the dashboard's reader lets go of the file for the writer
         done = subprocess.run(command + paths, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 2):
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
-        return LoadResult(False, busy="in use by another process" in message, detail=message)
+        return LoadResult(False, busy="another load" in message, detail=message)
     try:
         reports = json.loads(done.stdout)
     except json.JSONDecodeError:

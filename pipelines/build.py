@@ -3,7 +3,7 @@
 Each model is a file `sql/<layer>/<name>.sql` holding one SELECT; it becomes the table
 <name>. A model depends on every other model whose name it mentions. After the SQL, the
 statistical models of pipelines/models.py are fitted. The whole build runs in one
-transaction, so a reader never sees half-built marts.
+transaction; it ends by publishing a read-only snapshot for the readers.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.models import MODEL_TABLES, build_models
+from pipelines.publish import _fault, store_path
+from pipelines.publish import publish as publish_snapshot
 from pipelines.settings import SQL_DIR
 from pipelines.warehouse import ensure_schema, scalar
 
@@ -52,8 +54,11 @@ def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
 
-def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, float]:
-    """(Re)build every model; returns the seconds each took."""
+def build(
+    con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, publish: bool = True
+) -> dict[str, float]:
+    """(Re)build every model and publish a snapshot for the readers (pipelines/publish.py);
+    returns the seconds each step took."""
     ensure_schema(con)
     timings: dict[str, float] = {}
     con.execute("BEGIN TRANSACTION")
@@ -66,11 +71,16 @@ def build(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, 
         started = time.perf_counter()
         build_models(con)
         timings["models (case-mix, success factors)"] = time.perf_counter() - started
+        _fault("build")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     con.execute("CHECKPOINT")
+    if publish and store_path(con) is not None:
+        started = time.perf_counter()
+        publish_snapshot(con)
+        timings["publication"] = time.perf_counter() - started
     return timings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -10,9 +11,14 @@ import os
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.settings import ROOT, STREAMLIT_CONFIG, SettingsError, load_settings, warehouse_path
+
+if TYPE_CHECKING:
+    import duckdb
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 
@@ -33,6 +39,15 @@ def _parser() -> argparse.ArgumentParser:
             "--warehouse",
             metavar="PATH",
             help="warehouse file (default: $TERUGKEER_WAREHOUSE or data/warehouse.duckdb)",
+        )
+
+    def wait_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--wait",
+            type=float,
+            default=600.0,
+            metavar="SECONDS",
+            help="how long to wait for another load to finish (default 600)",
         )
 
     demo = sub.add_parser(
@@ -61,12 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     warehouse_arg(ingest)
     ingest.add_argument("--dry-run", action="store_true", help="validate and report only")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    wait_arg(ingest)
 
     build = sub.add_parser(
         "build",
         help="build the warehouse models",
         description="Run the SQL models (staging, core, marts).",
     )
+    wait_arg(build)
     warehouse_arg(build)
 
     figures = sub.add_parser(
@@ -116,9 +133,35 @@ def _progress(i: int, n: int, name: str) -> None:
     sys.stderr.flush()
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
+def _waiting(store: Path) -> Callable[[dict], None]:
+    def say(holder: dict) -> None:
+        print(
+            f"terugkeer: waiting for another load into {store} to finish "
+            f"(process {holder.get('pid', '?')}, {holder.get('what', 'ingest')} "
+            f"since {holder.get('since', '?')})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return say
+
+
+def finish(con: duckdb.DuckDBPyConnection, store: Path) -> None:
+    """Bring the publication up to the store: build when the marts are behind the deliveries,
+    publish when the current snapshot is behind the build (after a crash, or an older
+    version's warehouse). The caller holds the writer lock."""
     from pipelines.build import build, is_built
+    from pipelines.publish import is_published, publish
+
+    if not is_built(con):
+        build(con)
+    elif not is_published(con, store):
+        publish(con, store)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
     from pipelines.ingest import expand_paths, ingest_paths
+    from pipelines.publish import writer_lock
     from pipelines.warehouse import connect
 
     missing = [str(p) for p in args.paths if not p.exists()]
@@ -128,20 +171,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise CliError("no export files found (CSV, XLSX or Parquet)")
     path = warehouse_path(args.warehouse)
     show_progress = not args.json and sys.stderr.isatty()
-    con = None if args.dry_run else connect(path)
-    try:
-        reports = ingest_paths(
-            con,
-            args.paths,
-            source=args.source,
-            dry_run=args.dry_run,
-            progress=_progress if show_progress else None,
-        )
-        if con is not None and not is_built(con):
-            build(con)
-    finally:
-        if con is not None:
-            con.close()
+    if args.dry_run:
+        reports = ingest_paths(None, args.paths, source=args.source, dry_run=True)
+    else:
+        with writer_lock(path, args.wait, _waiting(path), "ingest"):
+            con = connect(path)
+            try:
+                reports = ingest_paths(
+                    con,
+                    args.paths,
+                    source=args.source,
+                    progress=_progress if show_progress else None,
+                )
+                finish(con, path)
+            finally:
+                con.close()
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     else:
@@ -171,34 +215,59 @@ def _print_ingest(reports: list, dry_run: bool, path: Path) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from pipelines.build import build
+    from pipelines.publish import writer_lock
     from pipelines.warehouse import connect
 
     path = warehouse_path(args.warehouse)
-    con = connect(path)
-    try:
-        timings = build(con)
-    finally:
-        con.close()
-    print(f"built {len(timings)} models in {sum(timings.values()):.1f} s into {path}")
+    with writer_lock(path, args.wait, _waiting(path), "build"):
+        con = connect(path)
+        try:
+            timings = build(con)
+        finally:
+            con.close()
+    print(f"built and published {len(timings)} steps in {sum(timings.values()):.1f} s from {path}")
     return EXIT_OK
 
 
+def ensure_publication(store: Path, wait_seconds: float = 600.0) -> Path | None:
+    """The current snapshot, after finishing any work a crash left (a build or publication
+    behind the store). While another load runs, its snapshot is served as it is: that load
+    publishes when done. None when there is no store and no publication."""
+    from pipelines.publish import WriterBusy, current, writer_active, writer_lock
+    from pipelines.warehouse import connect
+
+    snapshot = current(store)
+    if not store.exists() or (snapshot is not None and writer_active(store)):
+        return snapshot
+    try:
+        with writer_lock(
+            store, wait_seconds if snapshot is None else 0, _waiting(store), "publish"
+        ):
+            con = connect(store)
+            try:
+                finish(con, store)
+            finally:
+                con.close()
+    except WriterBusy:
+        if snapshot is None:
+            raise
+    return current(store)
+
+
 def cmd_figures(args: argparse.Namespace) -> int:
-    from pipelines.build import is_built
     from pipelines.figures import UnknownUnit, figures, flat_rows, resolve_scope
     from pipelines.warehouse import connect
 
     path = warehouse_path(args.warehouse)
-    if not path.exists():
-        raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
     try:
         scope = resolve_scope(args.gemeente, args.pi, args.year_from, args.year_to)
     except (UnknownUnit, ValueError) as exc:
         raise CliError(str(exc)) from None
-    con = connect(path, read_only=True)
+    snapshot = ensure_publication(path)
+    if snapshot is None:
+        raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
+    con = connect(snapshot, read_only=True)
     try:
-        if not is_built(con):
-            raise CliError("the warehouse is not built for its latest data: run 'terugkeer build'")
         result = figures(con, scope, load_settings().suppression_threshold)
     finally:
         con.close()
@@ -279,8 +348,14 @@ def streamlit_flags(config: Path = STREAMLIT_CONFIG, port: int | None = None) ->
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    from pipelines.publish import WriterBusy
+
+    store = warehouse_path(args.warehouse).resolve()
+    # While a load runs, it publishes when done, and the dashboard picks that up.
+    with contextlib.suppress(WriterBusy):
+        ensure_publication(store, wait_seconds=5)
     env = dict(os.environ)
-    env["TERUGKEER_WAREHOUSE"] = str(warehouse_path(args.warehouse).resolve())
+    env["TERUGKEER_WAREHOUSE"] = str(store)
     command = [
         sys.executable,
         "-m",
@@ -302,12 +377,13 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.publish import WriterBusy
     from pipelines.warehouse import WarehouseBroken, WarehouseBusy
 
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (CliError, SettingsError, WarehouseBusy, WarehouseBroken) as exc:
+    except (CliError, SettingsError, WarehouseBusy, WarehouseBroken, WriterBusy) as exc:
         print(f"terugkeer {args.command}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines.contract import COLUMNS
 from pipelines.privacy import find_privacy_breach
+from pipelines.publish import _fault
 from pipelines.readers import ROW, RawExport, UnreadableFile, read_export
 from pipelines.validate import RefusedFile, Validated, detect_source, validate_export
 from pipelines.warehouse import RAW_TABLES, ensure_schema, scalar
@@ -265,6 +266,8 @@ def ingest_paths(
             if i + 1 < len(files):
                 upcoming.append(pool.submit(check_file, files[i + 1], source=source))
             reports.append(_store_checked(con, checked, path, None, dry_run))
+            if i == 0:
+                _fault("ingest")  # test hook: a crash between two stored files
     if progress:
         progress(len(files), len(files), "")
     return reports

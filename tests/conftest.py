@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,12 @@ def national_demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     con.close()
     (root / "reports.json").write_text(json.dumps([r.to_dict() for r in reports]))
     return {"dir": root / "exports", "warehouse": path, "demo": demo, "reports": reports}
+
+
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A copy of a store with its publications (a test that writes beside it stays apart)."""
+    from pipelines.publish import publications_dir
+
+    shutil.copy(source, target)
+    shutil.copytree(publications_dir(source), publications_dir(target))
+    return target

@@ -12,6 +12,11 @@ from dashboard.upload import check_upload, dutch_reason, load_files
 st.title(texts.PAGES["aanleveren"])
 st.write(texts.UPLOAD_INTRO)
 
+loading = queries.loading_now()
+if loading:
+    since = loading.get("since", "")
+    st.info(texts.UPLOAD_LOADING_NOW.format(since=since[11:16] if len(since) >= 16 else since))
+
 SOURCES = {None: texts.UPLOAD_SOURCE_AUTO, **texts.SOURCES}
 source = st.selectbox(
     texts.UPLOAD_SOURCE, options=list(SOURCES), format_func=SOURCES.get, key="upload_source"

@@ -24,7 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from pipelines.cli import streamlit_flags
 from pipelines.settings import ROOT
-from tests.conftest import PI_HEADER, pi_row
+from tests.conftest import PI_HEADER, copy_warehouse, pi_row
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -60,7 +60,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     warehouse = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    shutil.copy(national_demo["warehouse"], warehouse)
+    copy_warehouse(national_demo["warehouse"], warehouse)
     port = _free_port()
     env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import texts
 from pipelines.build import build
+from pipelines.cli import main
 from pipelines.warehouse import connect
 from tests.dashboard.conftest import PAGES
 
@@ -159,30 +160,39 @@ def test_a_missing_warehouse_explains_how_to_load_data(
 
 
 def test_a_broken_warehouse_file_gives_a_clear_message_and_is_left_alone(
-    tmp_path: Path, open_app: Callable[..., AppTest]
+    tmp_path: Path, open_app: Callable[..., AppTest], capsys: pytest.CaptureFixture
 ) -> None:
     broken = tmp_path / "kapot.duckdb"
     broken.write_bytes(b"dit is geen database" * 1000)
+    # The dashboard never opens the store: it says nothing is published yet ...
     app = open_app(broken)
     assert not app.exception
-    assert texts.BROKEN_TITLE in app.error[0].value
+    assert texts.UNPUBLISHED_BODY.split("`")[0] in app.info[0].value
+    # ... and the command that would finish the work says plainly what is wrong.
+    assert main(["build", "--warehouse", str(broken)]) == 1
+    assert "cannot be opened as a warehouse" in capsys.readouterr().err
     assert broken.read_bytes() == b"dit is geen database" * 1000
 
 
-def test_the_shared_reader_lets_go_of_the_warehouse_when_idle(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_broken_snapshot_gives_a_clear_message(
+    tmp_path: Path, open_app: Callable[..., AppTest]
 ) -> None:
-    import time
+    from pipelines.publish import POINTER, publications_dir
 
+    store = _empty_warehouse(tmp_path / "w.duckdb")
+    folder = publications_dir(store)
+    (folder / "kapot.duckdb").write_bytes(b"geen database" * 1000)
+    (folder / POINTER).write_text("kapot.duckdb")
+    app = open_app(store)
+    assert not app.exception
+    assert texts.BROKEN_TITLE in app.error[0].value
+
+
+def test_readers_never_hold_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard import queries
 
     path = _empty_warehouse(tmp_path / "w.duckdb")
     monkeypatch.setenv("TERUGKEER_WAREHOUSE", str(path))
-    monkeypatch.setattr(queries, "IDLE_SECONDS", 0.3)
-    assert queries.read("SELECT 41 + 1 AS answer")["answer"].to_list() == [42]
-    # Held right after the query: a writer cannot open the file ...
-    with pytest.raises(duckdb.Error):
-        duckdb.connect(str(path)).close()
-    # ... and free once the reader has been idle.
-    time.sleep(1.0)
+    assert queries.read("SELECT count(*) AS n FROM deliveries")["n"].to_list() == [0]
+    # Right after the query, with the reader's snapshot still open, a writer opens the store.
     duckdb.connect(str(path)).close()

@@ -103,27 +103,11 @@ def test_a_checked_file_loads_through_ingest_and_the_figures_follow(tmp_path: Pa
     assert [r["status"] for r in again.reports] == ["unchanged"]
 
 
-def test_a_busy_warehouse_is_reported_as_busy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_busy_warehouse_is_reported_as_busy(tmp_path: Path) -> None:
+    from pipelines.publish import writer_lock
+
     warehouse = tmp_path / "w.duckdb"
     checked = check_upload("a.csv", _csv([PI_HEADER, pi_row()]), None)
-    holder = duckdb.connect(str(warehouse))  # another process would hold this lock
-    try:
-        import subprocess
-
-        real_run = subprocess.run
-
-        def run_with_short_wait(command: list[str], **kwargs: object) -> object:
-            return real_run(
-                [command[0], "-c", "import sys; from pipelines import warehouse as w; "
-                 "w.connect.__defaults__ = (False, 1.0); from pipelines.cli import main; "
-                 "sys.exit(main(sys.argv[1:]))", *command[3:]],
-                **kwargs,
-            )  # fmt: skip
-
-        monkeypatch.setattr("dashboard.upload.subprocess.run", run_with_short_wait)
-        result = load_files([checked], warehouse, None)
-    finally:
-        holder.close()
+    with writer_lock(warehouse, what="ingest"):  # another load holds the store
+        result = load_files([checked], warehouse, None, wait_seconds=1)
     assert not result.ok and result.busy

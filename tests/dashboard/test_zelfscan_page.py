@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.zelfscan import ScanStore, store_path
+from tests.conftest import copy_warehouse
 
 
 def test_answering_a_theme_saves_and_scores_it(
@@ -17,7 +17,7 @@ def test_answering_a_theme_saves_and_scores_it(
 ) -> None:
     # A copy of the warehouse, so that the scan's store lands in this test's folder.
     warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(national_demo["warehouse"], warehouse)
+    copy_warehouse(national_demo["warehouse"], warehouse)
     app = open_app(warehouse, "zelfscan")
     assert not app.exception, [e.message for e in app.exception]
     app.selectbox(key="scan_gemeente").set_value("GM0193").run()

@@ -1,0 +1,276 @@
+"""Publish, don't share: the store is written by one process at a time; readers only ever open
+immutable snapshots of it.
+
+    <store>                     the store (DuckDB, read-write): only ingest and build open it
+    <store>.lock                the writer lock (an OS lock, flock), and who holds it
+    <store>.publications/
+        CURRENT                 the name of the current snapshot (replaced by an atomic rename)
+        <time>-v<version>.duckdb   read-only snapshots: everything the readers need
+
+A snapshot is written under a temporary name, checkpointed, fsynced and renamed before the
+pointer names it; the pointer is written the same way. A crash at any moment leaves the last
+complete publication current, and at worst an unannounced temporary file that the next
+publication removes. Snapshots other than the newest KEEP are removed GRACE_SECONDS after
+they stopped being current (a reader that still has one open keeps reading it: on POSIX an
+open file outlives its name).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+KEEP = 3
+GRACE_SECONDS = 600.0
+POINTER = "CURRENT"
+SUFFIX = ".duckdb"
+# What readers need: the marts, the fitted models, the reference tables and the delivery log.
+# Never the raw or person-level layers (raw_*, stg_*, core_*, quarantine).
+PUBLISHED_PREFIXES = ("mart_", "model_", "ref_")
+PUBLISHED_TABLES = ("deliveries",)
+PUBLISHED_VIEWS = ("current_quarantine",)
+
+
+class WriterBusy(Exception):
+    """Another process is loading into the store and did not finish in time."""
+
+
+def publications_dir(store: Path) -> Path:
+    return store.with_name(store.name + ".publications")
+
+
+def lock_file(store: Path) -> Path:
+    return store.with_name(store.name + ".lock")
+
+
+# --- the single writer ----------------------------------------------------------------------
+
+
+def _holder(handle: int) -> dict:
+    try:
+        return json.loads(os.pread(handle, 4096, 0).decode("utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+@contextlib.contextmanager
+def writer_lock(
+    store: Path,
+    wait_seconds: float = 600.0,
+    on_wait: Callable[[dict], None] | None = None,
+    what: str = "ingest",
+) -> Iterator[None]:
+    """Hold the store for writing. Another holder is waited for (`on_wait` is told who it is,
+    once) up to `wait_seconds`, then WriterBusy. The OS releases the lock when the holder's
+    process ends, however it ends."""
+    path = lock_file(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told and on_wait is not None:
+                    on_wait(_holder(handle))
+                    told = True
+                if time.monotonic() >= deadline:
+                    holder = _holder(handle)
+                    raise WriterBusy(
+                        f"another load (process {holder.get('pid', '?')}, "
+                        f"{holder.get('what', 'ingest')} since {holder.get('since', '?')}) "
+                        f"still holds {store}; gave up after {wait_seconds:.0f} s"
+                    ) from None
+                time.sleep(0.2)
+        info = {
+            "pid": os.getpid(),
+            "what": what,
+            "since": dt.datetime.now().isoformat("T", "seconds"),
+        }
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, json.dumps(info).encode("utf-8"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(handle, 0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
+
+
+def writer_active(store: Path) -> dict | None:
+    """Who is loading into the store right now (pid, what, since), or None."""
+    path = lock_file(store)
+    if not path.exists():
+        return None
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _holder(handle) or {"what": "ingest"}
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(handle)
+
+
+# --- publications ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    data_version: int
+    published_at: dt.datetime
+
+
+def current(store: Path) -> Path | None:
+    """The current snapshot, or None when nothing has been published yet."""
+    folder = publications_dir(store)
+    try:
+        name = (folder / POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    path = folder / name
+    return path if name and path.exists() else None
+
+
+def _fsync(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _replace_durably(tmp: Path, final: Path) -> None:
+    _fsync(tmp)
+    os.replace(tmp, final)
+    _fsync(final.parent)
+
+
+def store_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file of the connection's database (None in memory)."""
+    rows = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def _fault(point: str) -> None:
+    """Test hook: TERUGKEER_FAULT=<point> kills this process there, as kill -9 would."""
+    if os.environ.get("TERUGKEER_FAULT") == point:
+        os.kill(os.getpid(), 9)
+
+
+def _published_tables(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    rows = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_schema = 'main'"
+    ).fetchall()
+    tables = sorted(
+        name
+        for name, kind in rows
+        if kind == "BASE TABLE"
+        and (name.startswith(PUBLISHED_PREFIXES) or name in PUBLISHED_TABLES)
+    )
+    views = sorted(name for name, kind in rows if kind == "VIEW" and name in PUBLISHED_VIEWS)
+    return tables, views
+
+
+def publish(con: duckdb.DuckDBPyConnection, store: Path | None = None) -> Publication:
+    """Write a snapshot of what readers need and make it current. The caller is the writer
+    (it holds the store open read-write, and the writer lock when it runs as a command)."""
+    store = store or store_path(con)
+    if store is None:
+        raise ValueError("an in-memory store cannot be published")
+    folder = publications_dir(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    version = _data_version(con)
+    now = dt.datetime.now()
+    name = f"{now:%Y%m%dT%H%M%S%f}-v{version}{SUFFIX}"
+    tmp = folder / (name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    tables, views = _published_tables(con)
+    con.execute(f"ATTACH '{tmp}' AS snapshot")
+    try:
+        for table in tables + views:
+            con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM main.{table}")
+        con.execute(
+            "CREATE TABLE snapshot.publication AS SELECT ? AS name, ? AS data_version, "
+            "CAST(? AS TIMESTAMP) AS published_at",
+            [name, version, now],
+        )
+        _fault("publish-write")
+        con.execute("CHECKPOINT snapshot")
+    finally:
+        con.execute("DETACH snapshot")
+    Path(f"{tmp}.wal").unlink(missing_ok=True)  # checkpointed: nothing in it
+    final = folder / name
+    _replace_durably(tmp, final)
+    _fault("publish-announce")
+    pointer_tmp = folder / (POINTER + ".tmp")
+    pointer_tmp.write_text(name, encoding="utf-8")
+    _replace_durably(pointer_tmp, folder / POINTER)
+    cleanup(store)
+    return Publication(final, version, now)
+
+
+def _data_version(con: duckdb.DuckDBPyConnection) -> int:
+    try:
+        rows = con.execute("SELECT data_version FROM mart_data_status").fetchall()
+    except duckdb.CatalogException:
+        return 0
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def published_version(store: Path) -> int | None:
+    """The data version of the current publication (None when there is none)."""
+    path = current(store)
+    if path is None:
+        return None
+    try:
+        return int(path.name.rsplit("-v", 1)[1].removesuffix(SUFFIX))
+    except (IndexError, ValueError):
+        return None
+
+
+def is_published(con: duckdb.DuckDBPyConnection, store: Path) -> bool:
+    """True when the current publication holds the store's built data version."""
+    return published_version(store) == _data_version(con)
+
+
+def cleanup(store: Path, now: float | None = None) -> list[Path]:
+    """Remove leftovers of interrupted publications and snapshots no longer needed."""
+    folder = publications_dir(store)
+    now = time.time() if now is None else now
+    keep = current(store)
+    snapshots = sorted(folder.glob(f"*{SUFFIX}"), reverse=True)  # newest first (by name)
+    removed = []
+    for path in folder.glob("*.tmp*"):
+        if path.name != POINTER + ".tmp":
+            removed.append(path)
+    for i, path in enumerate(snapshots):
+        if path == keep or i < KEEP:
+            continue
+        # Superseded when the next newer snapshot was published: its file time.
+        newer = snapshots[i - 1] if i else None
+        if newer is not None and now - newer.stat().st_mtime >= GRACE_SECONDS:
+            removed.append(path)
+    for path in removed:
+        path.unlink(missing_ok=True)
+        Path(f"{path}.wal").unlink(missing_ok=True)
+    return removed
