@@ -1,0 +1,186 @@
+"""Publish, don't share (issue 13): one writer at a time, immutable snapshots, an atomic
+pointer, and a crash at any moment leaves the last complete publication served."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.build import build
+from pipelines.publish import (
+    GRACE_SECONDS,
+    KEEP,
+    POINTER,
+    WriterBusy,
+    cleanup,
+    current,
+    publications_dir,
+    writer_active,
+    writer_lock,
+)
+from pipelines.settings import ROOT
+from pipelines.warehouse import connect
+from tests.conftest import PI_HEADER, pi_row, write_lines
+
+
+def _export(folder: Path, name: str, people: range) -> Path:
+    rows = [pi_row(pseudoniem=f"P{name.upper()}{i:08d}") for i in people]
+    return write_lines(folder / f"{name}.csv", [PI_HEADER, *rows])
+
+
+def _ingest(
+    store: Path, *paths: Path, fault: str | None = None, wait: float = 60
+) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "TERUGKEER_FAULT"}
+    if fault:
+        env["TERUGKEER_FAULT"] = fault
+    command = [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(store)]
+    command += ["--wait", str(wait), *map(str, paths)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+
+
+def _served(store: Path) -> tuple[str, int, int]:
+    """(snapshot name, its data version, releases in it) of the current publication."""
+    snapshot = current(store)
+    assert snapshot is not None
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        version = con.execute("SELECT data_version FROM publication").fetchall()[0][0]
+        releases = con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall()[0][0]
+    finally:
+        con.close()
+    return snapshot.name, version, int(releases or 0)
+
+
+def test_a_build_publishes_what_readers_need_and_nothing_person_level(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    name, version, releases = _served(store)
+    assert (version, releases) == (1, 12)
+    con = duckdb.connect(str(current(store)), read_only=True)
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    con.close()
+    assert {
+        "mart_outflow",
+        "mart_data_status",
+        "ref_gemeenten",
+        "deliveries",
+        "publication",
+    } <= tables
+    assert "current_quarantine" in tables
+    assert not {t for t in tables if t.startswith(("raw_", "stg_", "core_"))}
+    assert "quarantine" not in tables
+    # No temporary files, and the pointer names the one snapshot.
+    assert sorted(p.name for p in publications_dir(store).iterdir()) == sorted([POINTER, name])
+
+
+def test_readers_read_the_snapshot_while_a_writer_holds_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    writer = duckdb.connect(str(store))  # the store open for writing, as during a load
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], "
+             "read_only=True); print(c.execute('SELECT sum(n_releases) FROM mart_outflow')"
+             ".fetchall()[0][0])", str(current(store))],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    finally:
+        writer.close()
+    assert probe.stdout.strip() == "12", probe.stderr
+
+
+def test_concurrent_ingests_run_one_after_the_other(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    first = _export(tmp_path, "a", range(12))
+    second = _export(tmp_path, "b", range(15))
+    command = [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(store)]
+    running = [
+        subprocess.Popen([*command, str(p)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, cwd=ROOT)
+        for p in (first, second)
+    ]  # fmt: skip
+    results = [(p.wait(timeout=300), *p.communicate()) for p in running]
+    assert [code for code, _, _ in results] == [0, 0], results
+    # One of them waited for the other, and said so (not a DuckDB lock error).
+    waited = [err for _, _, err in results if "waiting for another load" in err]
+    assert len(waited) == 1
+    assert not any("lock" in err.lower() for _, _, err in results)
+    assert _served(store)[1:] == (2, 27)
+
+
+def test_a_second_writer_gives_up_with_a_clear_message(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    with writer_lock(store, what="build"):
+        assert writer_active(store)["what"] == "build"
+        done = _ingest(store, _export(tmp_path, "a", range(12)), wait=0.5)
+        with pytest.raises(WriterBusy, match="another load"), writer_lock(store, 0.2):
+            pass
+    assert done.returncode == 1
+    assert "another load" in done.stderr and "gave up after" in done.stderr
+    assert writer_active(store) is None
+
+
+@pytest.mark.parametrize("fault", ["ingest", "build", "publish-write", "publish-announce"])
+def test_a_crash_leaves_the_last_publication_served_and_a_rerun_finishes(
+    tmp_path: Path, fault: str
+) -> None:
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    before = _served(store)
+    more = [_export(tmp_path, "b", range(15)), _export(tmp_path, "c", range(20))]
+    crashed = _ingest(store, *more, fault=fault)
+    assert crashed.returncode == -9  # killed, as by kill -9
+    # Readers still get the previous publication, complete.
+    assert _served(store) == before
+    assert writer_active(store) is None  # the OS let go of the lock
+    # The next command finishes the work; no half-written snapshot remains.
+    again = _ingest(store, *more)
+    assert again.returncode == 0, again.stderr
+    name, version, releases = _served(store)
+    assert name != before[0] and releases == 12 + 15 + 20
+    leftovers = [p.name for p in publications_dir(store).iterdir() if ".tmp" in p.name]
+    assert leftovers == []
+
+
+def test_a_crash_between_build_and_publication_is_finished_by_the_next_reader_command(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    assert _ingest(store, _export(tmp_path, "b", range(15)), fault="publish-write").returncode == -9
+    assert _served(store)[2] == 12
+    figures = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "figures", "--warehouse", str(store), "--json"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert figures.returncode == 0, figures.stderr
+    assert _served(store)[2] == 27
+
+
+def test_old_snapshots_are_removed_after_a_grace_period(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    con = connect(store)
+    build(con)
+    names = [current(store).name]
+    for _ in range(KEEP + 2):
+        time.sleep(0.01)
+        build(con)
+        names.append(current(store).name)
+    con.close()
+    folder = publications_dir(store)
+    # Within the grace period nothing is removed (a reader may still be on an older one) ...
+    assert len(list(folder.glob("*.duckdb"))) == KEEP + 3
+    # ... after it, the newest KEEP remain.
+    removed = cleanup(store, now=time.time() + GRACE_SECONDS + 1)
+    assert sorted(p.name for p in removed) == sorted(names[: len(names) - KEEP])
+    assert sorted(p.name for p in folder.glob("*.duckdb")) == sorted(names[-KEEP:])
+    assert current(store).name == names[-1]
