@@ -23,17 +23,18 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-# Demo data and the warehouse are made once; the warehouse is built under a temporary name
-# and moved into place only when complete, so an interrupted first run is simply redone.
-$(WAREHOUSE): | $(VENV)/.installed
+# Demo data are made once and loaded into the store once (a stamp marks a complete load).
+# An interrupted load is simply run again: files already loaded are skipped, and the store's
+# last complete publication keeps being served meanwhile.
+LOADED := $(WAREHOUSE).demo-loaded
+$(LOADED): | $(VENV)/.installed
 	@if [ -z "$$(ls $(DEMO_DIR) 2>/dev/null)" ]; then \
 		rm -rf $(DEMO_DIR).tmp && $(BIN)/terugkeer demo --out $(DEMO_DIR).tmp \
 		&& rm -rf $(DEMO_DIR) && mv $(DEMO_DIR).tmp $(DEMO_DIR); fi
-	rm -f $@.tmp $@.tmp.wal
-	$(BIN)/terugkeer ingest $(DEMO_DIR) --warehouse $@.tmp
-	mv $@.tmp $@
+	$(BIN)/terugkeer ingest $(DEMO_DIR) --warehouse $(WAREHOUSE)
+	@touch $@
 
-run: install $(WAREHOUSE)
+run: install $(LOADED)
 	$(BIN)/terugkeer dashboard --warehouse $(WAREHOUSE)
 
 test: $(VENV)/.installed-dev

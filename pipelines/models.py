@@ -142,14 +142,16 @@ def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         fit = _try_fit(frame, "k", "n_cohort", _factor_design(frame))
         if fit is None:
             continue
+        by_level = (
+            frame.unpivot(index=["n_cohort", "k"], on=list(FACTORS), variable_name="factor",
+                          value_name="level")
+            .group_by("factor", "level")
+            .agg(pl.col("n_cohort").sum(), pl.col("k").sum())
+        )  # fmt: skip
+        counts = {(r["factor"], r["level"]): (r["n_cohort"], r["k"]) for r in by_level.to_dicts()}
         for factor in FACTORS:
-            counts = {
-                level: frame.filter(pl.col(factor) == level)
-                .select(pl.col("n_cohort").sum(), pl.col("k").sum())
-                .row(0)
-                for level in ("ja", "nee")
-            }
-            (n_ja, k_ja), (n_nee, k_nee) = counts["ja"], counts["nee"]
+            n_ja, k_ja = counts.get((factor, "ja"), (0, 0))
+            n_nee, k_nee = counts.get((factor, "nee"), (0, 0))
             raw = (None, None, None)
             if min(k_ja, n_ja - k_ja, k_nee, n_nee - k_nee) > 0:
                 table = Table2x2([[k_ja, n_ja - k_ja], [k_nee, n_nee - k_nee]])

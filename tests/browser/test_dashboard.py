@@ -8,6 +8,7 @@ every page go to tests/artifacts/ (ignored by git). Debian's chromium is require
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -57,10 +58,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    warehouse = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    copy_warehouse(national_demo["warehouse"], warehouse)
+def _start_server(warehouse: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
@@ -77,12 +75,19 @@ def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Ite
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return process, url
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 pytest.fail("the dashboard server did not start")
             time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    warehouse = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
+    copy_warehouse(national_demo["warehouse"], warehouse)
+    process, url = _start_server(warehouse)
     yield {"url": url, "warehouse": warehouse}
     process.terminate()
     process.wait(timeout=20)
@@ -235,3 +240,69 @@ def test_a_theme_of_the_zelfscan_is_answered_and_the_report_downloads(
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Zelfscan re-integratie ex-gedetineerden — Amsterdam" in text
     assert "Regie en beleid — 100%" in text
+
+
+def _outflow_tile(page: Page) -> tuple[int, int]:
+    """(year, releases) of the Overzicht's first tile."""
+    text = page.locator("[data-testid='stMetric']").first.inner_text()
+    year = int(re.search(r"Uitstroom (\d{4})", text).group(1))
+    value = int(re.search(r"\n([\d.]+)\n?", text).group(1).replace(".", ""))
+    return year, value
+
+
+def test_two_dashboards_show_a_new_load_without_a_restart(
+    national_demo: dict, browser: Browser, tmp_path: Path
+) -> None:
+    """Two server processes on one publication; an ingest while both serve: pages keep
+    loading without an error or a busy box, and both show the new data afterwards."""
+    warehouse = copy_warehouse(national_demo["warehouse"], tmp_path / "warehouse.duckdb")
+    servers = [_start_server(warehouse) for _ in range(2)]
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    try:
+        pages = [context.new_page() for _ in servers]
+        before = []
+        for tab, (_, url) in zip(pages, servers, strict=True):
+            tab.goto(url)
+            settle(tab)
+            before.append(_outflow_tile(tab))
+        assert before[0] == before[1]
+        year, n_before = before[0]
+        rows = [
+            pi_row(pseudoniem=f"NIEUWPERSOON{i:04d}", instroom=f"01-02-{year}",
+                   uitstroom=f"15-03-{year}", export=f"15-06-{year + 1}")
+            for i in range(25)
+        ]  # fmt: skip
+        export = tmp_path / "nieuw.csv"
+        export.write_text("\n".join([PI_HEADER, *rows]) + "\n", encoding="utf-8")
+        load = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(warehouse),
+             str(export)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        # Page loads during the load: served from the previous publication, never blocked.
+        during = 0
+        while load.poll() is None:
+            for tab, (_, url) in zip(pages, servers, strict=True):
+                tab.goto(f"{url}/uitstroom")
+                settle(tab)
+                _no_exceptions(tab)
+                assert tab.locator("[data-testid='stAlert']", has_text="bezet").count() == 0
+                during += 1
+        assert load.returncode == 0, load.stderr.read()
+        assert during >= 2
+        # Within a few seconds both processes show the new publication.
+        for tab, (_, url) in zip(pages, servers, strict=True):
+            deadline = time.monotonic() + 15
+            while True:
+                tab.goto(url)
+                settle(tab)
+                _no_exceptions(tab)
+                if _outflow_tile(tab) == (year, n_before + 25) or time.monotonic() > deadline:
+                    break
+                tab.wait_for_timeout(1000)
+            assert _outflow_tile(tab) == (year, n_before + 25)
+    finally:
+        context.close()
+        for process, _ in servers:
+            process.terminate()
+            process.wait(timeout=20)

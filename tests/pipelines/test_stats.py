@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
@@ -173,3 +175,48 @@ def test_indirect_standardisation_by_hand() -> None:
     assert s.corrected == pytest.approx(0.36)
     low, high = wilson_interval(40, 100)
     assert (s.corrected_low, s.corrected_high) == pytest.approx((low * 0.9, high * 0.9))
+
+
+def test_the_grouped_fit_equals_the_person_level_fit() -> None:
+    """Fitting on covariate patterns (binomial counts) gives the person-level estimates and
+    standard errors; the person-level fit here is statsmodels' Logit on 0/1 outcomes."""
+    import statsmodels.api as sm
+
+    from pipelines.stats import design_matrix, fit_logistic
+
+    rng = np.random.default_rng(13)
+    n = 5000
+    persons = pl.DataFrame(
+        {
+            "sex": rng.choice(["M", "V", None], n, p=[0.8, 0.15, 0.05]),
+            "age_band": rng.choice(["18-22", "23-29", "30-39", "40-49"], n),
+            "n_earlier": rng.integers(0, 6, n),
+            "gemeente": rng.choice([f"GM{i:04d}" for i in range(40)], n),  # not in the model
+        }
+    )
+    logit = (
+        -0.4
+        + 0.5 * (persons["sex"] == "V").fill_null(False).to_numpy()
+        - 0.3 * (persons["age_band"] == "40-49").to_numpy()
+        + 0.2 * persons["n_earlier"].to_numpy()
+    )
+    persons = persons.with_columns(
+        pl.Series("y", (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)),
+        pl.lit(1).alias("one"),
+    )
+    design = {
+        "sex": ["M", "V", "onbekend"],
+        "age_band": ["30-39", "18-22", "23-29", "40-49"],
+        "n_earlier": None,
+    }
+    x, _ = design_matrix(persons, design)
+    person_level = sm.Logit(persons["y"].to_numpy(), x).fit(method="newton", disp=False)
+    # The rows a mart holds: counts per municipality and covariates.
+    cells = persons.group_by("gemeente", "sex", "age_band", "n_earlier").agg(
+        pl.col("y").sum().alias("k"), pl.col("one").sum().alias("n")
+    )
+    grouped = fit_logistic(cells, "k", "n", design)
+    assert cells.height > 300  # the fit itself sums these to far fewer patterns
+    np.testing.assert_allclose(grouped.coef, person_level.params, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(grouped.se, person_level.bse, rtol=0, atol=1e-6)
+    assert grouped.n == n
