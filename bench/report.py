@@ -13,6 +13,7 @@ END = "<!-- bench:results:end -->"
 PIPELINE_CASES = {
     "demo": "Demo generation",
     "ingest": "Ingest (read, privacy, validate, load)",
+    "ingest_full": "`terugkeer ingest` into a new store (ingest, build, publication)",
     "ingest_floor": "Floor: DuckDB read_csv/read_parquet, no checks",
     "ingest_pandas": "Alternative: pandas + Pandera (pandas)",
     "build": "Build (SQL models + statistical models)",
@@ -41,7 +42,9 @@ def derive(results: dict) -> None:
         ours, floor, pandas = (
             _median(out.get(c)) for c in ("ingest", "ingest_floor", "ingest_pandas")
         )
+        full = _median(out.get("ingest_full"))
         out["ratios"] = {
+            "full_vs_floor": round(full / floor, 2) if full and floor else None,
             "ingest_vs_floor": round(ours / floor, 2) if ours and floor else None,
             "pandas_vs_ingest": round(pandas / ours, 2) if ours and pandas else None,
         }
@@ -96,6 +99,27 @@ def _goals(results: dict) -> list[dict]:
                     f"worst {worst[1]:,.0f} ms ({worst[0]})",
                     worst[1] < limit,
                 )
+    visible_goal = {"1": 10.0, "10": 30.0}
+    for scale, out in scales.items():
+        full = out.get("ratios", {}).get("full_vs_floor")
+        if full is not None:
+            add("`terugkeer ingest` + build + publication within 2x the floor", scale,
+                f"{full:.1f}x", full <= 2.0)  # fmt: skip
+        build_case = out.get("build", {})
+        if isinstance(build_case, dict) and "peak_rss_mb" in build_case:
+            peak = build_case["peak_rss_mb"]["max"]
+            limit = 1024 if scale == "1" else 3072
+            add(f"Build peak memory under {limit:,} MB", scale, f"{peak:,.0f} MB", peak <= limit)
+        load = out.get("dashboard_load", {})
+        if "seconds" in load and scale in visible_goal:
+            seconds = load["seconds"]
+            add(f"A small delivery visible in a running dashboard within {visible_goal[scale]:g} s",
+                scale, f"{seconds:.1f} s", seconds <= visible_goal[scale])  # fmt: skip
+        if load.get("p95_ratio") is not None:
+            ratio = load["p95_ratio"]
+            add("Page loads during a load: p95 within 20% of at rest", scale,
+                f"{load['during_p95']:.2f} s vs {load['rest_p95']:.2f} s ({ratio:.2f}x)",
+                ratio <= 1.2)  # fmt: skip
     memory = scales.get("10", {}).get("dashboard_memory", {})
     if "peak_rss_mb" in memory:
         peak = memory["peak_rss_mb"]
@@ -200,11 +224,34 @@ def tables(results: dict) -> str:
             else f"| {scale} | | | | | | |"
         )
     lines += _dashboard_lines(results, scales)
+    lines += _load_lines(results, scales)
     lines += ["", "### Goals", "", "| Goal | Scale | Measured | Met |", "|---|---|---|---|"]
     for goal in results["goals"]:
         met = "yes" if goal["met"] else "**no**"
         lines.append(f"| {goal['goal']} | {goal['scale']} | {goal['measured']} | {met} |")
     return "\n".join(lines) + "\n"
+
+
+def _load_lines(results: dict, scales: list[str]) -> list[str]:
+    measured = [s for s in scales if "seconds" in results["scales"][s].get("dashboard_load", {})]
+    if not measured:
+        return []
+    lines = [
+        "",
+        "### A small delivery while the dashboard serves (real server, headless Chromium)",
+        "",
+        "| Scale | ingest + build + publication s | until the running dashboard shows it s | "
+        "page load p95 at rest s | p95 during the load s | loads during |",
+        "|---|---|---|---|---|---|",
+    ]
+    for scale in measured:
+        d = results["scales"][scale]["dashboard_load"]
+        during = f"{d['during_p95']:.2f}" if d.get("during_p95") is not None else ""
+        lines.append(
+            f"| {scale} | {d['ingest_seconds']:.1f} | {d['seconds']:.1f} | {d['rest_p95']:.2f} | "
+            f"{during} | {d['during_loads']} |"
+        )
+    return lines
 
 
 def _dashboard_lines(results: dict, scales: list[str]) -> list[str]:

@@ -73,6 +73,7 @@ def _status_line(status: dict) -> None:
             export=nl_date(status.get("last_export_date")),
             loaded=nl_datetime(status.get("last_ingested_at")),
             published=nl_datetime(status.get("published_at")),
+            version=status.get("data_version"),
         )
     )
     loading = queries.loading_now()

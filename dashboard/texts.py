@@ -60,7 +60,7 @@ MIXED_SYNTHETIC_BANNER = (
 )
 DATA_STATUS = (
     "Peildatum recidive: {peildatum} · laatste aanlevering PI's: {export} · geladen: {loaded} "
-    "· gepubliceerd: {published}"
+    "· gepubliceerd: {published} (versie {version})"
 )
 LOADING_NOW = (
     "Er worden nu nieuwe gegevens geladen (sinds {since}). U ziet de publicatie van "

@@ -14,8 +14,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+import sqlalchemy as sa
 
+from pipelines import appdb
 from pipelines.contract import LEEFGEBIEDEN
 from pipelines.settings import ROOT
 
@@ -209,93 +210,78 @@ def suggested_practices(
 
 # --- storage ---------------------------------------------------------------------------------
 
-SCHEMA = [
-    "CREATE SEQUENCE IF NOT EXISTS scan_seq START 1",
-    """CREATE TABLE IF NOT EXISTS zelfscan_scans (
-        scan_id INTEGER PRIMARY KEY, gemeente_code VARCHAR NOT NULL,
-        started_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, questions_version VARCHAR
-    )""",
-    """CREATE TABLE IF NOT EXISTS zelfscan_answers (
-        scan_id INTEGER NOT NULL, question_code VARCHAR NOT NULL, value INTEGER,
-        answered_at TIMESTAMP NOT NULL, PRIMARY KEY (scan_id, question_code)
-    )""",
-]
-
-
-def store_path(warehouse: Path) -> Path:
-    return warehouse.with_name("zelfscan.duckdb")
-
 
 class ScanStore:
-    """Scans and answers in their own small DuckDB file; each call is one short transaction."""
+    """Scans and answers in the application database (pipelines/appdb.py); each call is one
+    short transaction, so several dashboard processes can answer at once. Every answer is
+    recorded in the audit trail under `actor`."""
 
-    _ready: set[Path] = set()  # files whose tables exist (checked once per process)
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def _connect(self) -> duckdb.DuckDBPyConnection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = not self.path.exists()
-        con = duckdb.connect(str(self.path))
-        if fresh or self.path not in self._ready:
-            for statement in SCHEMA:
-                con.execute(statement)
-            self._ready.add(self.path)
-        return con
+    def __init__(self, engine: sa.Engine, actor: str = "onbekend") -> None:
+        self.engine = engine
+        self.actor = actor
 
     def scans(self, gemeente: str) -> list[dict]:
         """The municipality's scans, newest first, with how many questions each answered."""
-        con = self._connect()
-        try:
-            rows = con.execute(
-                "SELECT s.scan_id, s.started_at, s.updated_at, s.questions_version, "
-                "count(a.value) FROM zelfscan_scans s LEFT JOIN zelfscan_answers a USING (scan_id) "
-                "WHERE s.gemeente_code = ? GROUP BY ALL ORDER BY s.started_at DESC, s.scan_id DESC",
-                [gemeente],
-            ).fetchall()
-        finally:
-            con.close()
-        keys = ("scan_id", "started_at", "updated_at", "questions_version", "n_answered")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        s, a = appdb.scans, appdb.answers
+        query = (
+            sa.select(
+                s.c.scan_id, s.c.started_at, s.c.updated_at, s.c.questions_version,
+                sa.func.count(a.c.value).label("n_answered"),
+            )
+            .select_from(s.outerjoin(a, s.c.scan_id == a.c.scan_id))
+            .where(s.c.gemeente_code == gemeente)
+            .group_by(s.c.scan_id, s.c.started_at, s.c.updated_at, s.c.questions_version)
+            .order_by(s.c.started_at.desc(), s.c.scan_id.desc())
+        )  # fmt: skip
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def gemeente_of(self, scan_id: int) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(appdb.scans.c.gemeente_code).where(appdb.scans.c.scan_id == scan_id)
+            ).scalar_one_or_none()
 
     def new_scan(self, gemeente: str, version: str, now: dt.datetime | None = None) -> int:
-        now = now or dt.datetime.now().replace(microsecond=0)
-        con = self._connect()
-        try:
-            scan_id = con.execute("SELECT nextval('scan_seq')").fetchall()[0][0]
-            con.execute(
-                "INSERT INTO zelfscan_scans VALUES (?, ?, ?, ?, ?)",
-                [scan_id, gemeente, now, now, version],
-            )
-        finally:
-            con.close()
+        now = now or appdb.now()
+        with self.engine.begin() as connection:
+            scan_id = connection.execute(
+                sa.insert(appdb.scans)
+                .values(gemeente_code=gemeente, started_at=now, updated_at=now,
+                        questions_version=version)
+                .returning(appdb.scans.c.scan_id)
+            ).scalar_one()  # fmt: skip
+            appdb.record(connection, self.actor, "zelfscan_started", f"{gemeente}/{scan_id}")
         return int(scan_id)
 
     def answer(self, scan_id: int, question: str, value: int | None,
                now: dt.datetime | None = None) -> None:  # fmt: skip
         """Save one answer at once (None clears it)."""
-        now = now or dt.datetime.now().replace(microsecond=0)
-        con = self._connect()
-        try:
-            con.execute("BEGIN TRANSACTION")
-            con.execute(
-                "INSERT OR REPLACE INTO zelfscan_answers VALUES (?, ?, ?, ?)",
-                [scan_id, question, value, now],
+        now = now or appdb.now()
+        values = {"scan_id": scan_id, "question_code": question, "value": value,
+                  "answered_at": now, "answered_by": self.actor}  # fmt: skip
+        with self.engine.begin() as connection:
+            connection.execute(
+                appdb._upsert(connection, appdb.answers, ["scan_id", "question_code"], values)
             )
-            con.execute(
-                "UPDATE zelfscan_scans SET updated_at = ? WHERE scan_id = ?", [now, scan_id]
+            connection.execute(
+                sa.update(appdb.scans)
+                .where(appdb.scans.c.scan_id == scan_id)
+                .values(updated_at=now)
             )
-            con.execute("COMMIT")
-        finally:
-            con.close()
+            gemeente = connection.execute(
+                sa.select(appdb.scans.c.gemeente_code).where(appdb.scans.c.scan_id == scan_id)
+            ).scalar_one_or_none()
+            appdb.record(
+                connection, self.actor, "zelfscan_answered", f"{gemeente}/{scan_id}",
+                {"question": question, "value": value},
+            )  # fmt: skip
 
     def answers(self, scan_id: int) -> dict[str, int | None]:
-        con = self._connect()
-        try:
-            rows = con.execute(
-                "SELECT question_code, value FROM zelfscan_answers WHERE scan_id = ?", [scan_id]
-            ).fetchall()
-        finally:
-            con.close()
-        return dict(rows)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(appdb.answers.c.question_code, appdb.answers.c.value).where(
+                    appdb.answers.c.scan_id == scan_id
+                )
+            )
+            return {code: value for code, value in rows}

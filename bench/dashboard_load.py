@@ -1,0 +1,147 @@
+"""A load while the dashboard serves: how long until a running dashboard shows one small new
+delivery, and how page loads fare during the load against at rest.
+
+Copies the warehouse (store and publications) to a scratch folder, starts the real server on
+it, and lets headless Chromium load pages: first at rest, then continuously while
+`terugkeer ingest` loads one small nazorg export (a demo file with new pseudonyms and a later
+delivery date), then until the Datakwaliteit page lists the new file. Page load = from the
+navigation until Streamlit's run has finished and the page is drawn.
+Usage: python bench/dashboard_load.py WAREHOUSE [--json F] [--rest N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from dashboard_memory import _free_port, _settle, _wait_healthy  # noqa: E402
+
+PAGES = ("", "uitstroom", "leefgebieden", "recidive")
+
+
+def _small_delivery(demo: Path, folder: Path) -> Path:
+    """One demo nazorg export, its people renamed and its delivery a day later."""
+    source = sorted(demo.glob("demo_nazorg_*.csv"))[0]
+    lines = source.read_text(encoding="utf-8").splitlines()
+    out = folder / source.name.replace("demo_nazorg_", "bench_nazorg_")
+    # New pseudonyms: the first field of every row gets a prefix (still 8-64 characters).
+    renamed = [lines[0]] + ["B" + line for line in lines[1:]]
+    out.write_text("\n".join(renamed) + "\n", encoding="utf-8")
+    return out
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def measure(warehouse: Path, rest_loads: int = 12) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from pipelines.cli import streamlit_flags
+    from pipelines.publish import publications_dir
+
+    scratch = Path(tempfile.mkdtemp(prefix="terugkeer-bench-load-"))
+    try:
+        store = scratch / "warehouse.duckdb"
+        shutil.copy(warehouse, store)
+        shutil.copytree(publications_dir(warehouse), publications_dir(store))
+        delivery = _small_delivery(warehouse.parent / "demo", scratch)
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "TERUGKEER_WAREHOUSE": str(store)}
+        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
+        server = subprocess.Popen(
+            command + streamlit_flags(port=port),
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_healthy(url, server)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=shutil.which("chromium") or "chromium",
+                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+                )
+                page = browser.new_page(viewport={"width": 1400, "height": 1600})
+
+                def load(path: str) -> float:
+                    started = time.perf_counter()
+                    page.goto(f"{url}/{path}")
+                    _settle(page)
+                    return time.perf_counter() - started
+
+                for path in PAGES:  # warm: the caches a running dashboard has
+                    load(path)
+                rest = [load(PAGES[i % len(PAGES)]) for i in range(rest_loads)]
+                shown = page.get_by_text("(versie ").first.inner_text()
+                version = int(re.search(r"\(versie (\d+)\)", shown).group(1))
+                started = time.perf_counter()
+                ingest = subprocess.Popen(
+                    [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(store),
+                     str(delivery)],
+                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                )  # fmt: skip
+                during, i = [], 0
+                while ingest.poll() is None:
+                    during.append(load(PAGES[i % len(PAGES)]))
+                    i += 1
+                load_seconds = time.perf_counter() - started
+                if ingest.returncode != 0:
+                    raise RuntimeError(f"ingest failed: {ingest.stderr.read()[-300:]}")
+                # The sidebar names the publication's version (its last delivery): wait for
+                # the one after the version shown before the load.
+                while True:
+                    load("")
+                    if page.get_by_text(f"(versie {version + 1})").count():
+                        break
+                    if time.perf_counter() - started > 600:
+                        raise RuntimeError("the new delivery never appeared")
+                    page.wait_for_timeout(250)
+                visible = time.perf_counter() - started
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {
+        "seconds": visible,
+        "ingest_seconds": load_seconds,
+        "rest_p95": _p95(rest),
+        "during_p95": _p95(during) if during else None,
+        "rest_loads": len(rest),
+        "during_loads": len(during),
+        "p95_ratio": _p95(during) / _p95(rest) if during else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("warehouse", type=Path)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--rest", type=int, default=12)
+    args = parser.parse_args()
+    result = measure(args.warehouse, args.rest)
+    text = json.dumps(result, indent=1)
+    if args.json:
+        args.json.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

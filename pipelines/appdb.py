@@ -1,0 +1,362 @@
+"""The application database: what people write — Zelfscan scans and answers, users and their
+roles, and the audit trail. Never the store or the publications.
+
+SQLAlchemy Core, with the schema made and changed by Alembic migrations
+(pipelines/migrations/). By default an SQLite file beside the store (embedded, nothing to
+install); PostgreSQL (psycopg 3) when `TERUGKEER_DATABASE_URL` or `database_url` in
+terugkeer.toml names one. Several dashboard processes share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import threading
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pipelines.settings import ROOT, SETTINGS_FILE, SettingsError
+
+DATABASE_ENV = "TERUGKEER_DATABASE_URL"
+SQLITE_NAME = "terugkeer-app.sqlite"
+ROLES = ("lezer", "gemeente", "aanleverancier", "beheerder")
+JUSTICE_RECORDS = "JD"  # the justice records office (Justitiële Documentatie) as organisation
+
+metadata = sa.MetaData()
+scans = sa.Table(
+    "zelfscan_scans",
+    metadata,
+    sa.Column("scan_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("gemeente_code", sa.String(16), nullable=False, index=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("questions_version", sa.String(64), nullable=False),
+)
+answers = sa.Table(
+    "zelfscan_answers",
+    metadata,
+    sa.Column("scan_id", sa.Integer, sa.ForeignKey("zelfscan_scans.scan_id"), primary_key=True),
+    sa.Column("question_code", sa.String(128), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=True),
+    sa.Column("answered_at", sa.DateTime, nullable=False),
+    sa.Column("answered_by", sa.String(320), nullable=True),
+)
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("email", sa.String(320), primary_key=True),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("organisation", sa.String(32), nullable=True),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+    sa.Column("added_by", sa.String(320), nullable=False),
+)
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("audit_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(320), nullable=False, index=True),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(512), nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+)
+meta = sa.Table(
+    "app_meta",
+    metadata,
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+class UserError(ValueError):
+    """A user, role or organisation that cannot be stored as given."""
+
+
+def database_url(store: Path) -> str:
+    """$TERUGKEER_DATABASE_URL, else `database_url` in terugkeer.toml, else SQLite beside the
+    store."""
+    if os.environ.get(DATABASE_ENV):
+        return os.environ[DATABASE_ENV]
+    if SETTINGS_FILE.exists():
+        import tomllib
+
+        try:
+            values = tomllib.loads(SETTINGS_FILE.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{SETTINGS_FILE.name} is not valid TOML: {exc}") from exc
+        if values.get("database_url"):
+            return str(values["database_url"])
+    return f"sqlite:///{store.resolve().parent / SQLITE_NAME}"
+
+
+_engines: dict[str, sa.Engine] = {}
+_migrated: set[str] = set()
+_lock = threading.Lock()
+
+
+def engine_for(url: str) -> sa.Engine:
+    """One engine per URL and process, with the schema migrated to the newest version."""
+    with _lock:
+        if url not in _engines:
+            if url.startswith("sqlite:///"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                engine = sa.create_engine(url, connect_args={"timeout": 30})
+                sa.event.listen(engine, "connect", _sqlite_pragmas)
+            else:
+                engine = sa.create_engine(url, pool_pre_ping=True)
+            _engines[url] = engine
+        engine = _engines[url]
+        if url not in _migrated:
+            migrate(engine)
+            _migrated.add(url)
+    return engine
+
+
+def _sqlite_pragmas(connection: object, _record: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    # Readers never wait for a writer, and a writer waits (not fails) for another one.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "pipelines" / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(store: Path) -> sa.Engine:
+    """The application database of this store, migrated, with any `zelfscan.duckdb` of an
+    earlier version carried over (once)."""
+    engine = engine_for(database_url(store))
+    carry_over_zelfscan(engine, store.with_name("zelfscan.duckdb"))
+    return engine
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+        _migrated.clear()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def os_user() -> str:
+    """Who runs a command: the operating-system user (the audit trail's actor for the CLI)."""
+    try:
+        return f"os:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return f"os:uid{os.getuid()}"
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+def record(
+    engine: sa.Engine | sa.Connection,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Add one line to the audit trail."""
+    values = {
+        "at": now(),
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+    }
+    if isinstance(engine, sa.Connection):
+        engine.execute(sa.insert(audit).values(**values))
+        return
+    with engine.begin() as connection:
+        connection.execute(sa.insert(audit).values(**values))
+
+
+def audit_trail(
+    engine: sa.Engine,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    actor: str | None = None,
+) -> list[dict]:
+    """The audit trail, newest first, optionally from/until a date and of one person."""
+    query = sa.select(audit).order_by(audit.c.at.desc(), audit.c.audit_id.desc())
+    if since:
+        query = query.where(audit.c.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        query = query.where(
+            audit.c.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
+        )
+    if actor:
+        query = query.where(audit.c.actor == actor.lower())
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _check_user(role: str, organisation: str | None) -> str | None:
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    organisation = organisation.strip() if organisation else None
+    if role in ("gemeente", "aanleverancier") and not organisation:
+        raise UserError(
+            f"role {role} needs --organisation (a GM code, PI code or {JUSTICE_RECORDS})"
+        )
+    if role == "gemeente" and not (organisation or "").upper().startswith("GM"):
+        raise UserError(f"role gemeente needs a municipality code (GMxxxx), not {organisation!r}")
+    if role in ("lezer", "beheerder") and organisation:
+        raise UserError(f"role {role} is not tied to an organisation")
+    if organisation and organisation.upper().startswith("GM"):
+        organisation = organisation.upper()
+    return organisation
+
+
+def add_user(
+    engine: sa.Engine, email: str, role: str, organisation: str | None, actor: str
+) -> dict:
+    """Add a user or change their role; recorded in the audit trail."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise UserError(f"{email!r} is not an e-mail address")
+    organisation = _check_user(role, organisation)
+    values = {"role": role, "organisation": organisation, "added_at": now(), "added_by": actor}
+    with engine.begin() as connection:
+        before = connection.execute(sa.select(users).where(users.c.email == email)).first()
+        if before is None:
+            connection.execute(sa.insert(users).values(email=email, **values))
+        else:
+            connection.execute(sa.update(users).where(users.c.email == email).values(**values))
+        record(
+            connection,
+            actor,
+            "user_added" if before is None else "user_changed",
+            email,
+            {"role": role, "organisation": organisation},
+        )
+    return {"email": email, **values}
+
+
+def remove_user(engine: sa.Engine, email: str, actor: str) -> bool:
+    email = email.strip().lower()
+    with engine.begin() as connection:
+        gone = connection.execute(sa.delete(users).where(users.c.email == email)).rowcount
+        if gone:
+            record(connection, actor, "user_removed", email)
+    return bool(gone)
+
+
+def list_users(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(users).order_by(users.c.email))
+        return [dict(row._mapping) for row in rows]
+
+
+def find_user(engine: sa.Engine, email: str | None) -> dict | None:
+    if not email:
+        return None
+    with engine.connect() as connection:
+        row = connection.execute(
+            sa.select(users).where(users.c.email == email.strip().lower())
+        ).first()
+    return dict(row._mapping) if row else None
+
+
+# --- zelfscan -------------------------------------------------------------------------------
+
+
+def _upsert(
+    engine: sa.Engine | sa.Connection, table: sa.Table, keys: list[str], values: dict
+) -> sa.Insert:
+    dialect = engine.dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(**values)
+    return insert.on_conflict_do_update(
+        index_elements=keys, set_={k: v for k, v in values.items() if k not in keys}
+    )
+
+
+def carry_over_zelfscan(engine: sa.Engine, old: Path) -> int:
+    """Copy the scans and answers of an earlier version's `zelfscan.duckdb` (kept as it is)
+    once; returns how many scans were carried over."""
+    if not old.exists():
+        return 0
+    key = f"carried_over:{old.resolve()}"
+    with engine.connect() as connection:
+        if connection.execute(sa.select(meta.c.value).where(meta.c.key == key)).first():
+            return 0
+    import duckdb
+
+    source = duckdb.connect(str(old), read_only=True)
+    try:
+        old_scans = source.execute(
+            "SELECT scan_id, gemeente_code, started_at, updated_at, questions_version "
+            "FROM zelfscan_scans ORDER BY scan_id"
+        ).fetchall()
+        old_answers = source.execute(
+            "SELECT scan_id, question_code, value, answered_at FROM zelfscan_answers"
+        ).fetchall()
+    except duckdb.Error:
+        old_scans, old_answers = [], []
+    finally:
+        source.close()
+    with engine.begin() as connection:
+        if connection.execute(sa.select(meta.c.value).where(meta.c.key == key)).first():
+            return 0  # another process carried it over meanwhile
+        offset = connection.execute(
+            sa.select(sa.func.coalesce(sa.func.max(scans.c.scan_id), 0))
+        ).scalar_one()
+        for scan_id, gemeente, started, updated, version in old_scans:
+            connection.execute(
+                sa.insert(scans).values(
+                    scan_id=offset + scan_id,
+                    gemeente_code=gemeente,
+                    started_at=started,
+                    updated_at=updated,
+                    questions_version=version,
+                )
+            )
+        for scan_id, question, value, answered in old_answers:
+            connection.execute(
+                sa.insert(answers).values(
+                    scan_id=offset + scan_id,
+                    question_code=question,
+                    value=value,
+                    answered_at=answered,
+                    answered_by=None,
+                )
+            )
+        if connection.dialect.name == "postgresql" and old_scans:
+            connection.execute(
+                sa.text(
+                    "SELECT setval(pg_get_serial_sequence('zelfscan_scans', 'scan_id'), "
+                    "(SELECT max(scan_id) FROM zelfscan_scans))"
+                )
+            )
+        connection.execute(sa.insert(meta).values(key=key, value=now().isoformat()))
+        record(
+            connection,
+            os_user(),
+            "zelfscan_carried_over",
+            str(old),
+            {"scans": len(old_scans), "answers": len(old_answers)},
+        )
+    return len(old_scans)
