@@ -12,12 +12,14 @@ import time
 # limits), Pandera (the upload check) and python-docx take 0.3-1 s each to import.
 import scipy.stats  # noqa: F401
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import queries, texts
+from dashboard import access, queries, texts
 from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
 from dashboard.format import nl_date, nl_datetime
+from pipelines import appdb
 from pipelines import zelfscan_report as _report  # noqa: F401 -- python-docx, ~0.3 s
 from pipelines.settings import SettingsError, load_settings
 from pipelines.zelfscan import ZelfscanConfigError, load_practices, load_questions
@@ -105,13 +107,69 @@ def main() -> None:
         st.session_state["last_run_ms"] = (time.perf_counter() - started) * 1000
 
 
-def run() -> None:
-    pages = {
-        texts.NAV_FIGURES: [_page(n) for n in FIGURE_PAGES],
-        texts.NAV_ANALYSIS: [_page(n) for n in ANALYSIS_PAGES],
-        texts.NAV_DATA: [_page(n) for n in DATA_PAGES],
+def _login_page() -> None:
+    st.title(texts.APP_TITLE)
+    st.write(texts.LOGIN_INTRO)
+    if st.button(texts.LOGIN_BUTTON, type="primary", key="login"):
+        st.login()
+
+
+def _no_access_page(person: access.Person) -> None:
+    st.title(texts.APP_TITLE)
+    st.warning(texts.NO_ACCESS.format(email=person.email or "?"))
+    if st.button(texts.LOGOUT_BUTTON, key="logout_unknown"):
+        st.logout()
+
+
+def _navigation(person: access.Person) -> st.Page | None:
+    """Every page is routable (so that a link to a forbidden page gets a refusal, not the
+    start page); the sidebar lists only what the person's role may open."""
+    sections = {
+        texts.NAV_FIGURES: FIGURE_PAGES,
+        texts.NAV_ANALYSIS: ANALYSIS_PAGES,
+        texts.NAV_DATA: (*DATA_PAGES, "beheer"),
     }
-    page = st.navigation(pages)
+    pages = {name: _page(name) for names in sections.values() for name in names}
+    page = st.navigation(list(pages.values()), position="hidden")
+    for section, names in sections.items():
+        allowed = [n for n in names if person.may_open(n)]
+        if allowed:
+            st.sidebar.caption(section)
+            for name in allowed:
+                st.sidebar.page_link(pages[name])
+    if person.local:
+        st.sidebar.caption(texts.LOCAL_MODE)
+    else:
+        st.sidebar.caption(
+            texts.LOGGED_IN_AS.format(email=person.email, role=texts.ROLES[person.role])
+        )
+        if st.sidebar.button(texts.LOGOUT_BUTTON, key="logout"):
+            st.logout()
+    name = page.url_path or FIGURE_PAGES[0]
+    if not person.may_open(name):
+        st.title(texts.PAGES.get(name, name))
+        st.error(texts.NO_PAGE_ACCESS.format(role=texts.ROLES[person.role]))
+        return None
+    return page
+
+
+def run() -> None:
+    try:
+        engine = appdb.open_database(queries.warehouse_file())
+    except (SettingsError, SQLAlchemyError) as exc:
+        st.error(texts.APPDB_ERROR.format(error=type(exc).__name__))
+        return
+    person = access.current_person(engine)
+    if person.email is None:
+        _login_page()
+        return
+    if person.role is None:
+        _no_access_page(person)
+        return
+    st.session_state["person"] = person
+    page = _navigation(person)
+    if page is None:
+        return
     try:
         threshold = load_settings().suppression_threshold
     except SettingsError as exc:

@@ -20,6 +20,7 @@ MONTHS_SHORT = (
 
 # --- navigation -----------------------------------------------------------------------------
 PAGES = {
+    "beheer": "Beheer",
     "overzicht": "Overzicht",
     "uitstroom": "Uitstroom",
     "leefgebieden": "Leefgebieden",
@@ -34,6 +35,69 @@ PAGES = {
 NAV_FIGURES = "Cijfers"
 NAV_ANALYSIS = "Analyse"
 NAV_DATA = "Gegevens"
+LOGIN_INTRO = (
+    "De Terugkeermonitor is alleen toegankelijk na inloggen met het account van uw organisatie."
+)
+LOGIN_BUTTON = "Inloggen"
+LOGOUT_BUTTON = "Uitloggen"
+NO_ACCESS = (
+    "U bent ingelogd als **{email}**, maar u heeft nog geen toegang tot de Terugkeermonitor. "
+    "Vraag de beheerder van de Terugkeermonitor om u toe te voegen, met de rol die bij uw werk "
+    "past (lezer, gemeente, aanleverancier of beheerder)."
+)
+NO_PAGE_ACCESS = (
+    "Deze pagina is niet beschikbaar voor uw rol ({role}). Kies een pagina in de zijbalk, of "
+    "vraag de beheerder om een andere rol."
+)
+LOCAL_MODE = "Lokaal, zonder inlog (u werkt als beheerder)"
+LOGGED_IN_AS = "Ingelogd als {email} ({role})"
+ROLES = {
+    "lezer": "lezer",
+    "gemeente": "gemeente",
+    "aanleverancier": "aanleverancier",
+    "beheerder": "beheerder",
+}
+ADMIN_INTRO = (
+    "Wie de Terugkeermonitor mag gebruiken, met welke rol, en het logboek: wie welk bestand "
+    "laadde of geweigerd kreeg, wie welk zelfscan-antwoord gaf en wie welke gebruiker wijzigde."
+)
+ADMIN_USERS = "Gebruikers"
+ADMIN_EMAIL = "E-mailadres"
+ADMIN_ROLE = "Rol"
+ADMIN_ORGANISATION = "Organisatie"
+ADMIN_ORGANISATION_HELP = (
+    "Voor de rol gemeente de GM-code; voor een aanleverancier de code van de inrichting, de "
+    "GM-code of JD (Justitiële Documentatie). Leeg voor lezer en beheerder."
+)
+ADMIN_ADDED = "Toegevoegd"
+ADMIN_ADD = "Toevoegen of wijzigen"
+ADMIN_ADDED_OK = "{email} is opgeslagen."
+ADMIN_USER_REFUSED = "Niet opgeslagen: {reason}"
+ADMIN_REMOVE_WHO = "Gebruiker verwijderen"
+ADMIN_REMOVE = "Verwijderen"
+ADMIN_AUDIT = "Logboek"
+ADMIN_SINCE = "Vanaf"
+ADMIN_UNTIL = "Tot en met"
+ADMIN_WHO = "Wie"
+ADMIN_AT = "Wanneer"
+ADMIN_ACTION = "Handeling"
+ADMIN_TARGET = "Waarop"
+ADMIN_DETAIL = "Details"
+AUDIT_ACTIONS = {
+    "file_loaded": "bestand geladen",
+    "file_unchanged": "bestand al geladen",
+    "file_refused": "bestand geweigerd",
+    "zelfscan_started": "zelfscan gestart",
+    "zelfscan_answered": "zelfscan beantwoord",
+    "zelfscan_carried_over": "zelfscans overgezet",
+    "user_added": "gebruiker toegevoegd",
+    "user_changed": "gebruiker gewijzigd",
+    "user_removed": "gebruiker verwijderd",
+}
+APPDB_ERROR = (
+    "De applicatiedatabase (gebruikers, zelfscans, logboek) is niet bereikbaar ({error}). "
+    "Controleer de instelling database_url of TERUGKEER_DATABASE_URL."
+)
 
 # --- sidebar filters ------------------------------------------------------------------------
 FILTERS_HEADER = "Filters"
@@ -451,6 +515,14 @@ UPLOAD_BUSY = (
     "Er loopt al een andere lading en die werd niet op tijd klaar. Probeer het over een paar "
     "minuten opnieuw."
 )
+SCAN_NOT_YOURS = (
+    "Uw account is niet aan een gemeente gekoppeld die in de Terugkeermonitor staat; vraag de "
+    "beheerder om uw organisatie (GM-code) te controleren."
+)
+UPLOAD_OWN_ONLY = (
+    "U levert aan namens {organisation}: een bestand met gegevens van een andere inrichting of "
+    "gemeente wordt geweigerd."
+)
 UPLOAD_LOADING_NOW = (
     "Er worden op dit moment gegevens geladen (sinds {since}). U kunt bestanden controleren; "
     "als u ze laadt, wachten ze tot de lopende lading klaar is."
@@ -459,6 +531,9 @@ UPLOAD_QUARANTINE_NOTE = "Rijen in quarantaine worden niet geladen; de rest van 
 
 # Refusal reasons of pipelines/readers.py, validate.py and privacy.py, translated by pattern.
 REFUSALS = (
+    (r"^organisation: rows of (.+); only (.+) may be delivered$",
+     "dit bestand bevat gegevens van {0}; u mag alleen gegevens van {1} aanleveren. Er is "
+     "niets opgeslagen."),
     (r"^privacy: column '(.+)' is named like a direct identifier$",
      "privacy: kolom '{0}' heeft de naam van een direct identificerend gegeven"),
     (r"^privacy: column '(.+)' holds a value that is a valid BSN$",

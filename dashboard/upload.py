@@ -41,9 +41,14 @@ class Checked:
     sha256: str | None
 
 
-def check_upload(name: str, data: bytes, source: str | None) -> Checked:
-    """The same checks as `terugkeer ingest --dry-run`; the frames are dropped at once."""
-    report, raw, _ = check_file(Path(name), data=data, name=name, source=source)
+def check_upload(
+    name: str, data: bytes, source: str | None, organisation: str | None = None
+) -> Checked:
+    """The same checks as `terugkeer ingest --dry-run`; the frames are dropped at once. With
+    `organisation` (an aanleverancier's), rows of another organisation refuse the file."""
+    report, raw, _ = check_file(
+        Path(name), data=data, name=name, source=source, organisation=organisation
+    )
     if report.status == "refused":
         return Checked(name, b"", report, None)  # a refused file's bytes are not kept
     return Checked(name, data, report, raw.sha256 if raw is not None else None)
@@ -58,7 +63,12 @@ class LoadResult:
 
 
 def load_files(
-    files: list[Checked], warehouse: Path, source: str | None, wait_seconds: float = 120
+    files: list[Checked],
+    warehouse: Path,
+    source: str | None,
+    wait_seconds: float = 120,
+    organisation: str | None = None,
+    actor: str | None = None,
 ) -> LoadResult:
     """Run `terugkeer ingest` on the confirmed files (it validates again, builds and
     publishes); it waits for a load that is already running, up to `wait_seconds`."""
@@ -72,6 +82,8 @@ def load_files(
             paths.append(str(path))
         command = [sys.executable, "-m", "pipelines.cli", "ingest", "--json"]
         command += ["--wait", str(wait_seconds)]
+        command += ["--organisation", organisation] if organisation else []
+        command += ["--actor", actor] if actor else []
         command += ["--warehouse", str(warehouse), *(["--source", source] if source else [])]
         done = subprocess.run(command + paths, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 2):

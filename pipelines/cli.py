@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -77,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--dry-run", action="store_true", help="validate and report only")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
     wait_arg(ingest)
+    ingest.add_argument(
+        "--organisation",
+        metavar="CODE",
+        help="refuse files holding rows of any other PI, municipality (GMxxxx) or JD",
+    )
+    ingest.add_argument("--actor", help=argparse.SUPPRESS)  # the dashboard's logged-in user
 
     build = sub.add_parser(
         "build",
@@ -105,7 +112,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     warehouse_arg(dashboard)
     dashboard.add_argument("--port", type=int)
+    dashboard.add_argument(
+        "--address",
+        help="address to listen on (default 127.0.0.1; another needs login: [auth] in secrets)",
+    )
+
+    users = sub.add_parser(
+        "users",
+        help="who may use the dashboard, with which role",
+        description="Manage the users of the dashboard (roles: lezer, gemeente, "
+        "aanleverancier, beheerder).",
+    )
+    warehouse_arg(users)
+    user_commands = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = user_commands.add_parser("add", help="add a user or change their role")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=["lezer", "gemeente", "aanleverancier",
+                                                       "beheerder"])  # fmt: skip
+    add.add_argument("--organisation", metavar="CODE", help="GMxxxx, a PI code, or JD")
+    user_commands.add_parser("list", help="list the users")
+    remove = user_commands.add_parser("remove", help="remove a user")
+    remove.add_argument("email")
+
+    audit = sub.add_parser(
+        "audit",
+        help="print the audit trail",
+        description="Who loaded which file, answered which Zelfscan question, changed which "
+        "user, and when; newest first.",
+    )
+    warehouse_arg(audit)
+    audit.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
+    audit.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
+    audit.add_argument("--who", metavar="PERSON", help="an e-mail address, or os:<user>")
+    audit.add_argument("--json", action="store_true")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -182,15 +229,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                     args.paths,
                     source=args.source,
                     progress=_progress if show_progress else None,
+                    organisation=args.organisation,
                 )
                 finish(con, path)
             finally:
                 con.close()
+        _audit_ingest(path, reports, args.actor)
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     else:
         _print_ingest(reports, args.dry_run, path)
     return EXIT_REFUSED if any(r.status == "refused" for r in reports) else EXIT_OK
+
+
+def _audit_ingest(store: Path, reports: list, actor: str | None) -> None:
+    """Who loaded, or was refused, which file: one audit line per file."""
+    from pipelines import appdb
+
+    engine = appdb.open_database(store)
+    for r in reports:
+        detail = {"source": r.source, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded}
+        if r.status == "refused":
+            detail["reason"] = r.reason
+        appdb.record(engine, actor or appdb.os_user(), f"file_{r.status}", r.file, detail)
 
 
 def _print_ingest(reports: list, dry_run: bool, path: Path) -> None:
@@ -354,6 +415,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     # While a load runs, it publishes when done, and the dashboard picks that up.
     with contextlib.suppress(WriterBusy):
         ensure_publication(store, wait_seconds=5)
+    address = args.address or "127.0.0.1"
+    if address not in LOOPBACK and not auth_configured(ROOT):
+        raise CliError(
+            f"refusing to listen on {address}: without login ([auth] in .streamlit/secrets.toml) "
+            "the dashboard runs in local mode, for this machine only (127.0.0.1)"
+        )
     env = dict(os.environ)
     env["TERUGKEER_WAREHOUSE"] = str(store)
     command = [
@@ -363,8 +430,61 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         "run",
         str(ROOT / "dashboard" / "app.py"),
         *streamlit_flags(port=args.port),
+        f"--server.address={address}",
     ]
     return subprocess.call(command, env=env, cwd=ROOT)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def auth_configured(cwd: Path) -> bool:
+    """Whether Streamlit will find an [auth] section in its secrets (the working directory's
+    .streamlit/secrets.toml or the user's ~/.streamlit/secrets.toml)."""
+    for path in (cwd / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
+        try:
+            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+    return False
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from pipelines import appdb
+
+    engine = appdb.open_database(warehouse_path(args.warehouse))
+    actor = appdb.os_user()
+    if args.action == "add":
+        try:
+            user = appdb.add_user(engine, args.email, args.role, args.organisation, actor)
+        except appdb.UserError as exc:
+            raise CliError(str(exc)) from None
+        print(f"{user['email']}: {user['role']}" + (f" ({user['organisation']})"
+                                                   if user["organisation"] else ""))  # fmt: skip
+    elif args.action == "remove":
+        if not appdb.remove_user(engine, args.email, actor):
+            raise CliError(f"no user {args.email.strip().lower()}")
+        print(f"removed {args.email.strip().lower()}")
+    else:
+        for user in appdb.list_users(engine):
+            print(f"{user['email']:<40} {user['role']:<15} {user['organisation'] or '':<10} "
+                  f"added {user['added_at']:%Y-%m-%d %H:%M} by {user['added_by']}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from pipelines import appdb
+
+    engine = appdb.open_database(warehouse_path(args.warehouse))
+    trail = appdb.audit_trail(engine, args.since, args.until, args.who)
+    if args.json:
+        print(json.dumps(trail, indent=1, ensure_ascii=False, default=str))
+        return EXIT_OK
+    for line in trail:
+        print(f"{line['at']:%Y-%m-%d %H:%M:%S}  {line['actor']:<30} {line['action']:<22} "
+              f"{line['target'] or ''}  {line['detail'] or ''}".rstrip())  # fmt: skip
+    return EXIT_OK
 
 
 COMMANDS = {
@@ -373,6 +493,8 @@ COMMANDS = {
     "build": cmd_build,
     "figures": cmd_figures,
     "dashboard": cmd_dashboard,
+    "users": cmd_users,
+    "audit": cmd_audit,
 }
 
 

@@ -22,6 +22,7 @@ from pipelines.contract import COLUMNS
 from pipelines.privacy import find_privacy_breach
 from pipelines.publish import _fault
 from pipelines.readers import ROW, RawExport, UnreadableFile, read_export
+from pipelines.reference import fold_pi, load_reference
 from pipelines.validate import RefusedFile, Validated, detect_source, validate_export
 from pipelines.warehouse import RAW_TABLES, ensure_schema, scalar
 
@@ -75,9 +76,15 @@ def _refused(name: str, reason: str, source: str | None = None, rows_read: int =
 
 
 def check_file(
-    path: Path, data: bytes | None = None, name: str | None = None, source: str | None = None
+    path: Path,
+    data: bytes | None = None,
+    name: str | None = None,
+    source: str | None = None,
+    organisation: str | None = None,
 ) -> tuple[FileReport, RawExport | None, Validated | None]:
-    """Everything but storing: the report, and what would be loaded."""
+    """Everything but storing: the report, and what would be loaded. With `organisation`
+    (an aanleverancier's own PI, municipality or JD), a file holding rows of any other
+    organisation is refused."""
     name = name or path.name
     try:
         raw = read_export(path, data=data, name=name)
@@ -92,6 +99,20 @@ def check_file(
         validated = validate_export(raw, kind)
     except RefusedFile as exc:
         return _refused(name, str(exc), source, raw.frame.height), None, None
+    if organisation:
+        foreign = foreign_organisations(raw, kind, organisation)
+        if foreign:
+            listed = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+            return (
+                _refused(
+                    name,
+                    f"organisation: rows of {listed}; only {organisation} may be delivered",
+                    kind,
+                    raw.frame.height,
+                ),
+                None,
+                None,
+            )
     report = FileReport(
         file=name,
         source=kind,
@@ -108,6 +129,32 @@ def check_file(
         error_counts=validated.error_counts,
     )
     return report, raw, validated
+
+
+JUSTICE_RECORDS = "JD"
+
+
+def organisations_in(raw: RawExport, source: str) -> set[str]:
+    """The organisations whose rows a file holds, every row counted (quarantined ones too):
+    PI codes for a PI export, municipality codes for a municipality's, JD for the records."""
+    if source == "recidive":
+        return {JUSTICE_RECORDS}
+    column = {"pi": "inrichting", "gemeente": "gemeente_code"}[source]
+    if column not in raw.frame.columns:
+        return set()
+    values = raw.frame[column].drop_nulls().str.strip_chars().unique().to_list()
+    if source == "pi":
+        lookup = load_reference().pi_lookup
+        return {lookup.get(fold_pi(v), v) for v in values if v}
+    return {v.upper() for v in values if v}
+
+
+def foreign_organisations(raw: RawExport, source: str, organisation: str) -> list[str]:
+    """The organisations other than `organisation` whose rows the file holds (sorted)."""
+    mine = organisation.upper() if organisation.upper().startswith("GM") else organisation
+    if source == "pi" and not mine.upper().startswith(("GM", JUSTICE_RECORDS)):
+        mine = load_reference().pi_lookup.get(fold_pi(mine), mine)
+    return sorted(o for o in organisations_in(raw, source) if o != mine)
 
 
 def _supplier(validated: Validated) -> str:
@@ -248,8 +295,10 @@ def ingest_paths(
     source: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    organisation: str | None = None,
 ) -> list[FileReport]:
-    """Ingest every file; the schema is created first when storing."""
+    """Ingest every file; the schema is created first when storing. With `organisation`, a
+    file with rows of another organisation is refused (check_file)."""
     if con is not None and not dry_run:
         ensure_schema(con)
     reports = []
@@ -258,13 +307,18 @@ def ingest_paths(
     # thread: both release the GIL, so the two stages overlap on two cores. Files are still
     # stored one at a time, in order.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        upcoming = [pool.submit(check_file, path, source=source) for path in files[:1]]
+        upcoming = [
+            pool.submit(check_file, path, source=source, organisation=organisation)
+            for path in files[:1]
+        ]
         for i, path in enumerate(files):
             if progress:
                 progress(i, len(files), path.name)
             checked = upcoming.pop().result()
             if i + 1 < len(files):
-                upcoming.append(pool.submit(check_file, files[i + 1], source=source))
+                upcoming.append(
+                    pool.submit(check_file, files[i + 1], source=source, organisation=organisation)
+                )
             reports.append(_store_checked(con, checked, path, None, dry_run))
             if i == 0:
                 _fault("ingest")  # test hook: a crash between two stored files

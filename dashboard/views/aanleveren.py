@@ -8,9 +8,15 @@ import streamlit as st
 from dashboard import queries, texts
 from dashboard.format import nl_int
 from dashboard.upload import check_upload, dutch_reason, load_files
+from pipelines import appdb
 
 st.title(texts.PAGES["aanleveren"])
 st.write(texts.UPLOAD_INTRO)
+person = st.session_state["person"]
+# An aanleverancier delivers only its own organisation's exports; a beheerder any.
+organisation = person.organisation if person.role == "aanleverancier" else None
+if organisation:
+    st.caption(texts.UPLOAD_OWN_ONLY.format(organisation=organisation))
 
 loading = queries.loading_now()
 if loading:
@@ -40,7 +46,16 @@ with st.spinner(texts.UPLOAD_CHECKING):
     for upload in uploads or []:
         key = (upload.file_id, source)
         if key not in checked_cache:
-            checked_cache[key] = check_upload(upload.name, upload.getvalue(), source)
+            checked_cache[key] = check_upload(upload.name, upload.getvalue(), source, organisation)
+            if checked_cache[key].report.status == "refused":  # recorded once per upload
+                refused = checked_cache[key].report
+                appdb.record(
+                    appdb.open_database(queries.warehouse_file()),
+                    person.actor,
+                    "file_refused",
+                    refused.file,
+                    {"source": refused.source, "reason": refused.reason, "checked_only": True},
+                )
         checked = checked_cache[key]
         report = checked.report
         if report.status == "refused":
@@ -97,7 +112,13 @@ if uploads and not accepted:
     st.info(texts.UPLOAD_NOTHING)
 if accepted and st.button(texts.UPLOAD_CONFIRM.format(n=len(accepted)), type="primary"):
     with st.spinner(texts.UPLOAD_LOADING):
-        result = load_files(accepted, queries.warehouse_file(), source)
+        result = load_files(
+            accepted,
+            queries.warehouse_file(),
+            source,
+            organisation=organisation,
+            actor=person.actor,
+        )
     if result.ok:
         st.session_state["upload_done"] = texts.UPLOAD_DONE.format(
             files=", ".join(c.name for c in accepted)

@@ -13,6 +13,7 @@ from dashboard.components import display_frame, printable, toelichting
 from dashboard.context import current
 from dashboard.format import nl_date, nl_pct
 from dashboard.tables import comparison
+from pipelines import appdb
 from pipelines.disclosure import Column, disclose
 from pipelines.zelfscan import (
     ScanStore,
@@ -20,7 +21,6 @@ from pipelines.zelfscan import (
     load_practices,
     load_questions,
     overall_score,
-    store_path,
     suggested_practices,
     theme_scores,
 )
@@ -38,10 +38,15 @@ except ZelfscanConfigError as exc:
     st.error(texts.SCAN_CONFIG_ERROR.format(error=exc))
     st.stop()
 questions = questionnaire.questions
-store = ScanStore(store_path(queries.warehouse_file()))
+person = st.session_state["person"]
+store = ScanStore(appdb.open_database(queries.warehouse_file()), actor=person.actor)
 
 info = queries.gemeente_info()
-codes = info["gemeente_code"].to_list()
+# A municipality sees and answers only its own scans; a beheerder every municipality's.
+codes = [c for c in info["gemeente_code"].to_list() if person.may_use_scan_of(c)]
+if not codes:
+    st.error(texts.SCAN_NOT_YOURS)
+    st.stop()
 default = next(iter(ctx.filters.gemeenten), st.query_params.get("profiel", "GM0363"))
 left, right = st.columns([1, 1])
 gemeente = left.selectbox(

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.zelfscan import ScanStore, store_path
+from pipelines import appdb
+from pipelines.zelfscan import ScanStore
 from tests.conftest import copy_warehouse
 
 
@@ -27,8 +28,11 @@ def test_answering_a_theme_saves_and_scores_it(
     app.radio(key=f"scan_{scan_id}_regie_belegd").set_value(2).run()
     app.radio(key=f"scan_{scan_id}_afspraken_dji_3ro").set_value(0).run()
     assert not app.exception, [e.message for e in app.exception]
-    store = ScanStore(store_path(warehouse))
-    assert store.answers(scan_id) == {"regie_belegd": 2, "afspraken_dji_3ro": 0}
+    engine = appdb.open_database(warehouse)
+    assert ScanStore(engine).answers(scan_id) == {"regie_belegd": 2, "afspraken_dji_3ro": 0}
+    # The audit trail holds who answered: the local user.
+    answered = [a for a in appdb.audit_trail(engine) if a["action"] == "zelfscan_answered"]
+    assert [(a["actor"], a["target"]) for a in answered] == [("lokaal", f"GM0193/{scan_id}")] * 2
     assert [m.value for m in app.metric if m.label == "Totaalscore"] == ["33,3%"]
     # The guidance of the chosen answer is shown under the question.
     advice = "Advies: Controleer of de regie ook bij vervanging en verloop overeind blijft."

@@ -11,7 +11,6 @@ from docx import Document
 
 from pipelines.zelfscan import (
     QUESTIONS_FILE,
-    ScanStore,
     ZelfscanConfigError,
     load_practices,
     load_questions,
@@ -111,23 +110,6 @@ def test_practices_are_suggested_where_a_theme_scores_below_two_thirds() -> None
     suggested = suggested_practices(practices, scores)
     assert [p.code for p, _ in suggested] == ["schuldenaanpak_detentie"]
     assert suggested[0][1] == ["schulden"]
-
-
-def test_answers_are_saved_at_once_and_a_scan_can_be_resumed_and_repeated(tmp_path: Path) -> None:
-    store = ScanStore(tmp_path / "zelfscan.duckdb")
-    first = store.new_scan("GM0193", "2026.1", now=dt.datetime(2025, 3, 1, 10, 0))
-    store.answer(first, "regie_belegd", 2)
-    store.answer(first, "tbo_tien_dagen", 1)
-    store.answer(first, "tbo_tien_dagen", 3)  # changed later: the last answer counts
-    # A new store object (another session, another day) sees the same answers.
-    again = ScanStore(tmp_path / "zelfscan.duckdb")
-    assert again.answers(first) == {"regie_belegd": 2, "tbo_tien_dagen": 3}
-    second = again.new_scan("GM0193", "2026.1", now=dt.datetime(2026, 3, 1, 10, 0))
-    again.answer(second, "regie_belegd", 3)
-    scans = again.scans("GM0193")
-    assert [s["scan_id"] for s in scans] == [second, first]  # newest first
-    assert [s["n_answered"] for s in scans] == [1, 2]
-    assert again.scans("GM0363") == []
 
 
 def test_the_word_report_holds_the_name_the_scores_and_the_suppressed_figures() -> None:

@@ -1,0 +1,213 @@
+"""Login and roles (issue 14) in the real dashboard, against a real OpenID Connect server
+(oidc-provider-mock) that these tests start: anonymous visitors see only the login page; each
+role sees and may do exactly what it may; the audit trail holds what people did."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from dashboard import texts
+from pipelines import appdb
+from pipelines.cli import streamlit_flags
+from pipelines.publish import current
+from pipelines.settings import ROOT
+from tests.browser.test_dashboard import _chromium, _no_exceptions, browser, settle  # noqa: F401
+from tests.conftest import PI_HEADER, copy_warehouse, pi_row
+
+pytestmark = pytest.mark.browser
+USERS = {
+    "lezer@rijk.nl": ("lezer", None),
+    "zwolle@gemeente.nl": ("gemeente", "GM0193"),
+    "pi@zwolle.nl": ("aanleverancier", "zwolle"),
+    "beheer@rijk.nl": ("beheerder", None),
+}
+FIGURES = ["Overzicht", "Uitstroom", "Leefgebieden", "Recidive", "Vergelijken",
+           "Succesfactoren", "Gemeenteprofiel"]  # fmt: skip
+SEES = {
+    "lezer@rijk.nl": FIGURES,
+    "zwolle@gemeente.nl": [*FIGURES, "Zelfscan"],
+    "pi@zwolle.nl": [*FIGURES, "Datakwaliteit", "Gegevens aanleveren"],
+    "beheer@rijk.nl": [*FIGURES, "Zelfscan", "Datakwaliteit", "Gegevens aanleveren", "Beheer"],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"{url} did not come up")
+            time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def secured(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    root = tmp_path_factory.mktemp("login")
+    warehouse = copy_warehouse(national_demo["warehouse"], root / "warehouse.duckdb")
+    engine = appdb.open_database(warehouse)
+    for email, (role, organisation) in USERS.items():
+        appdb.add_user(engine, email, role, organisation, "os:test")
+    oidc_port, port = _free_port(), _free_port()
+    oidc = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(oidc_port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    issuer = f"http://127.0.0.1:{oidc_port}"
+    _wait(f"{issuer}/.well-known/openid-configuration", oidc)
+    url = f"http://127.0.0.1:{port}"
+    secrets = root / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{url}/oauth2callback"\n'
+        'cookie_secret = "een-geheim-voor-de-test-van-de-terugkeermonitor"\n'
+        'client_id = "terugkeermonitor"\n'
+        'client_secret = "geheim"\n'
+        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         *streamlit_flags(port=port), f"--secrets.files={secrets}"],
+        cwd=ROOT, env={**__import__("os").environ, "TERUGKEER_WAREHOUSE": str(warehouse)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    _wait(f"{url}/_stcore/health", server)
+    yield {"url": url, "warehouse": warehouse, "engine": engine, "root": root}
+    for process in (server, oidc):
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    yield context.new_page()
+    context.close()
+
+
+def _login(page: Page, url: str, email: str, path: str = "") -> None:
+    page.goto(f"{url}/{path}")
+    page.get_by_role("button", name=texts.LOGIN_BUTTON).click()
+    page.locator("input[name='sub']").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{url}/**", timeout=30_000)
+    settle(page)
+
+
+def _links(page: Page) -> list[str]:
+    links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
+    return [links.nth(i).inner_text().strip() for i in range(links.count())]
+
+
+def test_an_anonymous_visitor_sees_only_the_login_page(secured: dict, page: Page) -> None:
+    for path in ("", "uitstroom", "beheer"):
+        page.goto(f"{secured['url']}/{path}")
+        expect(page.get_by_role("button", name=texts.LOGIN_BUTTON)).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(texts.LOGIN_INTRO)).to_be_visible()
+        assert _links(page) == []
+        assert page.locator("[data-testid='stMetric']").count() == 0
+        assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+
+
+@pytest.mark.parametrize("email", list(USERS))
+def test_each_role_sees_exactly_its_pages_and_is_refused_the_others(
+    secured: dict, page: Page, email: str
+) -> None:
+    _login(page, secured["url"], email)
+    _no_exceptions(page)
+    assert _links(page) == SEES[email]
+    role = USERS[email][0]
+    expect(page.get_by_text(f"Ingelogd als {email} ({role})")).to_be_visible()
+    for path, title in (("zelfscan", "Zelfscan"), ("beheer", "Beheer"),
+                        ("aanleveren", "Gegevens aanleveren")):  # fmt: skip
+        page.goto(f"{secured['url']}/{path}")
+        settle(page)
+        refusal = page.get_by_text("Deze pagina is niet beschikbaar voor uw rol")
+        if title in SEES[email]:
+            assert refusal.count() == 0
+            _no_exceptions(page)
+        else:
+            expect(refusal).to_be_visible()
+            assert page.locator("[data-testid='stFileUploader']").count() == 0
+
+
+def test_a_person_without_a_role_sees_whom_to_ask(secured: dict, page: Page) -> None:
+    _login(page, secured["url"], "onbekend@elders.nl")
+    expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible()
+    assert _links(page) == []
+    assert page.locator("[data-testid='stMetric']").count() == 0
+
+
+def test_a_municipality_answers_only_its_own_zelfscan_and_it_is_recorded(
+    secured: dict, page: Page
+) -> None:
+    _login(page, secured["url"], "zwolle@gemeente.nl", "zelfscan")
+    box = page.locator("[data-testid='stSelectbox']").first
+    expect(box).to_contain_text("Zwolle")
+    box.click()
+    assert page.get_by_role("option").count() == 1  # only its own municipality
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name=texts.SCAN_NEW).click()
+    settle(page)
+    page.get_by_text("Geregeld", exact=True).first.click()
+    settle(page)
+    trail = appdb.audit_trail(secured["engine"], actor="zwolle@gemeente.nl")
+    assert {a["action"] for a in trail} >= {"zelfscan_started", "zelfscan_answered"}
+    assert all(a["target"].startswith("GM0193/") for a in trail)
+
+
+def test_a_supplier_cannot_upload_another_organisations_file(
+    secured: dict, page: Page, tmp_path: Path
+) -> None:
+    snapshot = current(secured["warehouse"])
+    con = duckdb.connect(str(secured["warehouse"]), read_only=True)
+    before = con.execute("SELECT count(*) FROM deliveries").fetchall()[0][0]
+    con.close()
+    export = tmp_path / "levering.csv"
+    rows = [pi_row(pseudoniem=f"ANDERPERSOON{i:03d}", inrichting="PI Ter Peel") for i in range(12)]
+    export.write_text("\n".join([PI_HEADER, *rows]) + "\n", encoding="utf-8")
+    _login(page, secured["url"], "pi@zwolle.nl", "aanleveren")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(export))
+    message = page.get_by_text("u mag alleen gegevens van zwolle aanleveren")
+    expect(message).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("gegevens van ter_peel")).to_be_visible()  # the mismatch is named
+    assert page.get_by_role("button", name="Laad").count() == 0
+    con = duckdb.connect(str(secured["warehouse"]), read_only=True)
+    assert con.execute("SELECT count(*) FROM deliveries").fetchall()[0][0] == before
+    con.close()
+    assert current(secured["warehouse"]) == snapshot  # nothing published either
+    refused = [
+        a for a in appdb.audit_trail(secured["engine"], actor="pi@zwolle.nl")
+        if a["action"] == "file_refused"
+    ]  # fmt: skip
+    assert [a["target"] for a in refused] == ["levering.csv"]
+    assert "ter_peel" in json.loads(refused[0]["detail"])["reason"]
+
+
+def test_the_beheerder_sees_users_and_the_audit_trail(secured: dict, page: Page) -> None:
+    _login(page, secured["url"], "beheer@rijk.nl", "beheer")
+    _no_exceptions(page)
+    expect(page.get_by_role("heading", name=texts.ADMIN_AUDIT)).to_be_visible()
+    assert page.locator("[data-testid='stDataFrame']").count() == 2
