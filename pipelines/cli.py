@@ -123,16 +123,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Manage the users of the dashboard (roles: lezer, gemeente, "
         "aanleverancier, beheerder).",
     )
-    warehouse_arg(users)
     user_commands = users.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = user_commands.add_parser("add", help="add a user or change their role")
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=["lezer", "gemeente", "aanleverancier",
                                                        "beheerder"])  # fmt: skip
     add.add_argument("--organisation", metavar="CODE", help="GMxxxx, a PI code, or JD")
-    user_commands.add_parser("list", help="list the users")
+    listing = user_commands.add_parser("list", help="list the users")
     remove = user_commands.add_parser("remove", help="remove a user")
     remove.add_argument("email")
+    for p in (add, listing, remove):
+        warehouse_arg(p)
 
     audit = sub.add_parser(
         "audit",

@@ -114,6 +114,9 @@ def _login(page: Page, url: str, email: str, path: str = "") -> None:
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**", timeout=30_000)
     settle(page)
+    if path:  # after the provider, Streamlit returns to its start page
+        page.goto(f"{url}/{path}")
+        settle(page)
 
 
 def _links(page: Page) -> list[str]:
@@ -165,9 +168,10 @@ def test_a_municipality_answers_only_its_own_zelfscan_and_it_is_recorded(
 ) -> None:
     _login(page, secured["url"], "zwolle@gemeente.nl", "zelfscan")
     box = page.locator("[data-testid='stSelectbox']").first
-    expect(box).to_contain_text("Zwolle")
     box.click()
-    assert page.get_by_role("option").count() == 1  # only its own municipality
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert [options.nth(i).inner_text() for i in range(options.count())] == ["Zwolle"]
     page.keyboard.press("Escape")
     page.get_by_role("button", name=texts.SCAN_NEW).click()
     settle(page)
