@@ -22,7 +22,7 @@ FIGURE_PAGES = (
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "lezer": FIGURE_PAGES,
     "gemeente": (*FIGURE_PAGES, "zelfscan"),
-    "aanleverancier": (*FIGURE_PAGES, "datakwaliteit", "aanleveren"),
+    "aanleverancier": (*FIGURE_PAGES, "aanleveren"),
     "beheerder": (*FIGURE_PAGES, "zelfscan", "datakwaliteit", "aanleveren", "beheer"),
 }
 LOCAL_USER = "lokaal"

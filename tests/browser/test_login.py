@@ -37,7 +37,7 @@ FIGURES = ["Overzicht", "Uitstroom", "Leefgebieden", "Recidive", "Vergelijken",
 SEES = {
     "lezer@rijk.nl": FIGURES,
     "zwolle@gemeente.nl": [*FIGURES, "Zelfscan"],
-    "pi@zwolle.nl": [*FIGURES, "Datakwaliteit", "Gegevens aanleveren"],
+    "pi@zwolle.nl": [*FIGURES, "Gegevens aanleveren"],
     "beheer@rijk.nl": [*FIGURES, "Zelfscan", "Datakwaliteit", "Gegevens aanleveren", "Beheer"],
 }
 
@@ -144,7 +144,8 @@ def test_each_role_sees_exactly_its_pages_and_is_refused_the_others(
     role = USERS[email][0]
     expect(page.get_by_text(f"Ingelogd als {email} ({role})")).to_be_visible()
     for path, title in (("zelfscan", "Zelfscan"), ("beheer", "Beheer"),
-                        ("aanleveren", "Gegevens aanleveren")):  # fmt: skip
+                        ("aanleveren", "Gegevens aanleveren"),
+                        ("datakwaliteit", "Datakwaliteit")):  # fmt: skip
         page.goto(f"{secured['url']}/{path}")
         settle(page)
         refusal = page.get_by_text("Deze pagina is niet beschikbaar voor uw rol")
