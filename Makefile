@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR := data/demo
 WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: install run test bench lint format clean
+.PHONY: install run test deploy-test bench lint format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -41,6 +41,11 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The deployment on loopback: PostgreSQL, the OIDC test provider, two dashboards, nginx
+# (Debian's postgresql and nginx; .ci/run installs them). `make test` runs it too.
+deploy-test: $(VENV)/.installed-dev
+	$(BIN)/pytest -m deploy
 
 # Benchmarks at national scale and ten times it (about two hours on 2 cores; see bench/README.md).
 # BENCH_ARGS narrows it, e.g. make bench BENCH_ARGS="--scales 1 --runs 5".

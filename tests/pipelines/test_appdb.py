@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,38 +19,6 @@ from pipelines.settings import ROOT
 from pipelines.zelfscan import ScanStore
 
 FIXTURE = ROOT / "tests" / "fixtures" / "zelfscan-v1.duckdb.gz"
-
-
-def _pg_bin() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
-    if not found:
-        pytest.fail("PostgreSQL's server is needed for these tests: apt-get install postgresql")
-    return found[-1].parent
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throw-away PostgreSQL cluster on a Unix socket (as user postgres when run as root)."""
-    bin_dir = _pg_bin()
-    root = Path(tempfile.mkdtemp(prefix="terugkeer-pg-", dir="/tmp"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = root / "data", 54329 + os.getpid() % 500
-    run = {"check": True, "capture_output": True}
-    subprocess.run([*as_user, bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "postgres",
-                    "--no-sync", "-E", "UTF8"], **run)  # fmt: skip
-    subprocess.run([*as_user, bin_dir / "pg_ctl", "-D", data, "-w", "-l", root / "log",
-                    "-o", f"-k {root} -p {port} -c listen_addresses='' -c fsync=off",
-                    "start"], **run)  # fmt: skip
-    try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={root}&port={port}"
-    finally:
-        appdb.dispose_all()
-        subprocess.run([*as_user, bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-                       check=False, capture_output=True)  # fmt: skip
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,0 +1,221 @@
+"""Run the Terugkeermonitor for many users as plain processes: N dashboard processes on
+loopback ports, nginx in front of them with sticky sessions, all reading the publications of
+one store. The one writer (`terugkeer ingest`) and PostgreSQL run beside it.
+
+    python deploy/serve.py --store /srv/terugkeer/warehouse.duckdb --dashboards 2 \\
+        --port 8080 --secrets /etc/terugkeer/secrets.toml --workdir /run/terugkeer
+
+Sticky sessions: a Streamlit session is one websocket on one process. nginx answers every
+response with a cookie naming the process that served it (`tkm_backend`) and sends the next
+request with that cookie to the same process; if that process is gone, to another (its
+backup). A new visitor goes to the processes in turn.
+
+Health: this supervisor checks every process (`/_stcore/health`) every few seconds; only
+processes that answer, with a publication present, are in nginx's configuration (reloaded
+when that changes). A process that dies is left out until it is healthy again (restarted).
+The state (ports, pids, who is in) is written to <workdir>/state.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipelines.cli import streamlit_flags  # noqa: E402
+from pipelines.publish import current  # noqa: E402
+
+NAMES = "abcdefghijklmnopqrstuvwxyz"
+CHECK_SECONDS = 2.0
+
+
+def nginx_config(port: int, members: dict[str, int], workdir: Path) -> str:
+    """nginx's configuration for the healthy dashboard processes (name -> port)."""
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;"
+                        for p in members.values())  # fmt: skip
+    sticky = []
+    for name, p in members.items():
+        backups = "\n".join(
+            f"        server 127.0.0.1:{q} backup;" for other, q in members.items() if other != name
+        )
+        sticky.append(
+            f"    upstream dash_{name} {{\n        server 127.0.0.1:{p} max_fails=1 "
+            f"fail_timeout=5s;\n{backups}\n    }}"
+        )
+    routes = "\n".join(f"        {name} dash_{name};" for name in members)
+    addresses = "\n".join(f'        "127.0.0.1:{p}" {name};' for name, p in members.items())
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    return f"""{user}worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {workdir}/nginx-access.log;
+    client_body_temp_path {workdir}/client_body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    client_max_body_size 200m;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    map $cookie_tkm_backend $backend {{
+        default dashboards;
+{routes}
+    }}
+    map $upstream_addr $served_by {{
+        default "";
+{addresses}
+    }}
+    upstream dashboards {{
+{servers}
+    }}
+{chr(10).join(sticky)}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://$backend;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_read_timeout 1d;
+            proxy_next_upstream error timeout http_502 http_503;
+            add_header Set-Cookie "tkm_backend=$served_by; Path=/; SameSite=Lax; HttpOnly" always;
+            add_header X-Terugkeer-Backend $served_by always;
+        }}
+    }}
+}}
+"""
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+class Supervisor:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.workdir: Path = args.workdir.resolve()
+        self.ports = {NAMES[i]: args.first_port + i for i in range(args.dashboards)}
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.members: dict[str, int] = {}
+        self.nginx: subprocess.Popen | None = None
+        self.stopping = False
+
+    def env(self) -> dict[str, str]:
+        env = {**os.environ, "TERUGKEER_WAREHOUSE": str(self.args.store.resolve())}
+        if self.args.database_url:
+            env["TERUGKEER_DATABASE_URL"] = self.args.database_url
+        return env
+
+    def start_dashboard(self, name: str) -> None:
+        app = str(ROOT / "dashboard" / "app.py")
+        flags = [*streamlit_flags(port=self.ports[name]), "--server.address=127.0.0.1"]
+        command = [sys.executable, "-m", "streamlit", "run", app, *flags]
+        if self.args.secrets:
+            command.append(f"--secrets.files={self.args.secrets.resolve()}")
+        log = open(self.workdir / f"dashboard-{name}.log", "ab")  # noqa: SIM115
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def write_state(self) -> None:
+        state = {
+            "port": self.args.port,
+            "dashboards": {
+                n: {"port": self.ports[n], "pid": p.pid, "in_proxy": n in self.members}
+                for n, p in self.processes.items()
+            },
+            "nginx_pid": self.nginx.pid if self.nginx else None,
+        }
+        tmp = self.workdir / "state.json.tmp"
+        tmp.write_text(json.dumps(state, indent=1))
+        os.replace(tmp, self.workdir / "state.json")
+
+    def reconfigure(self, members: dict[str, int]) -> None:
+        self.members = members
+        (self.workdir / "nginx.conf").write_text(
+            nginx_config(self.args.port, members, self.workdir)
+        )
+        nginx = [self.args.nginx, "-p", str(self.workdir), "-c", str(self.workdir / "nginx.conf")]
+        if self.nginx is None or self.nginx.poll() is not None:
+            self.nginx = subprocess.Popen([*nginx, "-g", "daemon off;"])
+        else:
+            subprocess.run([*nginx, "-s", "reload"], check=False)
+        self.write_state()
+
+    def check(self) -> None:
+        published = current(self.args.store.resolve()) is not None
+        members = {}
+        for name, process in self.processes.items():
+            if process.poll() is not None and not self.stopping and self.args.restart:
+                self.start_dashboard(name)
+            elif process.poll() is None and published and healthy(self.ports[name]):
+                members[name] = self.ports[name]
+        if members and (members != self.members or self.nginx is None):
+            self.reconfigure(members)
+        elif members != self.members:
+            self.members = members
+            self.write_state()
+
+    def run(self) -> int:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.workdir / sub).mkdir(exist_ok=True)
+        for name in self.ports:
+            self.start_dashboard(name)
+        signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stopping", True))
+        signal.signal(signal.SIGINT, lambda *_: setattr(self, "stopping", True))
+        try:
+            while not self.stopping:
+                self.check()
+                time.sleep(CHECK_SECONDS)
+        finally:
+            self.stopping = True
+            for process in [*self.processes.values(), self.nginx]:
+                if process is not None and process.poll() is None:
+                    process.terminate()
+            for process in [*self.processes.values(), self.nginx]:
+                if process is not None:
+                    try:
+                        process.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+        return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True, help="the store (warehouse file)")
+    parser.add_argument("--dashboards", type=int, default=2, help="dashboard processes")
+    parser.add_argument("--first-port", type=int, default=8601, help="port of the first one")
+    parser.add_argument("--port", type=int, default=8080, help="nginx's port (loopback)")
+    parser.add_argument("--secrets", type=Path, help="Streamlit secrets with [auth]")
+    parser.add_argument("--database-url", help="the application database (PostgreSQL)")
+    parser.add_argument("--workdir", type=Path, required=True, help="nginx files, logs, state")
+    parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
+    parser.add_argument("--no-restart", dest="restart", action="store_false",
+                        help="leave a dashboard process that ended out (tests)")  # fmt: skip
+    args = parser.parse_args(argv)
+    if not 1 <= args.dashboards <= len(NAMES):
+        parser.error(f"--dashboards must lie between 1 and {len(NAMES)}")
+    return Supervisor(args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

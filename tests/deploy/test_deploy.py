@@ -1,0 +1,205 @@
+"""The deployment (issue 15), started for real on loopback: PostgreSQL, the OIDC test
+provider, two dashboard processes and nginx in front (deploy/serve.py), driven through nginx
+in headless Chromium. `make deploy-test` runs only this."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from dashboard import texts
+from pipelines import appdb
+from pipelines.settings import ROOT
+from tests.conftest import PI_HEADER, copy_warehouse, pi_row
+
+pytestmark = [pytest.mark.deploy, pytest.mark.browser]
+USER = "zwolle@gemeente.nl"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"{url} did not come up")
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def deployment(
+    national_demo: dict, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict]:
+    root = tmp_path_factory.mktemp("deploy")
+    store = copy_warehouse(national_demo["warehouse"], root / "warehouse.duckdb")
+    # A clean application database on the PostgreSQL server, with one user.
+    engine = sa.create_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    appdb.dispose_all()
+    app = appdb.engine_for(postgres_url)
+    appdb.add_user(app, USER, "gemeente", "GM0193", "os:test")
+    oidc_port, port, first = _free_port(), _free_port(), _free_port()
+    oidc = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(oidc_port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    issuer = f"http://127.0.0.1:{oidc_port}"
+    _wait(f"{issuer}/.well-known/openid-configuration", oidc)
+    url = f"http://127.0.0.1:{port}"
+    secrets = root / "secrets.toml"
+    secrets.write_text(
+        f'[auth]\nredirect_uri = "{url}/oauth2callback"\n'
+        'cookie_secret = "een-gedeeld-geheim-van-alle-dashboardprocessen"\n'
+        'client_id = "terugkeermonitor"\nclient_secret = "geheim"\n'
+        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    # Ports far apart from each other: the second process's port is first + 1.
+    serve = subprocess.Popen(
+        [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(store),
+         "--dashboards", "2", "--first-port", str(first), "--port", str(port),
+         "--secrets", str(secrets), "--database-url", postgres_url,
+         "--workdir", str(root / "run"), "--no-restart"],
+        cwd=ROOT,
+    )  # fmt: skip
+    state_file = root / "run" / "state.json"
+    deadline = time.monotonic() + 120
+    while True:
+        state = json.loads(state_file.read_text()) if state_file.exists() else {}
+        ready = state.get("dashboards", {})
+        if len(ready) == 2 and all(d["in_proxy"] for d in ready.values()):
+            break
+        if time.monotonic() > deadline or serve.poll() is not None:
+            pytest.fail("the deployment did not come up")
+        time.sleep(1)
+    _wait(f"{url}/_stcore/health", serve)
+    yield {"url": url, "store": store, "app": app, "state": state_file}
+    serve.send_signal(signal.SIGTERM)
+    serve.wait(timeout=60)
+    oidc.terminate()
+    oidc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    from tests.browser.test_dashboard import _chromium
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=_chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield launched
+        launched.close()
+
+
+def _session(browser: Browser, url: str, backend: str | None) -> tuple[BrowserContext, Page]:
+    """A new browser session, pinned by nginx's cookie to one dashboard process."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    if backend:
+        context.add_cookies([{"name": "tkm_backend", "value": backend, "url": url}])
+    return context, context.new_page()
+
+
+def _login(page: Page, url: str, path: str = "") -> str:
+    """Log in through nginx; the name of the process that served the page."""
+    from tests.browser.test_dashboard import settle
+
+    page.goto(url)
+    page.get_by_role("button", name=texts.LOGIN_BUTTON).click()
+    page.locator("input[name='sub']").fill(USER)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{url}/**", timeout=60_000)
+    settle(page)
+    response = page.goto(f"{url}/{path}")
+    settle(page)
+    return response.headers.get("x-terugkeer-backend", "")
+
+
+def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
+    deployment: dict, browser: Browser, tmp_path: Path
+) -> None:
+    from tests.browser.test_dashboard import _no_exceptions, settle
+
+    url = deployment["url"]
+    # 1. Answer a Zelfscan question on a session served by one process ...
+    context_a, page_a = _session(browser, url, "a")
+    assert _login(page_a, url, "zelfscan") == "a"
+    page_a.get_by_role("button", name=texts.SCAN_NEW).click()
+    settle(page_a)
+    page_a.get_by_text("Geregeld en geborgd", exact=True).first.click()
+    settle(page_a)
+    # ... and see it from a new session served by the other.
+    context_b, page_b = _session(browser, url, "b")
+    assert _login(page_b, url, "zelfscan") == "b"
+    checked = page_b.locator("[data-testid='stRadio'] input[type='radio']:checked")
+    expect(checked.first).to_be_attached(timeout=30_000)
+    labels = page_b.locator("[data-testid='stRadio'] label:has(input:checked)")
+    assert "Geregeld en geborgd" in labels.first.inner_text()
+    _no_exceptions(page_b)
+
+    # 2. An ingest while both serve: both show the new publication without a restart.
+    before = page_a.get_by_text("(versie ").first.inner_text()
+    version = int(before.split("(versie ")[1].split(")")[0])
+    export = tmp_path / "nieuw.csv"
+    rows = [pi_row(pseudoniem=f"DEPLOYPERSOON{i:03d}") for i in range(12)]
+    export.write_text("\n".join([PI_HEADER, *rows]) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(deployment["store"]),
+         str(export)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for page in (page_a, page_b):
+        deadline = time.monotonic() + 30
+        while True:
+            page.goto(url)
+            settle(page)
+            if page.get_by_text(f"(versie {version + 1})").count() or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(1000)
+        expect(page.get_by_text(f"(versie {version + 1})")).to_be_visible()
+        _no_exceptions(page)
+    context_a.close()
+    context_b.close()
+
+    # 3. Stop one process: a new page load pinned to it goes to the other, after login.
+    state = json.loads(deployment["state"].read_text())
+    os.kill(state["dashboards"]["a"]["pid"], signal.SIGKILL)
+    context_c, page_c = _session(browser, url, "a")
+    assert _login(page_c, url) == "b"
+    expect(page_c.locator("[data-testid='stMetric']").first).to_be_visible()
+    _no_exceptions(page_c)
+    context_c.close()
+    # The supervisor takes the dead process out of nginx's configuration.
+    deadline = time.monotonic() + 20
+    while json.loads(deployment["state"].read_text())["dashboards"]["a"]["in_proxy"]:
+        assert time.monotonic() < deadline
+        time.sleep(1)
+    answered = [
+        a for a in appdb.audit_trail(deployment["app"]) if a["action"] == "zelfscan_answered"
+    ]
+    assert [a["actor"] for a in answered] == [USER]
