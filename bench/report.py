@@ -120,6 +120,11 @@ def _goals(results: dict) -> list[dict]:
             add("Page loads during a load: p95 within 20% of at rest", scale,
                 f"{load['during_p95']:.2f} s vs {load['rest_p95']:.2f} s ({ratio:.2f}x)",
                 ratio <= 1.2)  # fmt: skip
+        protocol = out.get("dashboard_protocol", {})
+        if protocol.get("two_vs_one") is not None:
+            ratio = protocol["two_vs_one"]
+            add("Two processes behind nginx sustain close to twice one (>= 1.7x)", scale,
+                f"{ratio:.2f}x", ratio >= 1.7)  # fmt: skip
     memory = scales.get("10", {}).get("dashboard_memory", {})
     if "peak_rss_mb" in memory:
         peak = memory["peak_rss_mb"]
@@ -225,11 +230,44 @@ def tables(results: dict) -> str:
         )
     lines += _dashboard_lines(results, scales)
     lines += _load_lines(results, scales)
+    lines += _protocol_lines(results, scales)
     lines += ["", "### Goals", "", "| Goal | Scale | Measured | Met |", "|---|---|---|---|"]
     for goal in results["goals"]:
         met = "yes" if goal["met"] else "**no**"
         lines.append(f"| {goal['goal']} | {goal['scale']} | {goal['measured']} | {met} |")
     return "\n".join(lines) + "\n"
+
+
+def _protocol_lines(results: dict, scales: list[str]) -> list[str]:
+    measured = [
+        s for s in scales if "one_process" in results["scales"][s].get("dashboard_protocol", {})
+    ]
+    if not measured:
+        return []
+    lines = [
+        "",
+        "### Many sessions at once (Streamlit's websocket protocol, no browser)",
+        "",
+        "Page views per second sustained with p95 under 2 s, the server CPU seconds per page "
+        "view there, and p50 / p95 at each number of concurrent sessions.",
+        "",
+        "| Scale | set-up | views/s (p95 < 2 s) | CPU s / view | 1 | 2 | 4 | 8 "
+        "| 4 sessions, default views |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for scale in measured:
+        p = results["scales"][scale]["dashboard_protocol"]
+        for key, label in (("one_process", "1 process"), ("two_processes_nginx", "2 behind nginx")):
+            d = p[key]
+            runs = [f"{r['p50']:.2f} / {r['p95']:.2f}" for r in d["runs"]]
+            shared = d["shared_views_4_sessions"]
+            lines.append(
+                f"| {scale} | {label} | {d['sustained_views_per_second']:.1f} | "
+                f"{d['cpu_seconds_per_view'] or 0:.2f} | "
+                + " | ".join(runs)
+                + f" | {shared['views_per_second']:.1f}/s, p95 {shared['p95']:.2f} |"
+            )
+    return lines
 
 
 def _load_lines(results: dict, scales: list[str]) -> list[str]:

@@ -27,7 +27,13 @@ sys.path.insert(0, str(BENCH))
 import cases  # noqa: E402
 import report  # noqa: E402
 
-DEFAULT_CASES = (*cases.CASES, "dashboard", "dashboard_memory", "dashboard_load")
+DEFAULT_CASES = (
+    *cases.CASES,
+    "dashboard",
+    "dashboard_memory",
+    "dashboard_load",
+    "dashboard_protocol",
+)
 # The cases whose first run leaves behind what later cases read.
 KEEPS_FIRST_RUN = ("demo", "ingest", "build")
 
@@ -154,6 +160,8 @@ def run(
                     out[case] = run_dashboard_memory(scale, workdir)
                 elif case == "dashboard_load":
                     out[case] = run_dashboard_load(scale, workdir)
+                elif case == "dashboard_protocol":
+                    out[case] = _run_script("dashboard_protocol.py", scale, workdir, [])
                 else:
                     out[case] = run_case(case, scale, workdir, runs, warmup)
             except RuntimeError as exc:

@@ -61,6 +61,13 @@ def _reset(years: list[int]) -> None:
 def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[int]) -> Filters:
     """Draw the filters; returns what they select. `options` per query parameter."""
     _initialise(options, years)
+    # A widget whose state the client did not send back is rebuilt from its default: keep the
+    # range a range, and the selections lists.
+    if not isinstance(st.session_state.get("f_years"), tuple | list):
+        st.session_state["f_years"] = (years[0], years[-1])
+    for key in PARAMS.values():
+        if not isinstance(st.session_state.get(key), list):
+            st.session_state[key] = []
     bar = st.sidebar
     bar.header(texts.FILTERS_HEADER, help=texts.FILTERS_HELP)
     if len(years) > 1:
