@@ -47,14 +47,19 @@ def read_export(path: Path | str, data: bytes | None = None, name: str | None = 
     form = _detect_form(name, data)
     try:
         frame = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet}[form](data)
+        frame, headers, extras = _canonical_columns(frame)
+        frame = _clean(frame)
     except UnreadableFile:
         raise
-    except Exception as exc:  # a library error message may quote values: say only the kind
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001
+        # Any failure of a reading library is a refusal, Rust panics of Polars and fastexcel
+        # too (they derive from BaseException). A library's message may quote values: only
+        # the kind of failure is named.
         raise UnreadableFile(
             f"the file could not be read as {form.upper()} ({type(exc).__name__})"
         ) from None
-    frame, headers, extras = _canonical_columns(frame)
-    frame = _clean(frame)
     if frame.height == 0:
         raise UnreadableFile("the file has a header but no data rows")
     return RawExport(name, hashlib.sha256(data).hexdigest(), form, frame, headers, extras)
