@@ -176,7 +176,9 @@ def test_a_municipality_answers_only_its_own_zelfscan_and_it_is_recorded(
     page.keyboard.press("Escape")
     page.get_by_role("button", name=texts.SCAN_NEW).click()
     settle(page)
-    page.get_by_text("Geregeld", exact=True).first.click()
+    radio = page.locator("[data-testid='stRadio']").first
+    expect(radio).to_be_visible(timeout=60_000)
+    radio.get_by_text("Geregeld", exact=True).click(timeout=60_000)
     settle(page)
     deadline = time.monotonic() + 20  # the answer is saved by the run the click starts
     while True:

@@ -150,7 +150,9 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     assert _login(page_a, url, "zelfscan") == "a"
     page_a.get_by_role("button", name=texts.SCAN_NEW).click()
     settle(page_a)
-    page_a.get_by_text("Geregeld en geborgd", exact=True).first.click()
+    radio = page_a.locator("[data-testid='stRadio']").first
+    expect(radio).to_be_visible(timeout=60_000)
+    radio.get_by_text("Geregeld en geborgd", exact=True).click(timeout=60_000)
     settle(page_a)
     # ... and see it from a new session served by the other.
     context_b, page_b = _session(browser, url, "b")
