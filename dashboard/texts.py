@@ -93,6 +93,9 @@ AUDIT_ACTIONS = {
     "user_added": "gebruiker toegevoegd",
     "user_changed": "gebruiker gewijzigd",
     "user_removed": "gebruiker verwijderd",
+    "delivery_withdrawn": "levering ingetrokken",
+    "backup_made": "back-up gemaakt",
+    "backup_restored": "back-up teruggezet",
 }
 APPDB_ERROR = (
     "De applicatiedatabase (gebruikers, zelfscans, logboek) is niet bereikbaar ({error}). "
@@ -217,7 +220,26 @@ OFFENCE_GROUPS = {
     "overig": "Overig",
 }
 SOURCES = {"pi": "PI-export", "gemeente": "Nazorg-export gemeente", "recidive": "Recidivegegevens"}
-DELIVERY_STATUS = {"loaded": "geladen", "refused": "geweigerd", "unchanged": "al geladen"}
+DELIVERY_STATUS = {
+    "loaded": "geladen",
+    "refused": "geweigerd",
+    "unchanged": "al geladen",
+    "withdrawn": "ingetrokken",
+    "withdrawal": "intrekking",
+}
+WITHDRAW_HEADER = "Een levering intrekken"
+WITHDRAW_INTRO = (
+    "Trek een verkeerd aangeleverd bestand in: de rijen ervan verdwijnen uit het datapakhuis, "
+    "het logboek bewaart wie het deed, wanneer en waarom, en de cijfers worden opnieuw berekend "
+    "en gepubliceerd. Was het een correctie, dan komt de toestand van daarvoor terug."
+)
+WITHDRAW_CHOOSE = "Levering"
+WITHDRAW_REASON = "Reden (verplicht)"
+WITHDRAW_CONFIRM = "Ik weet zeker dat ik deze levering wil intrekken"
+WITHDRAW_BUTTON = "Intrekken"
+WITHDRAW_DONE = "Levering {id} ({file}) is ingetrokken; de cijfers zijn opnieuw gepubliceerd."
+WITHDRAW_FAILED = "Intrekken is niet gelukt: {detail}"
+WITHDRAW_NONE = "Er zijn geen geladen leveringen om in te trekken."
 UNKNOWN = "onbekend"
 SURVIVAL_GROUPS = {
     "none": "Geen uitsplitsing",

@@ -94,3 +94,14 @@ def load_files(
     except json.JSONDecodeError:
         return LoadResult(False, detail="no report")
     return LoadResult(all(r["status"] != "refused" for r in reports), reports=reports)
+
+
+def withdraw_delivery(warehouse: Path, delivery_id: int, reason: str, actor: str) -> LoadResult:
+    """Run `terugkeer withdraw` (the single writer) for a beheerder's withdrawal."""
+    command = [sys.executable, "-m", "pipelines.cli", "withdraw", str(delivery_id),
+               "--reason", reason, "--actor", actor, "--warehouse", str(warehouse)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+        return LoadResult(False, busy="another load" in message, detail=message)
+    return LoadResult(True)

@@ -135,6 +135,40 @@ def _parser() -> argparse.ArgumentParser:
     for p in (add, listing, remove):
         warehouse_arg(p)
 
+    deliveries = sub.add_parser(
+        "deliveries", help="list the deliveries", description="Every delivery in the store."
+    )
+    warehouse_arg(deliveries)
+    deliveries.add_argument("--json", action="store_true")
+    withdraw = sub.add_parser(
+        "withdraw",
+        help="withdraw a delivery",
+        description="Remove a delivery's rows from the store (the log keeps who, when and "
+        "why), rebuild and publish.",
+    )
+    withdraw.add_argument("delivery_id", type=int, metavar="ID")
+    withdraw.add_argument("--reason", required=True)
+    withdraw.add_argument("--actor", help=argparse.SUPPRESS)
+    warehouse_arg(withdraw)
+    wait_arg(withdraw)
+    backup = sub.add_parser(
+        "backup",
+        help="back up the store and the application database",
+        description="A consistent copy of the store, the SQLite application database and "
+        "terugkeer.toml in a new folder, while the dashboards keep serving.",
+    )
+    backup.add_argument("folder", type=Path, metavar="DIR")
+    warehouse_arg(backup)
+    wait_arg(backup)
+    restore = sub.add_parser(
+        "restore",
+        help="restore a backup and publish it",
+        description="Put a backup made by 'terugkeer backup' in place and publish it.",
+    )
+    restore.add_argument("folder", type=Path, metavar="DIR")
+    warehouse_arg(restore)
+    wait_arg(restore)
+
     audit = sub.add_parser(
         "audit",
         help="print the audit trail",
@@ -474,6 +508,98 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_deliveries(args: argparse.Namespace) -> int:
+    from pipelines.stewardship import list_deliveries
+
+    snapshot = ensure_publication(warehouse_path(args.warehouse))
+    if snapshot is None:
+        raise CliError("no warehouse yet: run 'terugkeer ingest' first")
+    from pipelines.warehouse import connect
+
+    con = connect(snapshot, read_only=True)
+    try:
+        rows = list_deliveries(con)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
+        return EXIT_OK
+    for r in rows:
+        print(f"{r['delivery_id']:>5}  {r['status']:<10} {r['source'] or '':<9} "
+              f"{r['supplier'] or '':<24} {r['delivery_date'] or '':<10} "
+              f"{r['rows_loaded'] or 0:>9,}  {r['file_name']}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from pipelines import appdb
+    from pipelines.build import build
+    from pipelines.publish import writer_lock
+    from pipelines.stewardship import StewardshipError, withdraw
+    from pipelines.warehouse import connect
+
+    path = warehouse_path(args.warehouse)
+    if not path.exists():
+        raise CliError(f"no warehouse at {path}")
+    actor = args.actor or appdb.os_user()
+    with writer_lock(path, args.wait, _waiting(path), "withdraw"):
+        con = connect(path)
+        try:
+            try:
+                done = withdraw(con, args.delivery_id, args.reason, actor)
+            except StewardshipError as exc:
+                raise CliError(str(exc)) from None
+            build(con)
+        finally:
+            con.close()
+    appdb.record(appdb.open_database(path), actor, "delivery_withdrawn", done["file_name"],
+                 {"delivery": args.delivery_id, "reason": args.reason,
+                  "rows_removed": done["rows_removed"]})  # fmt: skip
+    print(f"withdrew delivery {args.delivery_id} ({done['file_name']}, "
+          f"{done['rows_removed']:,} rows); rebuilt and published")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pipelines import appdb
+    from pipelines.publish import writer_lock
+    from pipelines.stewardship import StewardshipError, backup
+
+    path = warehouse_path(args.warehouse)
+    with writer_lock(path, args.wait, _waiting(path), "backup"):
+        try:
+            manifest = backup(path, args.folder)
+        except StewardshipError as exc:
+            raise CliError(str(exc)) from None
+    appdb.record(appdb.open_database(path), appdb.os_user(), "backup_made", str(args.folder))
+    print(f"backup of {path} in {args.folder}: {', '.join(manifest['files'])}; application "
+          f"database: {manifest['application_database']}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pipelines import appdb
+    from pipelines.build import build
+    from pipelines.publish import writer_lock
+    from pipelines.stewardship import StewardshipError, restore
+    from pipelines.warehouse import connect
+
+    path = warehouse_path(args.warehouse)
+    with writer_lock(path, args.wait, _waiting(path), "restore"):
+        try:
+            manifest = restore(args.folder, path)
+        except StewardshipError as exc:
+            raise CliError(str(exc)) from None
+        con = connect(path)
+        try:
+            build(con)
+        finally:
+            con.close()
+    appdb.record(appdb.open_database(path), appdb.os_user(), "backup_restored", str(args.folder))
+    print(f"restored the backup of {manifest['made_at']} into {path} and published it")
+    return EXIT_OK
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from pipelines import appdb
 
@@ -496,6 +622,10 @@ COMMANDS = {
     "dashboard": cmd_dashboard,
     "users": cmd_users,
     "audit": cmd_audit,
+    "deliveries": cmd_deliveries,
+    "withdraw": cmd_withdraw,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

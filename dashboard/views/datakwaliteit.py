@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, texts
+from dashboard import charts, queries, texts
 from dashboard.components import chart_block, table_and_downloads, toelichting
 from dashboard.context import current
 from dashboard.tables import quality
+from dashboard.upload import withdraw_delivery
 
 ctx = current()
 t = ctx.threshold
@@ -24,6 +25,31 @@ toelichting(texts.RULES["deliveries"], t)
 table_and_downloads(
     "aanleveringen", log_table, texts.QUALITY_DELIVERIES, texts.RULES["deliveries"], context
 )
+
+person = st.session_state["person"]
+if person.role == "beheerder":
+    loaded = log.filter(pl.col("status") == texts.DELIVERY_STATUS["loaded"])
+    with st.expander(texts.WITHDRAW_HEADER):
+        st.write(texts.WITHDRAW_INTRO)
+        if loaded.height == 0:
+            st.caption(texts.WITHDRAW_NONE)
+        else:
+            labels = {
+                r["delivery_id"]: f"{r['delivery_id']} · {r['file_name']} · {r['supplier_name']}"
+                for r in loaded.iter_rows(named=True)
+            }
+            with st.form("withdraw_form"):
+                chosen = st.selectbox(texts.WITHDRAW_CHOOSE, list(labels), format_func=labels.get)
+                reason = st.text_input(texts.WITHDRAW_REASON)
+                sure = st.checkbox(texts.WITHDRAW_CONFIRM)
+                if st.form_submit_button(texts.WITHDRAW_BUTTON) and sure and reason.strip():
+                    result = withdraw_delivery(
+                        queries.warehouse_file(), int(chosen), reason, person.actor
+                    )
+                    if result.ok:
+                        st.success(texts.WITHDRAW_DONE.format(id=chosen, file=labels[chosen]))
+                    else:
+                        st.error(texts.WITHDRAW_FAILED.format(detail=result.detail))
 
 st.subheader(texts.QUALITY_COVERAGE)
 coverage = quality.coverage(log, t)

@@ -1,0 +1,132 @@
+"""Data stewardship (issue 17): list and withdraw deliveries, back up and restore."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines import appdb
+from pipelines.cli import main
+from pipelines.settings import ROOT
+from pipelines.zelfscan import ScanStore
+from tests.conftest import write_lines
+from tests.pipelines.test_figures import (
+    CASE_HEADER,
+    CASES_JUNE,
+    EPISODES_2023,
+    EPISODES_2024,
+    PI_HEADER,
+)
+
+
+def _figures(store: Path, capsys: pytest.CaptureFixture) -> dict:
+    capsys.readouterr()
+    assert main(["figures", "--json", "--warehouse", str(store)]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(appdb.DATABASE_ENV, raising=False)
+    appdb.dispose_all()
+    store = tmp_path / "store" / "warehouse.duckdb"
+    files = [
+        write_lines(tmp_path / "zwolle_2023.csv", [PI_HEADER, *EPISODES_2023]),
+        write_lines(
+            tmp_path / "recidive_juni.csv",
+            [CASE_HEADER, *(c + ",2024-06-30" for c in CASES_JUNE)],
+        ),
+    ]
+    assert main(["ingest", "--warehouse", str(store), *map(str, files)]) == 0
+    return store
+
+
+def test_withdrawing_a_correction_brings_back_the_figures_before_it(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    before = _figures(store, capsys)
+    correction = write_lines(tmp_path / "zwolle_2024.csv", [PI_HEADER, *EPISODES_2024])
+    assert main(["ingest", "--warehouse", str(store), str(correction)]) == 0
+    corrected = _figures(store, capsys)
+    assert corrected != before  # P11 moved from 2022 to 2021, and 18 more releases
+    capsys.readouterr()
+    assert main(["deliveries", "--json", "--warehouse", str(store)]) == 0
+    log = json.loads(capsys.readouterr().out)
+    (delivery,) = [d["delivery_id"] for d in log if d["file_name"] == "zwolle_2024.csv"]
+    assert main(["withdraw", str(delivery), "--reason", "verkeerd bestand",
+                 "--warehouse", str(store)]) == 0  # fmt: skip
+    assert _figures(store, capsys) == before
+    capsys.readouterr()
+    assert main(["deliveries", "--json", "--warehouse", str(store)]) == 0
+    log = {d["delivery_id"]: d for d in json.loads(capsys.readouterr().out)}
+    assert log[delivery]["status"] == "withdrawn"
+    (withdrawal,) = [d for d in log.values() if d["status"] == "withdrawal"]
+    assert f"withdrawal of delivery {delivery} (19 rows removed)" in withdrawal["reason"]
+    assert "verkeerd bestand" in withdrawal["reason"]
+    trail = appdb.audit_trail(appdb.open_database(store))
+    assert trail[0]["action"] == "delivery_withdrawn" and trail[0]["actor"] == appdb.os_user()
+    # The same file can be delivered again afterwards.
+    assert main(["ingest", "--warehouse", str(store), str(correction)]) == 0
+    assert _figures(store, capsys) == corrected
+
+
+def test_a_withdrawal_that_cannot_be_done_says_why(
+    store: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["withdraw", "999", "--reason", "x", "--warehouse", str(store)]) == 1
+    assert "there is no delivery 999" in capsys.readouterr().err
+    assert main(["withdraw", "1", "--reason", " ", "--warehouse", str(store)]) == 1
+    assert "needs a reason" in capsys.readouterr().err
+    assert main(["withdraw", "1", "--reason", "fout", "--warehouse", str(store)]) == 0
+    assert main(["withdraw", "1", "--reason", "fout", "--warehouse", str(store)]) == 1
+    assert "is withdrawn, not loaded" in capsys.readouterr().err
+
+
+READER = """
+import sys, time, duckdb
+from pipelines.publish import current
+from pathlib import Path
+store, until = Path(sys.argv[1]), time.monotonic() + float(sys.argv[2])
+n = 0
+while time.monotonic() < until:
+    con = duckdb.connect(str(current(store)), read_only=True)
+    con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall()
+    con.close()
+    n += 1
+print(n)
+"""
+
+
+def test_a_backup_made_while_readers_read_restores_the_same_figures_and_answers(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scans = ScanStore(appdb.open_database(store), actor="anna@zwolle.nl")
+    scan = scans.new_scan("GM0193", "2026.1")
+    scans.answer(scan, "regie_belegd", 2)
+    scans.answer(scan, "tbo_tien_dagen", 3)
+    figures = _figures(store, capsys)
+    # A reader keeps reading the publication during the backup, as a dashboard would.
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(store), "3"], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert main(["backup", str(tmp_path / "backup"), "--warehouse", str(store)]) == 0
+    out, _ = reader.communicate(timeout=60)
+    assert reader.returncode == 0 and int(out) > 0
+    assert main(["backup", str(tmp_path / "backup"), "--warehouse", str(store)]) == 1
+    assert "is not empty" in capsys.readouterr().err
+    # Restore into an empty folder: the same figures and Zelfscan answers.
+    appdb.dispose_all()
+    elsewhere = tmp_path / "elders" / "warehouse.duckdb"
+    assert main(["restore", str(tmp_path / "backup"), "--warehouse", str(elsewhere)]) == 0
+    assert _figures(elsewhere, capsys) == figures
+    restored = ScanStore(appdb.open_database(elsewhere))
+    assert restored.answers(scan) == {"regie_belegd": 2, "tbo_tien_dagen": 3}
+    # A damaged backup is refused before anything is put in place.
+    (tmp_path / "backup" / "warehouse.duckdb").write_bytes(b"kapot")
+    other = tmp_path / "ander" / "warehouse.duckdb"
+    assert main(["restore", str(tmp_path / "backup"), "--warehouse", str(other)]) == 1
+    assert "damaged (checksum)" in capsys.readouterr().err
+    assert not other.exists()
