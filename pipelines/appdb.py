@@ -19,12 +19,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from pipelines.contract import JUSTICE_RECORDS
 from pipelines.settings import ROOT, SETTINGS_FILE, SettingsError
 
 DATABASE_ENV = "TERUGKEER_DATABASE_URL"
 SQLITE_NAME = "terugkeer-app.sqlite"
 ROLES = ("lezer", "gemeente", "aanleverancier", "beheerder")
-JUSTICE_RECORDS = "JD"  # the justice records office (Justitiële Documentatie) as organisation
 
 metadata = sa.MetaData()
 scans = sa.Table(
@@ -137,11 +137,18 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(config, "head")
 
 
+_carry_checked: set[tuple[str, Path]] = set()
+
+
 def open_database(store: Path) -> sa.Engine:
     """The application database of this store, migrated, with any `zelfscan.duckdb` of an
-    earlier version carried over (once)."""
-    engine = engine_for(database_url(store))
-    carry_over_zelfscan(engine, store.with_name("zelfscan.duckdb"))
+    earlier version carried over (once; looked for once per process)."""
+    url = database_url(store)
+    engine = engine_for(url)
+    old = store.with_name("zelfscan.duckdb")
+    if (url, old) not in _carry_checked:
+        carry_over_zelfscan(engine, old)
+        _carry_checked.add((url, old))
     return engine
 
 
@@ -152,6 +159,7 @@ def dispose_all() -> None:
             engine.dispose()
         _engines.clear()
         _migrated.clear()
+        _carry_checked.clear()
 
 
 def now() -> dt.datetime:

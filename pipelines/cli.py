@@ -335,6 +335,8 @@ def ensure_publication(store: Path, wait_seconds: float = 600.0) -> Path | None:
     snapshot = current(store)
     if not store.exists() or (snapshot is not None and writer_active(store)):
         return snapshot
+    if snapshot is not None and not _store_changed_since(store, snapshot):
+        return snapshot  # nothing left to finish: readers need not touch the store
     try:
         with writer_lock(
             store, wait_seconds if snapshot is None else 0, _waiting(store), "publish"
@@ -348,6 +350,14 @@ def ensure_publication(store: Path, wait_seconds: float = 600.0) -> Path | None:
         if snapshot is None:
             raise
     return current(store)
+
+
+def _store_changed_since(store: Path, snapshot: Path) -> bool:
+    """Whether the store (or its write-ahead log) was written after the snapshot was."""
+    published = snapshot.stat().st_mtime
+    return any(
+        path.exists() and path.stat().st_mtime > published for path in (store, Path(f"{store}.wal"))
+    )
 
 
 def cmd_figures(args: argparse.Namespace) -> int:

@@ -137,3 +137,6 @@ def fold_header(name: str) -> str:
 CANONICAL_BY_FOLDED: dict[str, str] = {
     fold_header(column): column for columns in COLUMNS.values() for column in columns
 }
+
+# The justice records office (Justitiële Documentatie) as a supplying organisation.
+JUSTICE_RECORDS = "JD"

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.contract import COLUMNS
+from pipelines.contract import COLUMNS, JUSTICE_RECORDS
 from pipelines.privacy import find_privacy_breach
 from pipelines.publish import _fault
 from pipelines.readers import ROW, RawExport, UnreadableFile, read_export
@@ -129,9 +129,6 @@ def check_file(
         error_counts=validated.error_counts,
     )
     return report, raw, validated
-
-
-JUSTICE_RECORDS = "JD"
 
 
 def organisations_in(raw: RawExport, source: str) -> set[str]:

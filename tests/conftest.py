@@ -114,3 +114,19 @@ def postgres_url() -> Iterator[str]:
         subprocess.run([*as_user, bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
                        check=False, capture_output=True)  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian chromium through Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support import chromium
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield launched
+        launched.close()

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Browser, Page, expect
 
 from pipelines.cli import streamlit_flags
 from pipelines.settings import ROOT
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
+from tests.support import free_port, no_exceptions, settle, wait_until_up
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -43,23 +40,8 @@ PAGES = {
 }
 
 
-def _chromium() -> str:
-    found = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
-    if not found:
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_server(warehouse: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
     process = subprocess.Popen(
@@ -70,17 +52,8 @@ def _start_server(warehouse: Path) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the dashboard server did not start")
-            time.sleep(0.5)
+    wait_until_up(f"{url}/_stcore/health", process, 60)
+    return process, url
 
 
 @pytest.fixture(scope="module")
@@ -93,17 +66,6 @@ def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Ite
     process.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=_chromium(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
@@ -111,41 +73,11 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def settle(page: Page, attempts: int = 3) -> None:
-    """Wait until Streamlit has finished running the script and drawn the charts.
-
-    A chart that Streamlit replaces while we scroll to it is detached from the page: the
-    wait then starts again, up to `attempts` times."""
-    for attempt in range(attempts):
-        page.wait_for_selector("h1", timeout=60_000)
-        for busy in ("stStatusWidget", "stSkeleton"):  # script running; parts still loading
-            page.wait_for_function(
-                f"() => !document.querySelector('[data-testid=\"{busy}\"]')", timeout=120_000
-            )
-        charts = page.locator("[data-testid='stPlotlyChart']")
-        try:
-            for i in range(charts.count()):
-                charts.nth(i).scroll_into_view_if_needed(timeout=30_000)
-                expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=30_000)
-        except PlaywrightError:
-            if attempt == attempts - 1:
-                raise
-            page.wait_for_timeout(500)
-            continue
-        break
-    page.wait_for_timeout(500)
-
-
-def _no_exceptions(page: Page) -> None:
-    boxes = page.locator("[data-testid='stException']")
-    assert boxes.count() == 0, boxes.first.inner_text()
-
-
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_renders_without_an_exception(server: dict, page: Page, path: str) -> None:
     page.goto(f"{server['url']}/{path}")
     settle(page)
-    _no_exceptions(page)
+    no_exceptions(page)
     expect(page.locator("h1").first).to_have_text(PAGES[path])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
@@ -176,7 +108,7 @@ def test_choosing_a_pi_changes_the_tile_and_the_link(server: dict, page: Page) -
     )
     tile = page.locator("[data-testid='stMetric']").first
     expect(tile).to_contain_text(f"{n:,}".replace(",", "."))
-    _no_exceptions(page)
+    no_exceptions(page)
     # The link survives a reload with the same filter.
     page.reload()
     settle(page)
@@ -213,7 +145,7 @@ def test_an_upload_is_checked_then_loaded_on_confirmation(
     before = _mart(server["warehouse"], "SELECT count(*) FROM deliveries")
     page.get_by_role("button", name="Laad 1 goedgekeurde bestand(en)").click()
     expect(page.get_by_text("Geladen: upload_zwolle.csv")).to_be_visible(timeout=300_000)
-    _no_exceptions(page)
+    no_exceptions(page)
     assert _mart(server["warehouse"], "SELECT count(*) FROM deliveries") == before + 1
 
 
@@ -233,7 +165,7 @@ def test_a_theme_of_the_zelfscan_is_answered_and_the_report_downloads(
         page.get_by_text("Geregeld en geborgd").filter(visible=True).nth(i).click()
         settle(page)
     expect(page.get_by_text("2 van 15 vragen beantwoord")).to_be_visible(timeout=30_000)
-    _no_exceptions(page)
+    no_exceptions(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download verslag (Word)").click()
     document = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
@@ -285,7 +217,7 @@ def test_two_dashboards_show_a_new_load_without_a_restart(
             for tab, (_, url) in zip(pages, servers, strict=True):
                 tab.goto(f"{url}/uitstroom")
                 settle(tab)
-                _no_exceptions(tab)
+                no_exceptions(tab)
                 assert tab.locator("[data-testid='stAlert']", has_text="bezet").count() == 0
                 during += 1
         assert load.returncode == 0, load.stderr.read()
@@ -296,7 +228,7 @@ def test_two_dashboards_show_a_new_load_without_a_restart(
             while True:
                 tab.goto(url)
                 settle(tab)
-                _no_exceptions(tab)
+                no_exceptions(tab)
                 if _outflow_tile(tab) == (year, n_before + 25) or time.monotonic() > deadline:
                     break
                 tab.wait_for_timeout(1000)

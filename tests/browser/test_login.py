@@ -5,11 +5,10 @@ role sees and may do exactly what it may; the audit trail holds what people did.
 from __future__ import annotations
 
 import json
-import socket
+import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +21,15 @@ from pipelines import appdb
 from pipelines.cli import streamlit_flags
 from pipelines.publish import current
 from pipelines.settings import ROOT
-from tests.browser.test_dashboard import _chromium, _no_exceptions, browser, settle  # noqa: F401
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
+from tests.support import (
+    auth_secrets,
+    free_port,
+    no_exceptions,
+    oidc_provider,
+    settle,
+    wait_until_up,
+)
 
 pytestmark = pytest.mark.browser
 USERS = {
@@ -42,26 +48,6 @@ SEES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"{url} did not come up")
-            time.sleep(0.3)
-
-
 @pytest.fixture(scope="module")
 def secured(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     root = tmp_path_factory.mktemp("login")
@@ -69,39 +55,24 @@ def secured(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> It
     engine = appdb.open_database(warehouse)
     for email, (role, organisation) in USERS.items():
         appdb.add_user(engine, email, role, organisation, "os:test")
-    oidc_port, port = _free_port(), _free_port()
-    oidc = subprocess.Popen(
-        [sys.executable, "-m", "oidc_provider_mock", "--port", str(oidc_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    issuer = f"http://127.0.0.1:{oidc_port}"
-    _wait(f"{issuer}/.well-known/openid-configuration", oidc)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    secrets = root / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{url}/oauth2callback"\n'
-        'cookie_secret = "een-geheim-voor-de-test-van-de-terugkeermonitor"\n'
-        'client_id = "terugkeermonitor"\n'
-        'client_secret = "geheim"\n'
-        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         *streamlit_flags(port=port), f"--secrets.files={secrets}"],
-        cwd=ROOT, env={**__import__("os").environ, "TERUGKEER_WAREHOUSE": str(warehouse)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait(f"{url}/_stcore/health", server)
-    yield {"url": url, "warehouse": warehouse, "engine": engine, "root": root}
-    for process in (server, oidc):
-        process.terminate()
-        process.wait(timeout=20)
+    with oidc_provider() as issuer:
+        secrets = auth_secrets(root / "secrets.toml", url, issuer)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+             *streamlit_flags(port=port), f"--secrets.files={secrets}"],
+            cwd=ROOT, env={**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until_up(f"{url}/_stcore/health", server)
+        yield {"url": url, "warehouse": warehouse, "engine": engine, "root": root}
+        server.terminate()
+        server.wait(timeout=20)
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
     yield context.new_page()
     context.close()
@@ -139,7 +110,7 @@ def test_each_role_sees_exactly_its_pages_and_is_refused_the_others(
     secured: dict, page: Page, email: str
 ) -> None:
     _login(page, secured["url"], email)
-    _no_exceptions(page)
+    no_exceptions(page)
     assert _links(page) == SEES[email]
     role = USERS[email][0]
     expect(page.get_by_text(f"Ingelogd als {email} ({role})")).to_be_visible()
@@ -151,7 +122,7 @@ def test_each_role_sees_exactly_its_pages_and_is_refused_the_others(
         refusal = page.get_by_text("Deze pagina is niet beschikbaar voor uw rol")
         if title in SEES[email]:
             assert refusal.count() == 0
-            _no_exceptions(page)
+            no_exceptions(page)
         else:
             expect(refusal).to_be_visible()
             assert page.locator("[data-testid='stFileUploader']").count() == 0
@@ -221,6 +192,6 @@ def test_a_supplier_cannot_upload_another_organisations_file(
 
 def test_the_beheerder_sees_users_and_the_audit_trail(secured: dict, page: Page) -> None:
     _login(page, secured["url"], "beheer@rijk.nl", "beheer")
-    _no_exceptions(page)
+    no_exceptions(page)
     expect(page.get_by_role("heading", name=texts.ADMIN_AUDIT)).to_be_visible()
     assert page.locator("[data-testid='stDataFrame']").count() == 2

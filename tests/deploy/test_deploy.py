@@ -4,47 +4,35 @@ in headless Chromium. `make deploy-test` runs only this."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from dashboard import texts
 from pipelines import appdb
 from pipelines.settings import ROOT
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
+from tests.support import (
+    auth_secrets,
+    free_port,
+    no_exceptions,
+    oidc_provider,
+    settle,
+    wait_until_up,
+)
 
 pytestmark = [pytest.mark.deploy, pytest.mark.browser]
 USER = "zwolle@gemeente.nl"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"{url} did not come up")
-            time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -61,23 +49,10 @@ def deployment(
     appdb.dispose_all()
     app = appdb.engine_for(postgres_url)
     appdb.add_user(app, USER, "gemeente", "GM0193", "os:test")
-    oidc_port, port, first = _free_port(), _free_port(), _free_port()
-    oidc = subprocess.Popen(
-        [sys.executable, "-m", "oidc_provider_mock", "--port", str(oidc_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    issuer = f"http://127.0.0.1:{oidc_port}"
-    _wait(f"{issuer}/.well-known/openid-configuration", oidc)
+    port, first = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
-    secrets = root / "secrets.toml"
-    secrets.write_text(
-        f'[auth]\nredirect_uri = "{url}/oauth2callback"\n'
-        'cookie_secret = "een-gedeeld-geheim-van-alle-dashboardprocessen"\n'
-        'client_id = "terugkeermonitor"\nclient_secret = "geheim"\n'
-        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    # Ports far apart from each other: the second process's port is first + 1.
+    stack = contextlib.ExitStack()
+    secrets = auth_secrets(root / "secrets.toml", url, stack.enter_context(oidc_provider()))
     serve = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(store),
          "--dashboards", "2", "--first-port", str(first), "--port", str(port),
@@ -95,25 +70,11 @@ def deployment(
         if time.monotonic() > deadline or serve.poll() is not None:
             pytest.fail("the deployment did not come up")
         time.sleep(1)
-    _wait(f"{url}/_stcore/health", serve)
+    wait_until_up(f"{url}/_stcore/health", serve)
     yield {"url": url, "store": store, "app": app, "state": state_file}
     serve.send_signal(signal.SIGTERM)
     serve.wait(timeout=60)
-    oidc.terminate()
-    oidc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from tests.browser.test_dashboard import _chromium
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=_chromium(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        yield launched
-        launched.close()
+    stack.close()
 
 
 def _session(browser: Browser, url: str, backend: str | None) -> tuple[BrowserContext, Page]:
@@ -126,8 +87,6 @@ def _session(browser: Browser, url: str, backend: str | None) -> tuple[BrowserCo
 
 def _login(page: Page, url: str, path: str = "") -> str:
     """Log in through nginx; the name of the process that served the page."""
-    from tests.browser.test_dashboard import settle
-
     page.goto(url)
     page.get_by_role("button", name=texts.LOGIN_BUTTON).click()
     page.locator("input[name='sub']").fill(USER)
@@ -142,8 +101,6 @@ def _login(page: Page, url: str, path: str = "") -> str:
 def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     deployment: dict, browser: Browser, tmp_path: Path
 ) -> None:
-    from tests.browser.test_dashboard import _no_exceptions, settle
-
     url = deployment["url"]
     # 1. Answer a Zelfscan question on a session served by one process ...
     context_a, page_a = _session(browser, url, "a")
@@ -161,7 +118,7 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     expect(checked.first).to_be_attached(timeout=30_000)
     labels = page_b.locator("[data-testid='stRadio'] label:has(input:checked)")
     assert "Geregeld en geborgd" in labels.first.inner_text()
-    _no_exceptions(page_b)
+    no_exceptions(page_b)
 
     # 2. An ingest while both serve: both show the new publication without a restart.
     before = page_a.get_by_text("(versie ").first.inner_text()
@@ -184,7 +141,7 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
                 break
             page.wait_for_timeout(1000)
         expect(page.get_by_text(f"(versie {version + 1})")).to_be_visible()
-        _no_exceptions(page)
+        no_exceptions(page)
     context_a.close()
     context_b.close()
 
@@ -194,7 +151,7 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     context_c, page_c = _session(browser, url, "a")
     assert _login(page_c, url) == "b"
     expect(page_c.locator("[data-testid='stMetric']").first).to_be_visible()
-    _no_exceptions(page_c)
+    no_exceptions(page_c)
     context_c.close()
     # The supervisor takes the dead process out of nginx's configuration.
     deadline = time.monotonic() + 20

@@ -1,0 +1,108 @@
+"""Helpers shared by the browser and deployment tests: free ports, waiting for a server, the
+OIDC test provider, and Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    """Until `url` answers 200; fails the test when `process` ends or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"{url} did not come up")
+            time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def oidc_provider() -> Iterator[str]:
+    """A real OpenID Connect test provider (oidc-provider-mock) on loopback; its issuer URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{issuer}/.well-known/openid-configuration", process)
+        yield issuer
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def auth_secrets(path: Path, app_url: str, issuer: str) -> Path:
+    """Streamlit secrets with an [auth] section for `app_url` against the test provider."""
+    path.write_text(
+        f'[auth]\nredirect_uri = "{app_url}/oauth2callback"\n'
+        'cookie_secret = "een-gedeeld-geheim-van-alle-dashboardprocessen"\n'
+        'client_id = "terugkeermonitor"\nclient_secret = "geheim"\n'
+        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def chromium() -> str:
+    found = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not found:
+        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium")
+    return found
+
+
+def settle(page: Page, attempts: int = 3) -> None:
+    """Wait until Streamlit has finished running the script and drawn the charts.
+
+    A chart that Streamlit replaces while we scroll to it is detached from the page: the
+    wait then starts again, up to `attempts` times."""
+    for attempt in range(attempts):
+        page.wait_for_selector("h1", timeout=60_000)
+        for busy in ("stStatusWidget", "stSkeleton"):  # script running; parts still loading
+            page.wait_for_function(
+                f"() => !document.querySelector('[data-testid=\"{busy}\"]')", timeout=120_000
+            )
+        charts = page.locator("[data-testid='stPlotlyChart']")
+        try:
+            for i in range(charts.count()):
+                charts.nth(i).scroll_into_view_if_needed(timeout=30_000)
+                expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=30_000)
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(500)
+            continue
+        break
+    page.wait_for_timeout(500)
+
+
+def no_exceptions(page: Page) -> None:
+    boxes = page.locator("[data-testid='stException']")
+    assert boxes.count() == 0, boxes.first.inner_text()
