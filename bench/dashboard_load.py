@@ -12,8 +12,6 @@ Usage: python bench/dashboard_load.py WAREHOUSE [--json F] [--rest N]
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -25,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from dashboard_memory import _free_port, _settle, _wait_healthy  # noqa: E402
+from dashboard_memory import _settle, start_dashboard, write_result  # noqa: E402
 
 PAGES = ("", "uitstroom", "leefgebieden", "recidive")
 
@@ -49,7 +47,6 @@ def _p95(values: list[float]) -> float:
 def measure(warehouse: Path, rest_loads: int = 12) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from pipelines.cli import streamlit_flags
     from pipelines.publish import publications_dir
 
     scratch = Path(tempfile.mkdtemp(prefix="terugkeer-bench-load-"))
@@ -58,19 +55,8 @@ def measure(warehouse: Path, rest_loads: int = 12) -> dict:
         shutil.copy(warehouse, store)
         shutil.copytree(publications_dir(warehouse), publications_dir(store))
         delivery = _small_delivery(warehouse.parent / "demo", scratch)
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "TERUGKEER_WAREHOUSE": str(store)}
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
-        server = subprocess.Popen(
-            command + streamlit_flags(port=port),
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server, url = start_dashboard(store)
         try:
-            _wait_healthy(url, server)
             with sync_playwright() as p:
                 browser = p.chromium.launch(
                     executable_path=shutil.which("chromium") or "chromium",
@@ -135,11 +121,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--rest", type=int, default=12)
     args = parser.parse_args()
-    result = measure(args.warehouse, args.rest)
-    text = json.dumps(result, indent=1)
-    if args.json:
-        args.json.write_text(text)
-    print(text)
+    write_result(measure(args.warehouse, args.rest), args.json)
     return 0
 
 

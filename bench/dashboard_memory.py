@@ -65,6 +65,34 @@ def _wait_healthy(url: str, process: subprocess.Popen) -> None:
             time.sleep(0.5)
 
 
+def start_dashboard(warehouse: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run` of the dashboard on `warehouse`, on loopback; (process, url) once healthy."""
+    from pipelines.cli import streamlit_flags
+
+    port = _free_port()
+    env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+               *streamlit_flags(port=port), "--server.address=127.0.0.1"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, url
+
+
+def write_result(result: dict, path: Path | None) -> None:
+    """Print a measurement as JSON, and write it to `path` too when given."""
+    text = json.dumps(result, indent=1)
+    if path:
+        path.write_text(text)
+    print(text)
+
+
 def _settle(page) -> None:
     page.wait_for_selector("h1", timeout=120_000)
     for busy in ("stStatusWidget", "stSkeleton"):
@@ -76,24 +104,11 @@ def _settle(page) -> None:
 def measure(warehouse: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from pipelines.cli import streamlit_flags
-
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
     if not chromium:
         return {"skipped": "Debian's chromium is not installed"}
-    port = _free_port()
-    env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
-    process = subprocess.Popen(
-        command + streamlit_flags(port=port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    process, url = start_dashboard(warehouse)
     try:
-        _wait_healthy(url, process)
         idle = _memory_mb(process.pid)["VmRSS"]
         views = 0
         with sync_playwright() as p:
@@ -128,10 +143,7 @@ def main() -> None:
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = measure(args.warehouse)
-    print(result)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
+    write_result(measure(args.warehouse), args.json)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import load  # noqa: E402
-from dashboard_memory import _free_port, _wait_healthy  # noqa: E402
+from dashboard_memory import _free_port, _wait_healthy, start_dashboard, write_result  # noqa: E402
 
 SESSIONS = (1, 2, 4, 8)
 P95_LIMIT = 2.0
@@ -43,18 +43,9 @@ def _sweep(url: str, pids: list[int], seconds: float) -> dict:
 
 
 def measure(warehouse: Path, seconds: float) -> dict:
-    from pipelines.cli import streamlit_flags
-
     env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
-    # One process.
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-               *streamlit_flags(port=port), "--server.address=127.0.0.1"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
+    server, url = start_dashboard(warehouse)  # one process
     try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, server)
         one = _sweep(url, [server.pid], seconds)
     finally:
         server.terminate()
@@ -101,11 +92,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--seconds", type=float, default=15.0)
     args = parser.parse_args()
-    result = measure(args.warehouse.resolve(), args.seconds)
-    text = json.dumps(result, indent=1)
-    if args.json:
-        args.json.write_text(text)
-    print(text)
+    write_result(measure(args.warehouse.resolve(), args.seconds), args.json)
     return 0
 
 
