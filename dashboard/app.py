@@ -6,6 +6,7 @@ page in dashboard/views/) inside one read-only warehouse session.
 
 from __future__ import annotations
 
+import functools
 import time
 
 # Imported at start-up rather than by the first visitor of a page: scipy.stats (funnel
@@ -19,7 +20,7 @@ from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
 from dashboard.format import nl_date, nl_datetime
-from pipelines import appdb
+from pipelines import appdb, zelfscan
 from pipelines import zelfscan_report as _report  # noqa: F401 -- python-docx, ~0.3 s
 from pipelines.settings import SettingsError, load_settings
 from pipelines.zelfscan import ZelfscanConfigError, load_practices, load_questions
@@ -90,12 +91,24 @@ def _status_line(status: dict) -> None:
 
 
 def _check_zelfscan() -> None:
-    """The Zelfscan's question files are checked on every start, so a broken edit shows up
-    at once (and the Zelfscan page says what is wrong)."""
+    """The Zelfscan's question files are checked on every run, so a broken edit shows up at
+    once (and the Zelfscan page says what is wrong); they are read again only when changed."""
+    stamp = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None
+        for p in (zelfscan.QUESTIONS_FILE, zelfscan.PRACTICES_FILE)
+    )
+    error = _zelfscan_error(stamp)
+    if error:
+        st.sidebar.error(texts.SCAN_CONFIG_ERROR.format(error=error))
+
+
+@functools.lru_cache(maxsize=4)
+def _zelfscan_error(stamp: tuple) -> str | None:
     try:
         load_practices(questionnaire=load_questions())
     except ZelfscanConfigError as exc:
-        st.sidebar.error(texts.SCAN_CONFIG_ERROR.format(error=exc))
+        return str(exc)
+    return None
 
 
 def main() -> None:

@@ -1,5 +1,8 @@
 """Plotly figures drawn from disclosed tables: a suppressed or hidden value is never plotted
-(it is null, and nulls leave a gap)."""
+(it is null, and nulls leave a gap).
+
+A figure is kept for as long as the very table it draws is kept (dashboard/shared.py), so the
+views that many people ask for are drawn once; figures are never changed after they are made."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard.shared import per_input
 from dashboard.theme import INTERVAL_FILL, PALETTE, SEQUENTIAL, figure
 
 
@@ -14,6 +18,7 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+@per_input()
 def bars(
     frame: pl.DataFrame,
     x: str,
@@ -78,6 +83,7 @@ def _whiskers(values: list, lows: list, highs: list) -> dict:
     }  # fmt: skip
 
 
+@per_input()
 def lines_with_intervals(
     frame: pl.DataFrame,
     x: str,
@@ -111,6 +117,7 @@ def lines_with_intervals(
     return figure(data, title, y_title, xaxis={"type": "category"}, yaxis={"ticksuffix": "%"})
 
 
+@per_input()
 def heatmap(
     frame: pl.DataFrame,
     x: str,
@@ -154,6 +161,7 @@ def heatmap(
     )
 
 
+@per_input()
 def survival_curves(
     curves: list[tuple[str, pl.DataFrame]], title: str, x_title: str, y_title: str
 ) -> go.Figure:
@@ -201,6 +209,7 @@ def _transparent(colour: str) -> str:
     return f"rgba({r}, {g}, {b}, 0.12)"
 
 
+@per_input()
 def sparkline(frame: pl.DataFrame, x: str, y: str, title: str, suffix: str = "") -> go.Figure:
     trace = {
         "type": "scatter",
@@ -223,6 +232,7 @@ def sparkline(frame: pl.DataFrame, x: str, y: str, title: str, suffix: str = "")
     )
 
 
+@per_input()
 def timeline(
     frame: pl.DataFrame, label: str, start: str, end: str, colour: str, title: str
 ) -> go.Figure:
@@ -255,6 +265,7 @@ def timeline(
     )
 
 
+@per_input()
 def funnel_plot(
     units: pl.DataFrame,
     limits: pl.DataFrame,
@@ -315,6 +326,7 @@ def funnel_plot(
     )
 
 
+@per_input()
 def forest(frame: pl.DataFrame, title: str, x_title: str, labels: dict[str, str]) -> go.Figure:
     """Odds ratios with 95% intervals per factor: adjusted (filled) and raw (open)."""
     rows = frame["label"].to_list()

@@ -41,11 +41,21 @@ def _cell(value: object, kind: str, mark: str | None) -> str:
 def display_frame(table: DisclosedTable) -> pl.DataFrame:
     """The table as Dutch text, with Dutch column labels ('<10' for small counts, 'x' for
     counts hidden because they would give a small one away, '–' for figures not shown)."""
+    return table.derived("display_frame", lambda: _display_frame(table))
+
+
+def _display_frame(table: DisclosedTable) -> pl.DataFrame:
     data = {}
     for c in table.columns:
         values = table.frame[c.name].to_list()
         data[c.label] = [_cell(v, c.kind, table.mark(c.name, i)) for i, v in enumerate(values)]
     return pl.DataFrame(data, schema={c.label: pl.String for c in table.columns})
+
+
+def _arrow(table: DisclosedTable) -> object:
+    """The Dutch text as Arrow, which st.dataframe sends as it is (a Polars frame goes through
+    pandas first)."""
+    return table.derived("display_arrow", lambda: display_frame(table).to_arrow())
 
 
 def csv_bytes(table: DisclosedTable) -> bytes:
@@ -112,10 +122,10 @@ def table_and_downloads(
     """The table behind a chart (or on its own), and its CSV and Excel downloads (made on
     click)."""
     if open_table:
-        st.dataframe(display_frame(table), hide_index=True, width="stretch")
+        st.dataframe(_arrow(table), hide_index=True, width="stretch")
     else:
         with st.expander(texts.TABLE):
-            st.dataframe(display_frame(table), hide_index=True, width="stretch")
+            st.dataframe(_arrow(table), hide_index=True, width="stretch")
     note = note_for(title, rule, table.threshold, context)
     buttons = st.container(horizontal=True)
     name = f"terugkeermonitor_{key}"

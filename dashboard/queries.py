@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from dashboard import shared
 from pipelines import publish
 from pipelines.contract import LEEFGEBIEDEN
 from pipelines.settings import warehouse_path
@@ -156,8 +157,10 @@ atexit.register(_reader.release, timeout=1)
 
 
 def release() -> None:
-    """Close the read-only connections (and forget the last publication seen)."""
+    """Close the read-only connections (and forget the last publication seen and what was
+    computed from it)."""
     _reader.release()
+    shared.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

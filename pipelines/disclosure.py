@@ -14,8 +14,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -151,6 +152,14 @@ class DisclosedTable:
     threshold: int
     suppressed: pl.DataFrame  # one Boolean column per count column
     secondary: pl.DataFrame | None = None  # the suppressed cells that are not small themselves
+    # What is made from this table (its Dutch text, a subset): kept with it, made once.
+    _derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """`make()`, computed once per table and key (a table is never changed)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def is_suppressed(self, column: str, row: int) -> bool:
         return column in self.suppressed.columns and bool(self.suppressed[column][row])
@@ -170,6 +179,10 @@ class DisclosedTable:
 
     def where(self, predicate: pl.Expr) -> DisclosedTable:
         """The rows matching `predicate`, still disclosed."""
+        key = ("where", predicate.meta.serialize(format="json"))
+        return self.derived(key, lambda: self._where(predicate))
+
+    def _where(self, predicate: pl.Expr) -> DisclosedTable:
         keep = self.frame.select(predicate.alias("keep"))["keep"].fill_null(False)
         return DisclosedTable(
             self.frame.filter(keep),

@@ -16,6 +16,7 @@ import polars as pl
 from dashboard import queries, texts
 from dashboard.format import nl_pct
 from dashboard.queries import Filters
+from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Share, Total, disclose, shows_share
 from pipelines.stats import funnel_limits, wilson_arrays
 
@@ -209,6 +210,7 @@ def peers(info: pl.DataFrame, chosen: list[str], kind: str) -> list[str]:
     return sorted(set(candidates["gemeente_code"].to_list()) - set(chosen))
 
 
+@published
 def unit_figures(
     filters: Filters,
     threshold: int,

@@ -7,6 +7,7 @@ import polars as pl
 
 from dashboard import queries, texts
 from dashboard.queries import Filters
+from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Rate, Share, Total, disclose
 
 ORDER = {f: i for i, f in enumerate(texts.FACTOR_LABELS)}
@@ -20,6 +21,7 @@ def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
     ).sort("order")
 
 
+@published
 def odds_ratios(years: int, threshold: int) -> DisclosedTable:
     """The national model of the build: per factor recidivism with and without, and the odds
     ratios raw and adjusted (shown only where both 2x2 cells of with and without are)."""
@@ -40,6 +42,7 @@ def odds_ratios(years: int, threshold: int) -> DisclosedTable:
     )
 
 
+@published
 def with_without(filters: Filters, threshold: int, years: int) -> DisclosedTable:
     """Per factor in the selection: recidivism with (ja) and without (nee), with intervals."""
     outcomes = queries.factor_outcomes(filters, years).filter(pl.col("level").is_in(["ja", "nee"]))
@@ -86,6 +89,7 @@ PROCESS_COLUMNS = [
 ]
 
 
+@published
 def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
     """Per PI and process indicator: numerator, denominator and the percentage; the PIs of an
     indicator add up to the national figure."""
@@ -110,6 +114,7 @@ def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> Di
     )
 
 
+@published
 def process_by_scope(
     filters: Filters, threshold: int, scopes: dict[str, list[str] | None]
 ) -> DisclosedTable:

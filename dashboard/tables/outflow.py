@@ -7,11 +7,13 @@ import polars as pl
 from dashboard import queries, texts
 from dashboard.format import period_label
 from dashboard.queries import Filters
+from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Total, disclose
 
 TOP_GEMEENTEN = 25
 
 
+@published
 def outflow_by_year(filters: Filters, threshold: int) -> DisclosedTable:
     frame = queries.outflow(filters, "year").select("year", "n_releases")
     return disclose(
@@ -32,6 +34,7 @@ def split_labels(split: str, names: dict[str, str]) -> dict[str, str]:
     }.get(split, {})
 
 
+@published
 def outflow_table(
     filters: Filters, threshold: int, period: str, split: str, names: dict[str, str]
 ) -> DisclosedTable:
@@ -70,6 +73,7 @@ def outflow_table(
     return disclose(wide, columns, threshold, totals=(Total(tuple(groups), total="total"),))
 
 
+@published
 def top_gemeenten(filters: Filters, threshold: int, limit: int = TOP_GEMEENTEN) -> DisclosedTable:
     """The municipalities with the most releases in scope ('onbekend' included as a row), the
     rest summed in a last row: together they add up to the outflow published beside them."""

@@ -8,9 +8,11 @@ import polars as pl
 
 from dashboard import queries, texts
 from dashboard.queries import Filters
+from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
 
 
+@published
 def delivery_log() -> pl.DataFrame:
     """The ingest log with Dutch labels, newest first."""
     return queries.deliveries().with_columns(
@@ -64,6 +66,7 @@ def coverage(log: pl.DataFrame, threshold: int) -> DisclosedTable:
     )
 
 
+@published
 def quarantine(threshold: int) -> DisclosedTable:
     """Quarantined rows still current per supplier, kind and rule (counts of rows)."""
     frame = queries.quarantine_by_rule().with_columns(
@@ -83,6 +86,7 @@ def quarantine(threshold: int) -> DisclosedTable:
     )
 
 
+@published
 def completeness_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
     """% onbekend per field and PI (a figure about the records: its denominator rule holds)."""
     complete = queries.completeness_by_pi(filters)

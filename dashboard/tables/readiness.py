@@ -8,6 +8,7 @@ import polars as pl
 
 from dashboard import queries, texts
 from dashboard.queries import Filters
+from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
 
 ORDER = {k: i for i, k in enumerate(texts.LEEFGEBIEDEN)}
@@ -27,6 +28,7 @@ READINESS_RATES = (
 )
 
 
+@published
 def readiness_by_year(filters: Filters, threshold: int) -> DisclosedTable:
     """Per year and leefgebied: % op orde, % onbekend (with the counts behind them)."""
     frame = _labelled(queries.readiness_by_year(filters)).rename({"release_year": "year"})
@@ -49,6 +51,7 @@ def readiness_by_year(filters: Filters, threshold: int) -> DisclosedTable:
     )
 
 
+@published
 def readiness_intake_release(
     filters: Filters, threshold: int, by_unit: pl.DataFrame | None = None
 ) -> DisclosedTable:
@@ -83,6 +86,7 @@ def readiness_intake_release(
     )
 
 
+@published
 def readiness_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
     """Per PI and leefgebied over the period: the PIs of a leefgebied add up to the national
     figure published beside them."""
@@ -125,6 +129,7 @@ def readiness_side_by_side(tables: dict[str, DisclosedTable]) -> DisclosedTable:
     )
 
 
+@published
 def aftercare(filters: Filters, threshold: int) -> DisclosedTable:
     """Per leefgebied: status three months after release, from the nazorg-exports."""
     frame = queries.aftercare(filters).with_columns(

@@ -7,6 +7,7 @@ import polars as pl
 
 from dashboard import queries, texts
 from dashboard.queries import Filters
+from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
 
 
@@ -23,6 +24,7 @@ def _recidivism_columns(prefix: str) -> list[Column]:
     ]
 
 
+@published
 def recidivism(
     filters: Filters,
     threshold: int,
@@ -77,6 +79,7 @@ def _group_label(split: str | None, names: dict[str, str]) -> pl.Expr:
     return pl.col("grp").replace_strict(labels, default=pl.col("grp")).alias("label")
 
 
+@published
 def reoffence_groups(filters: Filters, threshold: int) -> DisclosedTable:
     """Per cohort: persons re-offending within two years by the offence group of their first
     new case; the groups add up to the re-offenders published beside them."""

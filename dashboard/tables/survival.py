@@ -15,6 +15,7 @@ import polars as pl
 
 from dashboard import queries, texts
 from dashboard.queries import Filters
+from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, disclose
 from pipelines.stats import SurvivalCurve, kaplan_meier
 
@@ -31,6 +32,7 @@ def survival_label(split: str, group: str | None) -> str:
     return mapping[split].get(group, group)
 
 
+@published
 def survival(
     filters: Filters, threshold: int, split: str = "none"
 ) -> tuple[Curves, DisclosedTable]:
@@ -40,6 +42,7 @@ def survival(
     )
 
 
+@published
 def factor_survival(filters: Filters, threshold: int, factor: str) -> tuple[Curves, DisclosedTable]:
     """Kaplan-Meier curves with (ja) and without (nee) one factor at release."""
     labels = {"ja": texts.FACTORS_WITH, "nee": texts.FACTORS_WITHOUT}

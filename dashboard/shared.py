@@ -1,0 +1,149 @@
+"""Work done once per process for everyone who asks the same thing of one publication.
+
+The default views of a publication are the same for every user, and many users pick the same
+filters. A published table depends only on the publication and its arguments (filters,
+threshold, breakdown), so `per_publication` keeps its result in memory shared by all sessions
+of the process, and forgets everything when a newer publication appears. A chart depends only
+on the table it draws, so `per_input` keeps a figure for as long as the very same table object
+is kept (it holds that object, so an identity cannot be reused by another one).
+
+Results are shared between sessions and threads: nobody may change them (polars frames and
+the DisclosedTable are not changed in place anywhere in the dashboard; plotly figures are only
+read by `st.plotly_chart`).
+
+Not for anything that depends on the user (roles, the Zelfscan answers, the application
+database): those are not part of the publication.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Entries per function; the sidebar's combinations a busy day asks for fit many times over.
+MAX_ENTRIES = 256
+
+
+class _Unhashable(Exception):
+    pass
+
+
+def freeze(value: Any) -> Any:
+    """A hashable stand-in for an argument (dicts and lists by value); raises _Unhashable for
+    anything else that cannot be hashed."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, freeze(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(freeze(v) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", frozenset(freeze(v) for v in value))
+    try:
+        hash(value)
+    except TypeError as exc:
+        raise _Unhashable from exc
+    return value
+
+
+_caches: list[_Lru] = []
+
+
+def clear() -> None:
+    """Forget everything (tests; a process that changes publication store)."""
+    for cache in _caches:
+        cache.clear()
+
+
+class _Lru:
+    def __init__(self, size: int) -> None:
+        _caches.append(self)
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[Any, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Any) -> tuple[bool, Any]:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return True, self.entries[key]
+            self.misses += 1
+            return False, None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+def per_publication(
+    version: Callable[[], tuple], size: int = MAX_ENTRIES
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache a function of the publication (`version()` names it) and hashable arguments."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        cache = _Lru(size)
+        seen: list[tuple] = []
+
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            current = version()
+            try:
+                key = (current, freeze(args), freeze(kwargs))
+            except _Unhashable:
+                return function(*args, **kwargs)
+            if seen and seen[0] != current:
+                cache.clear()  # a newer publication: nothing of the old one is asked again
+            seen[:] = [current]
+            found, value = cache.get(key)
+            if found:
+                return value
+            value = function(*args, **kwargs)
+            cache.put(key, value)
+            return value
+
+        wrapper.cache = cache  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def per_input(size: int = MAX_ENTRIES) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache a function of objects (frames, tables: by identity) and hashable arguments. The
+    entry holds the objects, so their identities stay theirs while it lives."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        cache = _Lru(size)
+
+        def part(value: Any) -> Any:
+            try:
+                return ("value", freeze(value))
+            except _Unhashable:
+                return ("object", id(value))
+
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            key = (tuple(part(a) for a in args), tuple((k, part(v)) for k, v in kwargs.items()))
+            found, entry = cache.get(key)
+            if found:  # the entry holds the objects: an id in its key is still theirs
+                return entry[1]
+            value = function(*args, **kwargs)
+            cache.put(key, ((args, kwargs), value))
+            return value
+
+        wrapper.cache = cache  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
