@@ -15,15 +15,16 @@ import scipy.stats  # noqa: F401
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import access, queries, texts
+from dashboard import access, texts
 from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
-from dashboard.format import nl_date, nl_datetime
 from pipelines import appdb, zelfscan
 from pipelines import zelfscan_report as _report  # noqa: F401 -- python-docx, ~0.3 s
 from pipelines.settings import SettingsError, load_settings
 from pipelines.zelfscan import ZelfscanConfigError, load_practices, load_questions
+from published import labels, queries, reader
+from published.format import nl_date, nl_datetime
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
@@ -36,8 +37,8 @@ def _page(name: str) -> st.Page:
     return st.Page(f"views/{name}.py", title=texts.PAGES[name], url_path=name)
 
 
-def _show_state(state: queries.WarehouseState) -> None:
-    path = queries.warehouse_file()
+def _show_state(state: reader.WarehouseState) -> None:
+    path = reader.warehouse_file()
     if state.kind == "broken":
         st.error(f"**{texts.BROKEN_TITLE}**\n\n" + texts.BROKEN_BODY.format(path=path))
     elif state.kind == "busy":
@@ -56,16 +57,16 @@ def _labels(options: dict) -> tuple[dict[str, list[str]], dict[str, dict], list[
         "pi": pis["pi_code"].to_list(),
         "gemeente": gemeenten["gemeente_code"].to_list(),
         "provincie": options["provincies"]["provincie"].to_list(),
-        "geslacht": list(texts.SEXES),
-        "leeftijd": list(texts.AGE_BANDS),
+        "geslacht": list(labels.SEXES),
+        "leeftijd": list(labels.AGE_BANDS),
     }
-    labels = {
+    names = {
         "pi": dict(zip(pis["pi_code"], pis["pi_naam"], strict=True)),
         "gemeente": dict(zip(gemeenten["gemeente_code"], gemeenten["gemeente_naam"], strict=True)),
-        "geslacht": texts.SEXES,
-        "leeftijd": texts.AGE_BANDS,
+        "geslacht": labels.SEXES,
+        "leeftijd": labels.AGE_BANDS,
     }
-    return choices, labels, options["years"]["release_year"].to_list()
+    return choices, names, options["years"]["release_year"].to_list()
 
 
 def _status_line(status: dict) -> None:
@@ -79,7 +80,7 @@ def _status_line(status: dict) -> None:
             version=status.get("data_version"),
         )
     )
-    loading = queries.loading_now()
+    loading = reader.loading_now()
     if loading:
         since = loading.get("since", "")
         st.sidebar.info(
@@ -168,7 +169,7 @@ def _navigation(person: access.Person) -> st.Page | None:
 
 def run() -> None:
     try:
-        engine = appdb.open_database(queries.warehouse_file())
+        engine = appdb.open_database(reader.warehouse_file())
     except (SettingsError, SQLAlchemyError) as exc:
         st.error(texts.APPDB_ERROR.format(error=type(exc).__name__))
         return
@@ -188,7 +189,7 @@ def run() -> None:
     except SettingsError as exc:
         st.error(str(exc))
         return
-    state = queries.warehouse_state()
+    state = reader.warehouse_state()
     if state.kind != "ready":
         if page.url_path == "aanleveren":
             page.run()

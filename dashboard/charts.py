@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.shared import per_input
 from dashboard.theme import INTERVAL_FILL, PALETTE, SEQUENTIAL, figure
+from published.cache import per_input
 
 
 def _colour(i: int) -> str:

@@ -16,8 +16,9 @@ import streamlit as st
 import xlsxwriter
 
 from dashboard import texts
-from dashboard.format import nl_date, nl_datetime, nl_int, nl_number, nl_pct
 from pipelines.disclosure import DisclosedTable
+from published import labels
+from published.format import nl_date, nl_datetime, nl_int, nl_number, nl_pct
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -26,7 +27,7 @@ def _cell(value: object, kind: str, mark: str | None) -> str:
     if mark is not None:
         return mark
     if value is None:
-        return texts.NOT_SHOWN
+        return labels.NOT_SHOWN
     if kind == "pct":
         return nl_pct(value)
     if kind == "number":

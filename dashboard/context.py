@@ -9,13 +9,14 @@ import streamlit as st
 
 from dashboard import texts
 from dashboard.filters import describe
-from dashboard.format import nl_date
-from dashboard.queries import Filters
+from published import labels
+from published.format import nl_date
+from published.scope import Scope
 
 
 @dataclass(frozen=True)
 class PageContext:
-    filters: Filters
+    filters: Scope
     status: dict
     names: dict[str, str]  # PI and municipality code -> name
     threshold: int
@@ -40,7 +41,7 @@ class PageContext:
 
     def label(self, code: str | None) -> str:
         if code is None or code == "onbekend":
-            return texts.UNKNOWN
+            return labels.UNKNOWN
         return self.names.get(code, code)
 
 

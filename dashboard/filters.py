@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import texts
-from dashboard.queries import Filters
+from published import labels
+from published.scope import Scope
 
 # Query parameter -> widget key.
 PARAMS = {
@@ -58,7 +59,7 @@ def _reset(years: list[int]) -> None:
     st.session_state["f_years"] = (years[0], years[-1])
 
 
-def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[int]) -> Filters:
+def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[int]) -> Scope:
     """Draw the filters; returns what they select. `options` per query parameter."""
     _initialise(options, years)
     # A widget whose state the client did not send back is rebuilt from its default: keep the
@@ -94,7 +95,7 @@ def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[
     bar.button(texts.FILTER_RESET, on_click=_reset, args=(years,), width="stretch")
     if st.session_state.get("f_ignored"):
         bar.caption(texts.FILTER_IGNORED.format(names=", ".join(st.session_state["f_ignored"])))
-    filters = Filters(
+    filters = Scope(
         year_from=year_from,
         year_to=year_to,
         pis=tuple(st.session_state["f_pi"]),
@@ -107,7 +108,7 @@ def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[
     return filters
 
 
-def _write_link(filters: Filters, years: list[int]) -> None:
+def _write_link(filters: Scope, years: list[int]) -> None:
     wanted = {
         "van": str(filters.year_from) if filters.year_from != years[0] else None,
         "tot": str(filters.year_to) if filters.year_to != years[-1] else None,
@@ -124,7 +125,7 @@ def _write_link(filters: Filters, years: list[int]) -> None:
         st.query_params.from_dict(wanted)
 
 
-def describe(filters: Filters, names: dict[str, str]) -> str:
+def describe(filters: Scope, names: dict[str, str]) -> str:
     """The selection in words, for downloads and printouts."""
     parts = []
     if filters.year_from or filters.year_to:
@@ -139,6 +140,6 @@ def describe(filters: Filters, names: dict[str, str]) -> str:
         (filters.age_bands, texts.FILTER_AGE),
     ):
         if values:
-            shown = [names.get(v, texts.SEXES.get(v, v)) for v in values]
+            shown = [names.get(v, labels.SEXES.get(v, v)) for v in values]
             parts.append(f"{label}: {', '.join(shown)}")
     return "; ".join(parts)

@@ -6,17 +6,11 @@ spell a Dutch sentence themselves.
 
 from __future__ import annotations
 
+from published.labels import LEEFGEBIEDEN
+
 APP_TITLE = "Terugkeermonitor"
-NOT_SHOWN = "–"
 ALL = "Alle"
 
-MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-MONTHS_SHORT = (
-    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-)  # fmt: skip
 
 # --- navigation -----------------------------------------------------------------------------
 PAGES = {
@@ -103,7 +97,7 @@ APPDB_ERROR = (
 )
 
 # --- sidebar filters ------------------------------------------------------------------------
-FILTERS_HEADER = "Filters"
+FILTERS_HEADER = "Scope"
 FILTERS_HELP = (
     "De filters gelden voor alle pagina's en staan in de link: deel de link om dit beeld te delen."
 )
@@ -113,7 +107,7 @@ FILTER_GEMEENTE = "Gemeente van terugkeer"
 FILTER_PROVINCIE = "Provincie"
 FILTER_SEX = "Geslacht"
 FILTER_AGE = "Leeftijdsklasse"
-FILTER_RESET = "Filters wissen"
+FILTER_RESET = "Scope wissen"
 FILTER_PLACEHOLDER = "Alle"
 FILTER_IGNORED = "Onbekende waarden in de link zijn genegeerd: {names}."
 
@@ -185,48 +179,6 @@ XLSX_NOTE_ROWS = (
 FILTER_ALL_YEARS = "alle jaren"
 SYNTHETIC_NOTE = "synthetische demonstratiedata"
 
-# --- labels of codes ------------------------------------------------------------------------
-LEEFGEBIEDEN = {
-    "id_bewijs": "ID-bewijs",
-    "onderdak": "Onderdak",
-    "werk_inkomen": "Werk en inkomen",
-    "schulden": "Schulden",
-    "zorg": "Zorg",
-    "sociaal_netwerk": "Sociaal netwerk",
-    "alle": "Alle basisvoorwaarden",
-}
-REASONS = {
-    "einde_straf": "Einde straf",
-    "vi": "Voorwaardelijke invrijheidstelling",
-    "schorsing": "Schorsing voorlopige hechtenis",
-    "overig": "Overig",
-}
-SEXES = {"M": "Man", "V": "Vrouw", "X": "Onbekend/anders"}
-AGE_BANDS = {b: f"{b} jaar" for b in ("12-17", "18-22", "23-29", "30-39", "40-49", "50+")}
-LENGTH_BANDS = {
-    "<14": "korter dan 2 weken",
-    "14-89": "2 weken tot 3 maanden",
-    "90-364": "3 maanden tot 1 jaar",
-    ">=365": "1 jaar of langer",
-}
-OFFENCE_GROUPS = {
-    "geweld": "Geweld",
-    "vermogen": "Vermogen",
-    "vermogen_geweld": "Vermogen met geweld",
-    "vernieling_openbare_orde": "Vernieling en openbare orde",
-    "opium": "Opiumwet",
-    "verkeer": "Verkeer",
-    "zeden": "Zeden",
-    "overig": "Overig",
-}
-SOURCES = {"pi": "PI-export", "gemeente": "Nazorg-export gemeente", "recidive": "Recidivegegevens"}
-DELIVERY_STATUS = {
-    "loaded": "geladen",
-    "refused": "geweigerd",
-    "unchanged": "al geladen",
-    "withdrawn": "ingetrokken",
-    "withdrawal": "intrekking",
-}
 WITHDRAW_HEADER = "Een levering intrekken"
 WITHDRAW_INTRO = (
     "Trek een verkeerd aangeleverd bestand in: de rijen ervan verdwijnen uit het datapakhuis, "
@@ -240,83 +192,7 @@ WITHDRAW_BUTTON = "Intrekken"
 WITHDRAW_DONE = "Levering {id} ({file}) is ingetrokken; de cijfers zijn opnieuw gepubliceerd."
 WITHDRAW_FAILED = "Intrekken is niet gelukt: {detail}"
 WITHDRAW_NONE = "Er zijn geen geladen leveringen om in te trekken."
-UNKNOWN = "onbekend"
-SURVIVAL_GROUPS = {
-    "none": "Geen uitsplitsing",
-    "n_release_op_orde": "Aantal leefgebieden op orde",
-    "alle_release": "Alle basisvoorwaarden op orde",
-    "sex": "Geslacht",
-    "age_band": "Leeftijdsklasse",
-}
-ALLE_STATUS = {"op_orde": "Ja", "niet_op_orde": "Nee", "onbekend": "Onbekend"}
-N_OP_ORDE = "{n} van 6 op orde"
-SPLITS = {
-    "none": "Geen uitsplitsing",
-    "pi_code": "Inrichting",
-    "release_reason": "Reden van uitstroom",
-    "sex": "Geslacht",
-    "age_band": "Leeftijdsklasse",
-    "length_band": "Duur van detentie",
-}
-PERIOD_CHOICES = {"year": "Jaar", "quarter": "Kwartaal", "month": "Maand"}
-TOTAL = "Totaal"
-NATIONAL = "Nederland"
 
-# --- column labels of published tables ------------------------------------------------------
-COL = {
-    "period": "Periode",
-    "year": "Jaar",
-    "cohort_year": "Cohort (jaar van uitstroom)",
-    "grp": "Groep",
-    "n_releases": "Uitstroom (aantal)",
-    "gemeente": "Gemeente",
-    "pi": "Inrichting",
-    "leefgebied": "Leefgebied",
-    "pct_op_orde": "% op orde",
-    "pct_onbekend": "% onbekend",
-    "n_op_orde": "Op orde",
-    "n_niet_op_orde": "Niet op orde",
-    "n_onbekend": "Onbekend",
-    "pct_improved": "% verbeterd tijdens detentie",
-    "n_improved": "Verbeterd tijdens detentie",
-    "n_intake_niet": "Bij instroom niet op orde (status bij uitstroom bekend)",
-    "pct_intake": "% op orde bij instroom",
-    "n_cohort": "Cohort (personen)",
-    "pct_1y": "Recidive binnen 1 jaar (%)",
-    "pct_2y": "Recidive binnen 2 jaar (%)",
-    "pct_1y_low": "1 jaar: ondergrens 95%",
-    "pct_1y_high": "1 jaar: bovengrens 95%",
-    "pct_2y_low": "2 jaar: ondergrens 95%",
-    "pct_2y_high": "2 jaar: bovengrens 95%",
-    "n_reoffended_1y": "Recidivisten binnen 1 jaar",
-    "n_reoffended_2y": "Recidivisten binnen 2 jaar",
-    "availability": "Beschikbaar",
-    "offence_group": "Delictgroep eerste nieuwe zaak",
-    "pct_group": "% van het cohort",
-    "days": "Dagen na uitstroom",
-    "survival": "Nog niet gerecidiveerd (%)",
-    "survival_low": "Ondergrens 95%",
-    "survival_high": "Bovengrens 95%",
-    "at_risk": "Nog in beeld (personen)",
-    "file_name": "Bestand",
-    "source": "Soort",
-    "supplier": "Leverancier",
-    "delivery_date": "Exportdatum",
-    "ingested_at": "Geladen op",
-    "status": "Status",
-    "rows_read": "Rijen gelezen",
-    "rows_loaded": "Rijen geladen",
-    "rows_quarantined": "Rijen in quarantaine",
-    "rows_duplicate": "Dubbele rijen",
-    "period_from": "Periode vanaf",
-    "period_to": "Periode tot en met",
-    "reason": "Reden van weigering",
-    "rule": "Regel",
-    "n_rows": "Rijen",
-    "field": "Veld",
-}
-AVAILABLE = "ja"
-NOT_YET_AVAILABLE = "nog niet beschikbaar"
 
 # --- Toelichting per measure (meetregels.md, in Dutch) --------------------------------------
 RULES = {
@@ -423,7 +299,6 @@ OUTFLOW_SPLIT = "Uitsplitsen naar"
 OUTFLOW_CHART = "Uitstroom per {period}"
 OUTFLOW_TOP = "Gemeenten met de meeste terugkeer"
 OUTFLOW_TOP_CHART = "Top {n} gemeenten van terugkeer"
-OUTFLOW_REST = "Overige gemeenten ({n})"
 OUTFLOW_Y = "Aantal uitstromen"
 
 READINESS_INTRO = (
@@ -451,8 +326,6 @@ RECID_SEVERE_CHART = "Ernstige recidive binnen 1 en 2 jaar per cohort"
 RECID_GROUPS_CHART = "Recidive binnen 2 jaar naar delictgroep van de eerste nieuwe zaak"
 RECID_Y = "% recidive"
 RECID_NOT_AVAILABLE_NOTE = "Nog niet beschikbaar (opvolging onvolledig): {years}."
-WINDOW_1Y = "Binnen 1 jaar"
-WINDOW_2Y = "Binnen 2 jaar"
 SURVIVAL_HEADER = "Tijd tot recidive"
 SURVIVAL_GROUP = "Curves per"
 SURVIVAL_CHART = "Deel dat nog niet heeft gerecidiveerd (Kaplan–Meier)"
@@ -474,34 +347,7 @@ QUALITY_QUARANTINE = "Rijen in quarantaine per regel en leverancier"
 QUALITY_COMPLETENESS = "% onbekend per veld en inrichting"
 QUALITY_NO_QUARANTINE = "Er staan geen rijen in quarantaine."
 QUALITY_FILTER_NOTE = "De aanleveringen en quarantaine gelden voor alle gegevens; de filters gelden alleen voor het % onbekend."
-FIELDS = {
-    "gemeente": "Gemeente van terugkeer",
-    "reintegration_plan": "Re-integratieplan",
-    "notice_date": "Datum melding aan gemeente",
-    "tbo_date": "Datum TBO",
-    **{f"{k}_intake": f"{v} (instroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
-    **{f"{k}_release": f"{v} (uitstroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
-}
 
-# Rule codes of pipelines/schemas.py, in Dutch (the upload report and the quarantine table).
-RULE_LABELS = {
-    "required": "verplichte waarde ontbreekt",
-    "invalid_format": "waarde heeft niet de vereiste vorm",
-    "invalid_code": "waarde is geen code uit het uitwisselformaat",
-    "invalid_date": "geen geldige datum (jjjj-mm-dd, dd-mm-jjjj of dd/mm/jjjj)",
-    "unknown_pi": "inrichting staat niet in de referentielijst",
-    "unknown_gemeente": "gemeentecode staat niet in de CBS-lijst",
-    "admission_out_of_range": "instroomdatum vóór 1990 of na de exportdatum",
-    "release_before_admission": "uitstroomdatum vóór instroomdatum",
-    "release_after_export_date": "uitstroomdatum na de exportdatum",
-    "reason_without_release": "reden van uitstroom zonder uitstroomdatum",
-    "release_without_reason": "uitstroomdatum zonder reden van uitstroom",
-    "age_out_of_range": "leeftijd bij instroom niet tussen 12 en 100 jaar",
-    "tbo_before_admission": "TBO-datum vóór instroomdatum",
-    "notice_before_admission": "meldingsdatum vóór instroomdatum",
-    "registration_before_offence": "registratiedatum vóór pleegdatum",
-    "conflict": "dezelfde sleutel staat op rijen met verschillende waarden",
-}
 
 UPLOAD_INTRO = (
     "Upload exportbestanden (CSV, Excel of Parquet) volgens het uitwisselformaat v1. Eerst "
@@ -641,45 +487,6 @@ FUNNEL_UNITS = "Overige eenheden"
 FUNNEL_CHOSEN = "Gekozen"
 COMPARE_TABLE = "Alle eenheden"
 COMPARE_SMALL = "{n} eenheden staan niet in de trechter: hun cijfer mag niet getoond worden (minder dan {t} personen of uitstromen, of minder dan {t} met of zonder de uitkomst). In de tabel staat bij hen –."
-POSITION_LABELS = {
-    "boven_998": "duidelijk hoger (boven 99,8%-grens)",
-    "boven_95": "hoger (boven 95%-grens)",
-    "binnen": "binnen de grenzen (verschil kan toeval zijn)",
-    "onder_95": "lager (onder 95%-grens)",
-    "onder_998": "duidelijk lager (onder 99,8%-grens)",
-}
-COL.update(
-    {
-        "unit": "Eenheid",
-        "code": "Code",
-        "rate": "Percentage",
-        "rate_low": "Ondergrens 95%",
-        "rate_high": "Bovengrens 95%",
-        "n": "Aantal",
-        "k": "Teller",
-        "observed": "Waargenomen",
-        "expected": "Verwacht (case-mix)",
-        "o_e": "Waargenomen / verwacht",
-        "corrected": "Gecorrigeerd percentage",
-        "corrected_low": "Gecorrigeerd: ondergrens 95%",
-        "corrected_high": "Gecorrigeerd: bovengrens 95%",
-        "position": "Ligging in de trechter",
-        "series": "Reeks",
-        "factor": "Factor",
-        "pct_with": "Recidive met (%)",
-        "pct_without": "Recidive zonder (%)",
-        "n_with": "Personen met",
-        "n_without": "Personen zonder",
-        "raw_or": "Odds ratio ruw",
-        "raw_low": "Ruw: ondergrens 95%",
-        "raw_high": "Ruw: bovengrens 95%",
-        "adj_or": "Odds ratio gecorrigeerd",
-        "adj_low": "Gecorrigeerd: ondergrens 95%",
-        "adj_high": "Gecorrigeerd: bovengrens 95%",
-        "level": "Aanwezig",
-        "indicator": "Indicator",
-    }
-)
 RULES.update(
     {
         "compare": (
@@ -734,31 +541,15 @@ FACTORS_INTRO = (
 )
 FACTORS_WINDOW = "Recidive binnen"
 FACTORS_WINDOWS = {2: "2 jaar", 1: "1 jaar"}
-FACTOR_LABELS = {
-    **{k: v for k, v in LEEFGEBIEDEN.items() if k != "alle"},
-    "reintegratieplan": "Re-integratieplan",
-    "tbo_10_dagen": "TBO binnen 10 dagen",
-    "tijdig_gemeld": "Tijdig gemeld bij gemeente",
-    "in_beeld": "In beeld bij gemeente",
-    "casemanager": "Casemanager gemeente",
-}
 FACTORS_FOREST = "Odds ratio van recidive binnen {window}: ruw en gecorrigeerd (landelijk)"
 FACTORS_FOREST_X = "Odds ratio (log-schaal; < 1 = minder recidive)"
 FACTORS_RAW = "Ruw"
 FACTORS_ADJUSTED = "Gecorrigeerd"
 FACTORS_WITH_WITHOUT = "Recidive binnen {window} met en zonder de factor (selectie)"
-FACTORS_WITH = "Met (ja)"
-FACTORS_WITHOUT = "Zonder (nee)"
 FACTORS_KM_CHOICE = "Tijd tot recidive voor"
 FACTORS_KM_CHART = "Deel dat nog niet heeft gerecidiveerd: met en zonder {factor}"
 FACTORS_PROCESS = "Procesindicatoren per inrichting"
 FACTORS_NO_MODEL = "Het model is nog niet geschat: er zijn geen cohorten met volledige opvolging."
-PROCESS_LABELS = {
-    "plan": "Re-integratieplan",
-    "tbo": "TBO binnen 10 dagen",
-    "tijdig": "Tijdig gemeld",
-    "in_beeld": "In beeld bij gemeente",
-}
 PROCESS_HEATMAP = "Procesindicatoren per inrichting (%)"
 
 # --- gemeenteprofiel ------------------------------------------------------------------------

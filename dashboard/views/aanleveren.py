@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, texts
-from dashboard.format import nl_int
+from dashboard import texts
 from dashboard.upload import check_upload, dutch_reason, load_files
 from pipelines import appdb
+from published import labels, reader
+from published.format import nl_int
 
 st.title(texts.PAGES["aanleveren"])
 st.write(texts.UPLOAD_INTRO)
@@ -18,12 +19,12 @@ organisation = person.organisation if person.role == "aanleverancier" else None
 if organisation:
     st.caption(texts.UPLOAD_OWN_ONLY.format(organisation=organisation))
 
-loading = queries.loading_now()
+loading = reader.loading_now()
 if loading:
     since = loading.get("since", "")
     st.info(texts.UPLOAD_LOADING_NOW.format(since=since[11:16] if len(since) >= 16 else since))
 
-SOURCES = {None: texts.UPLOAD_SOURCE_AUTO, **texts.SOURCES}
+SOURCES = {None: texts.UPLOAD_SOURCE_AUTO, **labels.SOURCES}
 source = st.selectbox(
     texts.UPLOAD_SOURCE, options=list(SOURCES), format_func=SOURCES.get, key="upload_source"
 )
@@ -50,7 +51,7 @@ with st.spinner(texts.UPLOAD_CHECKING):
             if checked_cache[key].report.status == "refused":  # recorded once per upload
                 refused = checked_cache[key].report
                 appdb.record(
-                    appdb.open_database(queries.warehouse_file()),
+                    appdb.open_database(reader.warehouse_file()),
                     person.actor,
                     "file_refused",
                     refused.file,
@@ -63,7 +64,7 @@ with st.spinner(texts.UPLOAD_CHECKING):
                 texts.UPLOAD_REFUSED.format(file=report.file, reason=dutch_reason(report.reason))
             )
             continue
-        if checked.sha256 and queries.is_loaded(checked.sha256):
+        if checked.sha256 and reader.is_loaded(checked.sha256):
             st.info(texts.UPLOAD_UNCHANGED.format(file=report.file))
             continue
         accepted.append(checked)
@@ -71,7 +72,7 @@ with st.spinner(texts.UPLOAD_CHECKING):
         box(
             texts.UPLOAD_VALID.format(
                 file=report.file,
-                source=texts.SOURCES.get(report.source, report.source),
+                source=labels.SOURCES.get(report.source, report.source),
                 read=nl_int(report.rows_read),
                 loaded=nl_int(report.rows_loaded),
                 quarantined=nl_int(report.rows_quarantined),
@@ -86,8 +87,8 @@ with st.spinner(texts.UPLOAD_CHECKING):
             st.caption(texts.UPLOAD_QUARANTINE_NOTE)
             counts = pl.DataFrame(
                 {
-                    texts.UPLOAD_RULE: [texts.RULE_LABELS.get(r, r) for r in report.error_counts],
-                    texts.COL["n_rows"]: [nl_int(n) for n in report.error_counts.values()],
+                    texts.UPLOAD_RULE: [labels.RULE_LABELS.get(r, r) for r in report.error_counts],
+                    labels.COL["n_rows"]: [nl_int(n) for n in report.error_counts.values()],
                 }
             )
             st.dataframe(counts, hide_index=True)
@@ -96,7 +97,7 @@ with st.spinner(texts.UPLOAD_CHECKING):
                     texts.UPLOAD_ROW: [str(e["row"]) for e in report.errors],
                     texts.UPLOAD_COLUMN: [e["column"] or "" for e in report.errors],
                     texts.UPLOAD_RULE: [
-                        texts.RULE_LABELS.get(e["rule"], e["rule"]) for e in report.errors
+                        labels.RULE_LABELS.get(e["rule"], e["rule"]) for e in report.errors
                     ],
                 },
                 schema={
@@ -114,7 +115,7 @@ if accepted and st.button(texts.UPLOAD_CONFIRM.format(n=len(accepted)), type="pr
     with st.spinner(texts.UPLOAD_LOADING):
         result = load_files(
             accepted,
-            queries.warehouse_file(),
+            reader.warehouse_file(),
             source,
             organisation=organisation,
             actor=person.actor,

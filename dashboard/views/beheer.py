@@ -8,12 +8,13 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, texts
-from dashboard.format import nl_datetime
+from dashboard import texts
 from pipelines import appdb
+from published import reader
+from published.format import nl_datetime
 
 person = st.session_state["person"]
-engine = appdb.open_database(queries.warehouse_file())
+engine = appdb.open_database(reader.warehouse_file())
 st.title(texts.PAGES["beheer"])
 st.write(texts.ADMIN_INTRO)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, texts
+from dashboard import charts, texts
 from dashboard.components import chart_block, table_and_downloads, toelichting
 from dashboard.context import current
-from dashboard.tables import quality
 from dashboard.upload import withdraw_delivery
+from published import labels, reader
+from published.tables import quality
 
 ctx = current()
 t = ctx.threshold
@@ -28,7 +29,7 @@ table_and_downloads(
 
 person = st.session_state["person"]
 if person.role == "beheerder":
-    loaded = log.filter(pl.col("status") == texts.DELIVERY_STATUS["loaded"])
+    loaded = log.filter(pl.col("status") == labels.DELIVERY_STATUS["loaded"])
     with st.expander(texts.WITHDRAW_HEADER):
         st.write(texts.WITHDRAW_INTRO)
         if loaded.height == 0:
@@ -44,7 +45,7 @@ if person.role == "beheerder":
                 sure = st.checkbox(texts.WITHDRAW_CONFIRM)
                 if st.form_submit_button(texts.WITHDRAW_BUTTON) and sure and reason.strip():
                     result = withdraw_delivery(
-                        queries.warehouse_file(), int(chosen), reason, person.actor
+                        reader.warehouse_file(), int(chosen), reason, person.actor
                     )
                     if result.ok:
                         st.success(texts.WITHDRAW_DONE.format(id=chosen, file=labels[chosen]))
@@ -80,7 +81,7 @@ else:
         "rule",
         {s: s for s in sources},
         texts.QUALITY_QUARANTINE,
-        texts.COL["n_rows"],
+        labels.COL["n_rows"],
         stacked=True,
         horizontal=True,
     )

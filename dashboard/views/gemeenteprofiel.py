@@ -8,13 +8,14 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, texts
+from dashboard import charts, texts
 from dashboard.components import chart_block, note_for, printable, xlsx_workbook
 from dashboard.context import current
-from dashboard.format import nl_date, nl_int, nl_pct
-from dashboard.tables import comparison, factors
-from dashboard.tables import outflow as outflow_tables
-from dashboard.tables import readiness as readiness_tables
+from published import labels, queries
+from published.format import nl_date, nl_int, nl_pct
+from published.tables import comparison, factors
+from published.tables import outflow as outflow_tables
+from published.tables import readiness as readiness_tables
 
 ctx = current()
 t = ctx.threshold
@@ -49,7 +50,7 @@ scopes = {
     texts.PROFILE_PROVINCE.format(provincie=provincie): dataclasses.replace(
         everywhere, provincies=(provincie,)
     ),
-    texts.NATIONAL: everywhere,
+    labels.NATIONAL: everywhere,
 }
 context = {**ctx.download_note(), "filters": f"{name}; " + ctx.download_note()["filters"]}
 year = ctx.last_year()
@@ -60,7 +61,7 @@ outflow = outflow_tables.outflow_by_year(scopes[name], t)
 province_units = info.filter(pl.col("provincie") == provincie)["gemeente_code"].to_list()
 # One scan per measure family, then the three scopes (municipality, province, country).
 by_gemeente = queries.readiness_by_gemeente(everywhere)
-scope_units = {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: None}
+scope_units = {name: [code], list(scopes)[1]: province_units, labels.NATIONAL: None}
 readiness = {
     label: readiness_tables.readiness_intake_release(
         everywhere,
@@ -72,7 +73,7 @@ readiness = {
 recid_rates = queries.unit_rates(everywhere, "gemeente_code", "recidive_2y")
 trend = comparison.over_time(
     recid_rates,
-    {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: ["*"]},
+    {name: [code], list(scopes)[1]: province_units, labels.NATIONAL: ["*"]},
     t,
     corrected=True,
 )
@@ -83,17 +84,19 @@ tiles[0].metric(
     f"<{t}" if hidden else nl_int(n_now or 0),
     border=True,
 )
-alle = {k: v.cell("pct_op_orde", label=texts.LEEFGEBIEDEN["alle"])[0] for k, v in readiness.items()}
+alle = {
+    k: v.cell("pct_op_orde", label=labels.LEEFGEBIEDEN["alle"])[0] for k, v in readiness.items()
+}
 tiles[1].metric(
     texts.TILE_PROFILE_READY,
     nl_pct(alle[name]),
-    texts.TILE_VS_NATIONAL.format(value=nl_pct(alle[texts.NATIONAL])),
+    texts.TILE_VS_NATIONAL.format(value=nl_pct(alle[labels.NATIONAL])),
     delta_color="off",
     delta_arrow="off",
     border=True,
 )
 latest = trend.frame.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
-national_latest = trend.frame.filter(pl.col("series") == texts.NATIONAL).sort("year")
+national_latest = trend.frame.filter(pl.col("series") == labels.NATIONAL).sort("year")
 if latest.height:
     row = latest.row(-1, named=True)
     national_value = national_latest.filter(pl.col("year") == row["year"])["rate"].to_list()
@@ -106,12 +109,12 @@ if latest.height:
         border=True,
     )
 else:
-    tiles[2].metric(texts.TILE_PROFILE_RECID, texts.NOT_SHOWN, border=True)
+    tiles[2].metric(texts.TILE_PROFILE_RECID, labels.NOT_SHOWN, border=True)
 
 # 1. Uitstroom per year.
 downloads["Uitstroom"] = outflow
 figure = charts.bars(
-    outflow.frame, "year", {"n_releases": texts.COL["n_releases"]},
+    outflow.frame, "year", {"n_releases": labels.COL["n_releases"]},
     texts.PROFILE_OUTFLOW.format(name=name), texts.OUTFLOW_Y,
 )  # fmt: skip
 chart_block("profiel_uitstroom", figure, outflow, texts.RULES["uitstroom"], context)
@@ -141,7 +144,7 @@ chart_block(
 
 # 4. Process indicators beside the province and the Netherlands.
 process = factors.process_by_scope(
-    everywhere, t, {name: [code], list(scopes)[1]: province_units, texts.NATIONAL: None}
+    everywhere, t, {name: [code], list(scopes)[1]: province_units, labels.NATIONAL: None}
 )
 downloads["Proces"] = process
 process_wide = process.frame.pivot(on="scope", index="label", values="pct")
@@ -156,7 +159,7 @@ after_table = readiness_tables.aftercare(scopes[name], t)
 if after_table.frame.height:
     downloads["Na 3 maanden"] = after_table
     figure = charts.bars(
-        after_table.frame, "label", {"pct_op_orde": texts.COL["pct_op_orde"]},
+        after_table.frame, "label", {"pct_op_orde": labels.COL["pct_op_orde"]},
         texts.PROFILE_AFTERCARE.format(name=name), texts.READINESS_Y,
         hover="%{y:.1f}%", percent=True,
     )  # fmt: skip

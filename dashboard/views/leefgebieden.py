@@ -7,7 +7,8 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from dashboard.tables import readiness
+from published import labels
+from published.tables import readiness
 
 ctx = current()
 t = ctx.threshold
@@ -24,7 +25,7 @@ period = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 # One line per leefgebied; hover shows % onbekend beside % op orde.
 lines = by_year.frame.pivot(on="label", index="year", values=["pct_op_orde", "pct_onbekend"])
-names = list(texts.LEEFGEBIEDEN.values())
+names = list(labels.LEEFGEBIEDEN.values())
 lines = lines.rename(
     {f"pct_op_orde_{n}": n for n in names} | {f"pct_onbekend_{n}": f"{n} onbekend" for n in names},
     strict=False,

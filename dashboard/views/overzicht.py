@@ -8,10 +8,11 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from dashboard.format import nl_count, nl_date, nl_interval, nl_pct
-from dashboard.tables import outflow as outflow_tables
-from dashboard.tables import readiness as readiness_tables
-from dashboard.tables import recidivism as recidivism_tables
+from published import labels
+from published.format import nl_count, nl_date, nl_interval, nl_pct
+from published.tables import outflow as outflow_tables
+from published.tables import readiness as readiness_tables
+from published.tables import recidivism as recidivism_tables
 
 ctx = current()
 t = ctx.threshold
@@ -24,7 +25,7 @@ if outflow.frame.height == 0:
     st.stop()
 year = ctx.last_year()
 readiness = readiness_tables.readiness_by_year(ctx.filters, t).where(
-    pl.col("label") == texts.LEEFGEBIEDEN["alle"]
+    pl.col("label") == labels.LEEFGEBIEDEN["alle"]
 )
 recid = recidivism_tables.recidivism(ctx.filters, t)
 

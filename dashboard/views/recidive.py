@@ -8,7 +8,8 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from dashboard.tables import recidivism, survival
+from published import labels
+from published.tables import recidivism, survival
 
 ctx = current()
 t = ctx.threshold
@@ -24,8 +25,8 @@ if overall.frame.height == 0:
     st.stop()
 context = ctx.download_note()
 WINDOWS = [
-    ("pct_1y", texts.WINDOW_1Y, "pct_1y_low", "pct_1y_high"),
-    ("pct_2y", texts.WINDOW_2Y, "pct_2y_low", "pct_2y_high"),
+    ("pct_1y", labels.WINDOW_1Y, "pct_1y_low", "pct_1y_high"),
+    ("pct_2y", labels.WINDOW_2Y, "pct_2y_low", "pct_2y_high"),
 ]
 
 
@@ -45,7 +46,7 @@ not_available_note(overall)
 split = st.selectbox(
     texts.RECID_SPLIT,
     options=["age_band", "sex", "pi_code", "length_band"],
-    format_func=texts.SPLITS.get,
+    format_func=labels.SPLITS.get,
     key="recid_split",
 )
 by_group = recidivism.recidivism(ctx.filters, t, split=split, names=ctx.names)
@@ -60,7 +61,7 @@ figure = charts.lines_with_intervals(
     wide.sort("cohort_year"),
     "cohort_year",
     [(g, g, f"{g}__low", f"{g}__high") for g in groups],
-    texts.RECID_SPLIT_CHART.format(split=texts.SPLITS[split].lower()),
+    texts.RECID_SPLIT_CHART.format(split=labels.SPLITS[split].lower()),
     texts.RECID_Y,
 )
 chart_block(f"recidive_naar_{split}", figure, by_group, texts.RULES["recidivism"], context)
@@ -82,7 +83,7 @@ if groups_table.frame.height:
     stacked = groups_table.frame.pivot(on="label", index="cohort_year", values="pct_group").sort(
         "cohort_year"
     )
-    order = [g for g in texts.OFFENCE_GROUPS.values() if g in stacked.columns]
+    order = [g for g in labels.OFFENCE_GROUPS.values() if g in stacked.columns]
     figure = charts.bars(
         stacked,
         "cohort_year",
@@ -99,8 +100,8 @@ if groups_table.frame.height:
 st.subheader(texts.SURVIVAL_HEADER)
 km_split = st.selectbox(
     texts.SURVIVAL_GROUP,
-    options=list(texts.SURVIVAL_GROUPS),
-    format_func=texts.SURVIVAL_GROUPS.get,
+    options=list(labels.SURVIVAL_GROUPS),
+    format_func=labels.SURVIVAL_GROUPS.get,
     index=1,
     key="km_split",
 )

@@ -9,7 +9,8 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from dashboard.tables import factors, survival
+from published import labels
+from published.tables import factors, survival
 
 ctx = current()
 t = ctx.threshold
@@ -51,7 +52,7 @@ if with_without.frame.height == 0:
 figure = charts.bars(
     with_without.frame,
     "label",
-    {"pct_with": texts.FACTORS_WITH, "pct_without": texts.FACTORS_WITHOUT},
+    {"pct_with": labels.FACTORS_WITH, "pct_without": labels.FACTORS_WITHOUT},
     texts.FACTORS_WITH_WITHOUT.format(window=window),
     texts.RECID_Y,
     hover="%{y:.1f}%",
@@ -64,8 +65,8 @@ chart_block(
 # 3. Time to re-offence with and without one factor.
 factor = st.selectbox(
     texts.FACTORS_KM_CHOICE,
-    options=list(texts.FACTOR_LABELS),
-    format_func=texts.FACTOR_LABELS.get,
+    options=list(labels.FACTOR_LABELS),
+    format_func=labels.FACTOR_LABELS.get,
     index=1,
     key="factor_km",
 )
@@ -73,7 +74,7 @@ curves, km_table = survival.factor_survival(ctx.filters, t, factor)
 if curves:
     figure = charts.survival_curves(
         curves,
-        texts.FACTORS_KM_CHART.format(factor=texts.FACTOR_LABELS[factor].lower()),
+        texts.FACTORS_KM_CHART.format(factor=labels.FACTOR_LABELS[factor].lower()),
         texts.SURVIVAL_X,
         texts.SURVIVAL_Y,
     )

@@ -7,7 +7,8 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from dashboard.tables import outflow as outflow_tables
+from published import labels
+from published.tables import outflow as outflow_tables
 
 ctx = current()
 t = ctx.threshold
@@ -17,15 +18,15 @@ st.write(texts.OUTFLOW_INTRO)
 left, right = st.columns([1, 2])
 period = left.segmented_control(
     texts.OUTFLOW_PERIOD,
-    options=list(texts.PERIOD_CHOICES),
-    format_func=texts.PERIOD_CHOICES.get,
+    options=list(labels.PERIOD_CHOICES),
+    format_func=labels.PERIOD_CHOICES.get,
     default="year",
     key="outflow_period",
 ) or "year"  # fmt: skip
 split = right.selectbox(
     texts.OUTFLOW_SPLIT,
-    options=list(texts.SPLITS),
-    format_func=texts.SPLITS.get,
+    options=list(labels.SPLITS),
+    format_func=labels.SPLITS.get,
     key="outflow_split",
 )
 table = outflow_tables.outflow_table(ctx.filters, t, period, split, ctx.names)
@@ -35,8 +36,8 @@ if table.frame.height == 0:
 labels = outflow_tables.split_labels(split, ctx.names)
 groups = [c.name for c in table.columns if c.kind == "count" and c.name != "total"]
 
-title = texts.OUTFLOW_CHART.format(period=texts.PERIOD_CHOICES[period].lower())
-series = {g: labels.get(g, g) for g in groups} or {"total": texts.TOTAL}
+title = texts.OUTFLOW_CHART.format(period=labels.PERIOD_CHOICES[period].lower())
+series = {g: labels.get(g, g) for g in groups} or {"total": labels.TOTAL}
 figure = charts.bars(table.frame, "period", series, title, texts.OUTFLOW_Y, stacked=True)
 chart_block(
     f"uitstroom_{period}_{split}", figure, table, texts.RULES["uitstroom"], ctx.download_note()
@@ -50,7 +51,7 @@ chart_block(
     charts.bars(
         shown,
         "gemeente_naam",
-        {"n_releases": texts.COL["n_releases"]},
+        {"n_releases": labels.COL["n_releases"]},
         texts.OUTFLOW_TOP_CHART.format(n=shown.height),
         texts.OUTFLOW_Y,
         horizontal=True,

@@ -8,10 +8,11 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, texts
+from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from dashboard.tables import comparison
+from published import labels, queries
+from published.tables import comparison
 
 ctx = current()
 t = ctx.threshold
@@ -75,7 +76,7 @@ if unit == "gemeente_code":
 else:
     peer_units = [p for p in options if p not in chosen]
     peer_label = texts.PEERS_PI
-series = {texts.NATIONAL: ["*"], peer_label: peer_units}
+series = {labels.NATIONAL: ["*"], peer_label: peer_units}
 series |= {ctx.label(c): [c] for c in chosen}
 trend_table = comparison.over_time(rates, series, t, corrected)
 wide = comparison.series_wide(trend_table)
@@ -108,7 +109,7 @@ figure = charts.funnel_plot(
     texts.FUNNEL_X.format(unit=texts.COMPARE_KINDS[unit].lower()),
     "%",
     {
-        "national": texts.NATIONAL,
+        "national": labels.NATIONAL,
         "95": texts.FUNNEL_95,
         "998": texts.FUNNEL_998,
         "units": texts.FUNNEL_UNITS,

@@ -8,11 +8,9 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, queries, texts
+from dashboard import charts, texts
 from dashboard.components import display_frame, printable, toelichting
 from dashboard.context import current
-from dashboard.format import nl_date, nl_pct
-from dashboard.tables import comparison
 from pipelines import appdb
 from pipelines.disclosure import Column, disclose
 from pipelines.zelfscan import (
@@ -25,6 +23,9 @@ from pipelines.zelfscan import (
     theme_scores,
 )
 from pipelines.zelfscan_report import ReportInput, build_report
+from published import labels, queries, reader
+from published.format import nl_date, nl_pct
+from published.tables import comparison
 
 ctx = current()
 t = ctx.threshold
@@ -39,7 +40,7 @@ except ZelfscanConfigError as exc:
     st.stop()
 questions = questionnaire.questions
 person = st.session_state["person"]
-store = ScanStore(appdb.open_database(queries.warehouse_file()), actor=person.actor)
+store = ScanStore(appdb.open_database(reader.warehouse_file()), actor=person.actor)
 
 info = queries.gemeente_info()
 # A municipality sees and answers only its own scans; a beheerder every municipality's.
@@ -65,7 +66,7 @@ if not scans:
     st.info(texts.SCAN_NONE)
     st.stop()
 ids = [s["scan_id"] for s in scans]
-labels = {
+scan_labels = {
     s["scan_id"]: texts.SCAN_LABEL.format(
         date=nl_date(s["started_at"]), n=s["n_answered"], total=len(questions)
     )
@@ -73,7 +74,7 @@ labels = {
 }
 if st.session_state.get("scan_id") not in ids:
     st.session_state["scan_id"] = ids[0]
-scan_id = st.selectbox(texts.SCAN_CHOOSE, options=ids, format_func=labels.get, key="scan_id")
+scan_id = st.selectbox(texts.SCAN_CHOOSE, options=ids, format_func=scan_labels.get, key="scan_id")
 scan = next(s for s in scans if s["scan_id"] == scan_id)
 
 
@@ -129,7 +130,7 @@ for tab, theme in zip(tabs, questionnaire.themes, strict=True):
             st.dataframe(
                 pl.DataFrame(
                     rows,
-                    schema=[texts.SCAN_MEASURE, name, texts.SCAN_PEERS, texts.NATIONAL],
+                    schema=[texts.SCAN_MEASURE, name, texts.SCAN_PEERS, labels.NATIONAL],
                     orient="row",
                 ),
                 hide_index=True,

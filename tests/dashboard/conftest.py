@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.settings import ROOT
+from published import reader
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = (
@@ -45,7 +46,6 @@ def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
 def _let_go_of_the_warehouse() -> Iterator[None]:
     """The app's shared reader keeps a warehouse open for a few idle seconds; a test that
     writes to or removes its files afterwards must not find it held."""
-    from dashboard import queries
 
     yield
-    queries.release()
+    reader.release()

@@ -14,6 +14,7 @@ from dashboard import texts
 from pipelines.build import build
 from pipelines.cli import main
 from pipelines.warehouse import connect
+from published import labels, reader
 from tests.dashboard.conftest import PAGES
 
 
@@ -30,7 +31,7 @@ def _metric(app: AppTest, label_start: str) -> str:
 
 
 def _nl(n: float, decimals: int | None = None) -> str:
-    """Dutch formatting written out independently of dashboard.format."""
+    """Dutch formatting written out independently of published.format."""
     if decimals is None:
         return f"{n:,}".replace(",", ".")
     return f"{n:.{decimals}f}".replace(".", ",")
@@ -127,7 +128,7 @@ def test_a_municipality_too_small_for_figures_shows_less_than_ten(
     app = open_app(warehouse, gemeente=code, van="2024")
     assert not app.exception
     assert _metric(app, "Uitstroom 2024") == "<10"
-    assert _metric(app, "Basisvoorwaarden op orde (2024)") == texts.NOT_SHOWN
+    assert _metric(app, "Basisvoorwaarden op orde (2024)") == labels.NOT_SHOWN
     assert 0 < n < 10
 
 
@@ -189,10 +190,9 @@ def test_a_broken_snapshot_gives_a_clear_message(
 
 
 def test_readers_never_hold_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import queries
 
     path = _empty_warehouse(tmp_path / "w.duckdb")
     monkeypatch.setenv("TERUGKEER_WAREHOUSE", str(path))
-    assert queries.read("SELECT count(*) AS n FROM deliveries")["n"].to_list() == [0]
+    assert reader.read("SELECT count(*) AS n FROM deliveries")["n"].to_list() == [0]
     # Right after the query, with the reader's snapshot still open, a writer opens the store.
     duckdb.connect(str(path)).close()

@@ -19,14 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import queries, texts
-from dashboard.queries import Filters
-from dashboard.tables import comparison, factors, outflow, quality, readiness, recidivism, survival
+from dashboard import texts
 from pipelines.build import build
 from pipelines.demo.generate import generate_demo
 from pipelines.disclosure import DisclosedTable
 from pipelines.ingest import ingest_paths
 from pipelines.warehouse import connect
+from published import labels, queries, reader
+from published.scope import Scope
+from published.tables import comparison, factors, outflow, quality, readiness, recidivism, survival
 
 Cells = list[int | None]
 UNKNOWN = None  # a cell nobody sees (the complement of a numerator)
@@ -44,7 +45,7 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     mp = pytest.MonkeyPatch()
     mp.setenv("TERUGKEER_WAREHOUSE", str(path))
     yield path
-    queries.release()
+    reader.release()
     mp.undo()
 
 
@@ -130,7 +131,7 @@ def grouped(frame: pl.DataFrame, by: str) -> Iterator[tuple[object, list[dict]]]
 # --- the tables and what they give away -----------------------------------------------------
 
 
-def audit_all(filters: Filters, t: int, choice: dict, audit: Audit) -> None:
+def audit_all(filters: Scope, t: int, choice: dict, audit: Audit) -> None:
     names = queries.unit_names()
 
     def check(name: str, table: DisclosedTable) -> list[dict]:
@@ -167,7 +168,7 @@ def audit_all(filters: Filters, t: int, choice: dict, audit: Audit) -> None:
         queries.readiness_by_pi(filters)
         .group_by("leefgebied")
         .agg(pl.col("n_releases", "n_op_orde", "n_niet_op_orde").sum())
-        .with_columns(pl.col("leefgebied").replace_strict(texts.LEEFGEBIEDEN).alias("label"))
+        .with_columns(pl.col("leefgebied").replace_strict(labels.LEEFGEBIEDEN).alias("label"))
     )
     national = {r["label"]: r for r in truth.to_dicts()}
     by_pi = readiness.readiness_by_pi(filters, t, names)
@@ -253,7 +254,7 @@ def audit_all(filters: Filters, t: int, choice: dict, audit: Audit) -> None:
     raw = queries.process_by_pi(filters)
     audit.shown_counts("process_by_pi", process)
     for label, rows in grouped(process.frame, "label"):
-        key = next(k for k, v in texts.PROCESS_LABELS.items() if v == label)
+        key = next(k for k, v in labels.PROCESS_LABELS.items() if v == label)
         numerator, denominator = factors.PROCESS_MEASURES[key]
         audit.total("process_by_pi n", [r["n"] for r in rows], raw[denominator].sum())
         hits = [derived(r, "k", "pct", r["n"]) for r in rows]
@@ -278,14 +279,14 @@ def audit_all(filters: Filters, t: int, choice: dict, audit: Audit) -> None:
 # --- random selections ----------------------------------------------------------------------
 
 
-def selections(options: dict[str, list]) -> st.SearchStrategy[tuple[Filters, dict]]:
+def selections(options: dict[str, list]) -> st.SearchStrategy[tuple[Scope, dict]]:
     years = options["years"]
 
     @st.composite
-    def build_one(draw: Callable) -> tuple[Filters, dict]:
+    def build_one(draw: Callable) -> tuple[Scope, dict]:
         first = draw(st.sampled_from([None, *years]))
         last = draw(st.sampled_from([None, *[y for y in years if first is None or y >= first]]))
-        filters = Filters(
+        filters = Scope(
             year_from=first,
             year_to=last,
             pis=tuple(draw(st.lists(st.sampled_from(options["pis"]), max_size=2, unique=True))),
@@ -295,17 +296,17 @@ def selections(options: dict[str, list]) -> st.SearchStrategy[tuple[Filters, dic
             provincies=tuple(
                 draw(st.lists(st.sampled_from(options["provincies"]), max_size=1, unique=True))
             ),
-            sexes=tuple(draw(st.lists(st.sampled_from(list(texts.SEXES)), max_size=1))),
-            age_bands=tuple(draw(st.lists(st.sampled_from(list(texts.AGE_BANDS)), max_size=2))),
+            sexes=tuple(draw(st.lists(st.sampled_from(list(labels.SEXES)), max_size=1))),
+            age_bands=tuple(draw(st.lists(st.sampled_from(list(labels.AGE_BANDS)), max_size=2))),
         )
         choice = {
             "period": draw(st.sampled_from(["year", "quarter"])),
-            "split": draw(st.sampled_from(list(texts.SPLITS))),
+            "split": draw(st.sampled_from(list(labels.SPLITS))),
             "recid_split": draw(
                 st.sampled_from([None, "pi_code", "sex", "age_band", "length_band"])
             ),
             "km_split": draw(st.sampled_from(["none", "sex", "age_band"])),
-            "factor": draw(st.sampled_from(list(texts.FACTOR_LABELS))),
+            "factor": draw(st.sampled_from(list(labels.FACTOR_LABELS))),
             "limit": draw(st.integers(3, 25)),
             "unit": draw(st.sampled_from(["gemeente_code", "pi_code"])),
             "measure": draw(st.sampled_from(list(texts.COMPARE_MEASURES))),
@@ -321,7 +322,7 @@ def selections(options: dict[str, list]) -> st.SearchStrategy[tuple[Filters, dic
 
 def _options() -> dict[str, list]:
     found = queries.filter_options()
-    busy = queries.releases_by_gemeente(Filters())
+    busy = queries.releases_by_gemeente(Scope())
     return {
         "years": found["years"]["release_year"].to_list(),
         "pis": found["pis"]["pi_code"].to_list(),
@@ -346,7 +347,7 @@ def _run_audit(max_examples: int) -> list[list[str]]:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(selection=selections(options), threshold=st.sampled_from([10, 10, 5]))
-    def audit_one(selection: tuple[Filters, dict], threshold: int) -> None:
+    def audit_one(selection: tuple[Scope, dict], threshold: int) -> None:
         filters, choice = selection
         audit = Audit(threshold)
         audit_all(filters, threshold, choice, audit)

@@ -7,15 +7,16 @@ from collections.abc import Callable
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, shared
-from dashboard.tables import outflow as outflow_tables
+from dashboard import charts
+from published import cache
+from published.tables import outflow as outflow_tables
 
 
 def test_a_published_table_is_computed_once_per_publication_and_arguments() -> None:
     version = ["snapshot-1"]
     calls: list[tuple] = []
 
-    @shared.per_publication(lambda: (version[0],))
+    @cache.per_publication(lambda: (version[0],))
     def table(scope: tuple, threshold: int, names: dict) -> dict:
         calls.append((scope, threshold))
         return {"scope": scope}
@@ -35,7 +36,7 @@ def test_a_published_table_is_computed_once_per_publication_and_arguments() -> N
 def test_arguments_that_cannot_be_compared_by_value_are_not_cached() -> None:
     calls = []
 
-    @shared.per_publication(lambda: ("snapshot",))
+    @cache.per_publication(lambda: ("snapshot",))
     def table(frame: pl.DataFrame) -> int:
         calls.append(1)
         return frame.height
@@ -59,12 +60,12 @@ def test_a_figure_is_kept_for_the_very_table_it_draws() -> None:
 def test_sessions_asking_the_same_share_the_tables_and_see_the_same(
     national_demo: dict, open_app: Callable[..., AppTest]
 ) -> None:
-    shared.clear()
-    cache = outflow_tables.outflow_by_year.cache
+    cache.clear()
+    tables = outflow_tables.outflow_by_year.cache
     first = open_app(national_demo["warehouse"])
-    misses = cache.misses
+    misses = tables.misses
     second = open_app(national_demo["warehouse"])  # a new session: another user
     assert not first.exception and not second.exception
-    assert cache.misses == misses  # nothing of the default view computed again
+    assert tables.misses == misses  # nothing of the default view computed again
     assert [m.value for m in second.metric] == [m.value for m in first.metric]
     assert first.metric[0].value not in ("", "0")

@@ -1,31 +1,17 @@
-"""The only place the dashboard touches SQL. Every function returns a Polars frame of counts
-(never person-level rows) read from the marts; pages disclose and draw them.
-
-It reads only the current publication: an immutable read-only snapshot of the store
-(pipelines/publish.py), never the store itself, so a load never stalls it. One DuckDB instance
-per snapshot for the server, a cursor per query (cursors are not shared between Streamlit's
-threads). Results are cached per publication; a new one is noticed within POLL_SECONDS.
+"""The count queries of the published tables: each returns a Polars frame of counts (never
+person-level rows) read from the marts of the current publication (published/reader.py).
+The table functions (published/tables) disclose them; nothing else reads marts.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 import duckdb
 import polars as pl
-import streamlit as st
 
-from dashboard import shared
-from pipelines import publish
 from pipelines.contract import LEEFGEBIEDEN
-from pipelines.settings import warehouse_path
-from pipelines.warehouse import WarehouseBroken, WarehouseBusy, connect
+from pipelines.warehouse import WarehouseBroken, WarehouseBusy
+from published.reader import publication, read
+from published.scope import Scope
 
 READINESS_GROUPS = (*LEEFGEBIEDEN, "alle")
 # Breakdowns a page may ask for, mapped to mart columns (user input never becomes SQL).
@@ -37,179 +23,6 @@ PERIODS = {
     "quarter": ("release_year", "release_quarter", "NULL"),
     "month": ("release_year", "NULL", "release_month"),
 }
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The sidebar's global filters; empty tuples mean 'all'."""
-
-    year_from: int | None = None
-    year_to: int | None = None
-    pis: tuple[str, ...] = ()
-    gemeenten: tuple[str, ...] = ()
-    provincies: tuple[str, ...] = ()
-    sexes: tuple[str, ...] = ()
-    age_bands: tuple[str, ...] = ()
-
-    def where(self, year_column: str) -> tuple[str, list]:
-        """A parameterised WHERE clause for any mart with the global filter columns."""
-        clauses = [
-            f"(CAST(? AS INTEGER) IS NULL OR {year_column} >= ?)",
-            f"(CAST(? AS INTEGER) IS NULL OR {year_column} <= ?)",
-        ]
-        params: list = [self.year_from, self.year_from, self.year_to, self.year_to]
-        for column, values in (
-            ("pi_code", self.pis),
-            ("gemeente_code", self.gemeenten),
-            ("provincie", self.provincies),
-            ("sex", self.sexes),
-            ("age_band", self.age_bands),
-        ):
-            clauses.append(
-                f"(len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), {column}))"
-            )
-            params += [list(values), list(values)]
-        return " AND ".join(clauses), params
-
-
-def warehouse_file() -> Path:
-    """The store (only its name is used here: the dashboard never opens it)."""
-    return warehouse_path(None)
-
-
-# How often a process looks for a newer publication.
-POLL_SECONDS = 1.0
-_polled: dict[Path, tuple[float, Path | None]] = {}
-
-
-def publication(store: Path | None = None) -> Path | None:
-    """The current snapshot of the store (looked up at most once per POLL_SECONDS)."""
-    store = store or warehouse_file()
-    now = time.monotonic()
-    seen = _polled.get(store)
-    if seen is None or now - seen[0] >= POLL_SECONDS:
-        seen = (now, publish.current(store))
-        _polled[store] = seen
-    return seen[1]
-
-
-def version(path: Path | None = None) -> tuple:
-    """The cache key of every query: the current snapshot's file (a new publication is a new
-    file, so caches never mix two publications)."""
-    snapshot = publication(path)
-    return (str(snapshot) if snapshot else "",)
-
-
-class _SharedReader:
-    """One read-only DuckDB instance per snapshot for the whole server, so that its buffer
-    cache stays warm between script runs. Every query gets its own cursor (a cursor is used
-    by one thread only). When a newer snapshot appears, new queries go to it; the older
-    instance is closed once its running queries have finished."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open: dict[str, duckdb.DuckDBPyConnection] = {}
-        self._users: dict[str, int] = {}
-        self._newest = ""
-
-    @contextlib.contextmanager
-    def cursor(self, key: tuple) -> Iterator[duckdb.DuckDBPyConnection]:
-        name = key[0]
-        if not name:
-            raise FileNotFoundError("nothing published yet")
-        with self._lock:
-            if name not in self._open:
-                self._open[name] = connect(Path(name), read_only=True, wait_seconds=5)
-                self._users[name] = 0
-            self._newest = max(self._newest, name)  # snapshot names sort by time
-            self._users[name] += 1
-            cur = self._open[name].cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
-            with self._lock:
-                self._users[name] -= 1
-                self._close_superseded()
-
-    def _close_superseded(self) -> None:
-        for name in [n for n in self._open if n != self._newest and self._users[n] == 0]:
-            self._open.pop(name).close()
-            self._users.pop(name)
-
-    def release(self, timeout: float = 30) -> None:
-        """Close every instance (tests, and the end of the process)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if not any(self._users.values()):
-                    for con in self._open.values():
-                        con.close()
-                    self._open.clear()
-                    self._users.clear()
-                    break
-            time.sleep(0.05)
-        _polled.clear()
-
-
-_reader = _SharedReader()
-atexit.register(_reader.release, timeout=1)
-
-
-def release() -> None:
-    """Close the read-only connections (and forget the last publication seen and what was
-    computed from it)."""
-    _reader.release()
-    shared.clear()
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _read(key: tuple, sql: str, params: tuple) -> pl.DataFrame:
-    with _reader.cursor(key) as con:
-        # Parameters are cached as tuples; DuckDB binds a tuple as a STRUCT, so lists return.
-        return con.sql(sql, params=[list(p) if isinstance(p, tuple) else p for p in params]).pl()
-
-
-def read(sql: str, params: list | None = None) -> pl.DataFrame:
-    """Run a query on the current publication (cached per publication)."""
-    frozen = tuple(tuple(p) if isinstance(p, list) else p for p in (params or []))
-    return _read(version(), sql, frozen)
-
-
-# --- the warehouse itself -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WarehouseState:
-    kind: str  # missing, broken, busy, empty, ready
-    status: dict | None = None
-
-
-def warehouse_state() -> WarehouseState:
-    """Whether there is anything to show, and the data status row (with the publication's
-    time) when there is."""
-    store = warehouse_file()
-    if publication(store) is None:
-        if publish.writer_active(store):
-            return WarehouseState("busy")
-        return WarehouseState("missing" if not store.exists() else "unpublished")
-    try:
-        frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")
-    except WarehouseBroken:
-        return WarehouseState("broken")
-    except duckdb.CatalogException:
-        return WarehouseState("empty")
-    except duckdb.Error:
-        return WarehouseState("broken")
-    status = frame.row(0, named=True) if frame.height else None
-    if not status or not status["n_deliveries"] or status["last_release_year"] is None:
-        return WarehouseState("empty", status)
-    return WarehouseState("ready", status)
-
-
-def loading_now() -> dict | None:
-    """Who is loading into the store right now (the pages keep showing the publication)."""
-    return publish.writer_active(warehouse_file())
 
 
 def filter_options() -> dict[str, pl.DataFrame]:
@@ -243,11 +56,11 @@ def unit_names() -> dict[str, str]:
 # --- uitstroom ------------------------------------------------------------------------------
 
 
-def outflow(filters: Filters, period: str = "year", split: str | None = None) -> pl.DataFrame:
+def outflow(scope: Scope, period: str = "year", split: str | None = None) -> pl.DataFrame:
     """Releases per period (year, quarter or month), optionally split by one breakdown."""
     year, quarter, month = PERIODS[period]
     group = split if split in OUTFLOW_SPLITS else "NULL"
-    where, params = filters.where("release_year")
+    where, params = scope.where("release_year")
     return read(
         f"SELECT {year} AS year, {quarter} AS quarter, {month} AS month, "
         f"CAST({group} AS VARCHAR) AS grp, CAST(sum(n_releases) AS BIGINT) AS n_releases "
@@ -256,9 +69,9 @@ def outflow(filters: Filters, period: str = "year", split: str | None = None) ->
     )
 
 
-def releases_by_gemeente(filters: Filters) -> pl.DataFrame:
+def releases_by_gemeente(scope: Scope) -> pl.DataFrame:
     """Releases in scope per municipality ('onbekend' included, as a row), most first."""
-    where, params = filters.where("release_year")
+    where, params = scope.where("release_year")
     return read(
         "WITH counts AS (SELECT gemeente_code, CAST(sum(n_releases) AS BIGINT) AS n_releases "
         f"FROM mart_outflow WHERE {where} GROUP BY ALL) "
@@ -283,9 +96,9 @@ READINESS_MEASURES = (
 )
 
 
-def _readiness_long(group_by: str, filters: Filters) -> pl.DataFrame:
+def _readiness_long(group_by: str, scope: Scope) -> pl.DataFrame:
     """One scan of the wide mart, then one row per group and leefgebied (six + 'alle')."""
-    where, params = filters.where("release_year")
+    where, params = scope.where("release_year")
     sums = ", ".join(
         f"CAST(sum(n_{lg}_{m}) AS BIGINT) AS {lg}__{m}"
         for lg in READINESS_GROUPS  # constants, not user input
@@ -309,28 +122,28 @@ def _readiness_long(group_by: str, filters: Filters) -> pl.DataFrame:
     ).sort(group_by, "leefgebied")
 
 
-def readiness_by_year(filters: Filters) -> pl.DataFrame:
+def readiness_by_year(scope: Scope) -> pl.DataFrame:
     """Per release year and leefgebied (six + 'alle'): status counts at release."""
-    return _readiness_long("release_year", filters)
+    return _readiness_long("release_year", scope)
 
 
-def readiness_by_gemeente(filters: Filters) -> pl.DataFrame:
+def readiness_by_gemeente(scope: Scope) -> pl.DataFrame:
     """Per municipality and leefgebied: status counts at release and intake."""
-    return _readiness_long("gemeente_code", filters)
+    return _readiness_long("gemeente_code", scope)
 
 
-def readiness_by_pi(filters: Filters) -> pl.DataFrame:
+def readiness_by_pi(scope: Scope) -> pl.DataFrame:
     """Per PI and leefgebied: status counts at release over the whole period in scope."""
-    return _readiness_long("pi_code", filters)
+    return _readiness_long("pi_code", scope)
 
 
 # --- recidive -------------------------------------------------------------------------------
 
 
-def recidivism_by_cohort(filters: Filters, split: str | None = None) -> pl.DataFrame:
+def recidivism_by_cohort(scope: Scope, split: str | None = None) -> pl.DataFrame:
     """Per cohort (and breakdown): size, re-offenders within one and two years, severe too."""
     group = split if split in COHORT_SPLITS else "NULL"
-    where, params = filters.where("cohort_year")
+    where, params = scope.where("cohort_year")
     return read(
         f"SELECT cohort_year, CAST({group} AS VARCHAR) AS grp, "
         "CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
@@ -344,10 +157,10 @@ def recidivism_by_cohort(filters: Filters, split: str | None = None) -> pl.DataF
     )
 
 
-def reoffence_groups(filters: Filters) -> pl.DataFrame:
+def reoffence_groups(scope: Scope) -> pl.DataFrame:
     """Per cohort: persons re-offending within two years by the offence group of the first
     new case, with the cohort size as denominator."""
-    where, params = filters.where("cohort_year")
+    where, params = scope.where("cohort_year")
     return read(
         "WITH groups AS (SELECT cohort_year, offence_group, "
         "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y "
@@ -362,10 +175,10 @@ def reoffence_groups(filters: Filters) -> pl.DataFrame:
     )
 
 
-def survival(filters: Filters, split: str = "none") -> pl.DataFrame:
+def survival(scope: Scope, split: str = "none") -> pl.DataFrame:
     """Events and censorings per day after release, per group, for Kaplan-Meier curves."""
     group = split if split in SURVIVAL_SPLITS and split != "none" else "NULL"
-    where, params = filters.where("cohort_year")
+    where, params = scope.where("cohort_year")
     return read(
         f"SELECT CAST({group} AS VARCHAR) AS grp, days, "
         "CAST(sum(n_events) AS BIGINT) AS n_events, "
@@ -404,9 +217,9 @@ COMPLETENESS_FIELDS = (
 )
 
 
-def completeness_by_pi(filters: Filters) -> pl.DataFrame:
+def completeness_by_pi(scope: Scope) -> pl.DataFrame:
     """Per PI: releases in scope and, per field, how many lack it."""
-    where, params = filters.where("release_year")
+    where, params = scope.where("release_year")
     sums = ", ".join(
         f"CAST(sum(n_missing_{f}) AS BIGINT) AS n_missing_{f}" for f in COMPLETENESS_FIELDS
     )
@@ -459,13 +272,13 @@ MEASURES: dict[str, tuple[str, str, str, str, str | None, str | None]] = {
 UNIT_COLUMNS = ("gemeente_code", "pi_code")
 
 
-def unit_rates(filters: Filters, unit: str, measure: str) -> pl.DataFrame:
+def unit_rates(scope: Scope, unit: str, measure: str) -> pl.DataFrame:
     """Per year and unit (municipality or PI): numerator k, denominator n and, for
     recidivism, the case-mix expected count e. Years without full follow-up are left out."""
-    return unit_rates_many(filters, unit, (measure,)).drop("measure")
+    return unit_rates_many(scope, unit, (measure,)).drop("measure")
 
 
-def unit_rates_many(filters: Filters, unit: str, measures: tuple[str, ...]) -> pl.DataFrame:
+def unit_rates_many(scope: Scope, unit: str, measures: tuple[str, ...]) -> pl.DataFrame:
     """`unit_rates` of several measures, with a column `measure`: one scan per mart (and
     follow-up condition) instead of one per measure."""
     column = unit if unit in UNIT_COLUMNS else "pi_code"
@@ -482,7 +295,7 @@ def unit_rates_many(filters: Filters, unit: str, measures: tuple[str, ...]) -> p
             + f" AS e{i}"
             for i, m in enumerate(members)
         )
-        where, params = filters.where(year)
+        where, params = scope.where(year)
         wide = read(
             f"SELECT {year} AS year, {column} AS unit, {sums} FROM {mart} WHERE {where} "
             f"{f'AND {available}' if available else ''} GROUP BY ALL ORDER BY ALL",
@@ -520,11 +333,11 @@ FACTOR_COLUMNS = (
 )
 
 
-def factor_outcomes(filters: Filters, years: int) -> pl.DataFrame:
+def factor_outcomes(scope: Scope, years: int) -> pl.DataFrame:
     """Per factor and level (ja/nee): cohort size and re-offenders within `years` years, for
     cohorts with full follow-up in the selection."""
     k = 1 if years == 1 else 2
-    where, params = filters.where("cohort_year")
+    where, params = scope.where("cohort_year")
     factors = ", ".join(FACTOR_COLUMNS)
     return read(
         f"WITH scope AS (SELECT {factors}, n_cohort, n_reoffended_{k}y AS k FROM mart_factors "
@@ -537,10 +350,10 @@ def factor_outcomes(filters: Filters, years: int) -> pl.DataFrame:
     )
 
 
-def factor_survival(filters: Filters, factor: str) -> pl.DataFrame:
+def factor_survival(scope: Scope, factor: str) -> pl.DataFrame:
     """Events and censorings per day after release, by the level (ja/nee) of one factor."""
     column = factor if factor in FACTOR_COLUMNS else "onderdak"
-    where, params = filters.where("cohort_year")
+    where, params = scope.where("cohort_year")
     return read(
         f"SELECT {column} AS grp, days, "
         "CAST(COALESCE(sum(n_cohort) FILTER (WHERE event), 0) AS BIGINT) AS n_events, "
@@ -558,10 +371,10 @@ def model_casemix_terms() -> pl.DataFrame:
     return read("SELECT * FROM model_casemix ORDER BY years, term")
 
 
-def process_by_pi(filters: Filters, unit: str = "pi_code") -> pl.DataFrame:
+def process_by_pi(scope: Scope, unit: str = "pi_code") -> pl.DataFrame:
     """Per PI (or municipality): numerators and denominators of the four process indicators."""
     column = unit if unit in UNIT_COLUMNS else "pi_code"
-    where, params = filters.where("release_year")
+    where, params = scope.where("release_year")
     return read(
         f"SELECT {column}, "
         + ", ".join(
@@ -583,20 +396,15 @@ def process_by_pi(filters: Filters, unit: str = "pi_code") -> pl.DataFrame:
     )
 
 
-def aftercare(filters: Filters) -> pl.DataFrame:
+def aftercare(scope: Scope) -> pl.DataFrame:
     """Per leefgebied: status three months after release, from the nazorg-exports (only
-    municipality and period filters apply: the nazorg-export has no PI, sex or age)."""
-    clauses = [
-        "(CAST(? AS INTEGER) IS NULL OR year >= ?)",
-        "(CAST(? AS INTEGER) IS NULL OR year <= ?)",
-        "(len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), gemeente_code))",
-    ]
-    g = list(filters.gemeenten)
+    municipality and period scope apply: the nazorg-export has no PI, sex or age)."""
+    where, params = scope.where("year", ("gemeenten",))
     return read(
         "SELECT leefgebied, CAST(sum(n_trajectories) AS BIGINT) AS n_trajectories, "
         "CAST(sum(n_op_orde) AS BIGINT) AS n_op_orde, "
         "CAST(sum(n_niet_op_orde) AS BIGINT) AS n_niet_op_orde, "
         "CAST(sum(n_onbekend) AS BIGINT) AS n_onbekend "
-        f"FROM mart_aftercare WHERE {' AND '.join(clauses)} GROUP BY ALL ORDER BY ALL",
-        [filters.year_from, filters.year_from, filters.year_to, filters.year_to, g, g],
+        f"FROM mart_aftercare WHERE {where} GROUP BY ALL ORDER BY ALL",
+        params,
     )

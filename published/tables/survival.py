@@ -13,11 +13,11 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from dashboard import queries, texts
-from dashboard.queries import Filters
-from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, disclose
 from pipelines.stats import SurvivalCurve, kaplan_meier
+from published import labels, queries
+from published.scope import Scope
+from published.tables import shared
 
 KM_MILESTONES = (90, 182, 365, 730, 1095)
 Curves = list[tuple[str, pl.DataFrame]]
@@ -25,29 +25,31 @@ Curves = list[tuple[str, pl.DataFrame]]
 
 def survival_label(split: str, group: str | None) -> str:
     if split == "none" or group is None:
-        return texts.NATIONAL if split == "none" else texts.UNKNOWN
+        return labels.NATIONAL if split == "none" else labels.UNKNOWN
     if split == "n_release_op_orde":
-        return texts.N_OP_ORDE.format(n=group)
-    mapping = {"alle_release": texts.ALLE_STATUS, "sex": texts.SEXES, "age_band": texts.AGE_BANDS}
+        return labels.N_OP_ORDE.format(n=group)
+    mapping = {
+        "alle_release": labels.ALLE_STATUS,
+        "sex": labels.SEXES,
+        "age_band": labels.AGE_BANDS,
+    }
     return mapping[split].get(group, group)
 
 
-@published
-def survival(
-    filters: Filters, threshold: int, split: str = "none"
-) -> tuple[Curves, DisclosedTable]:
+@shared
+def survival(filters: Scope, threshold: int, split: str = "none") -> tuple[Curves, DisclosedTable]:
     """Kaplan-Meier curves per group in percent, and a table at fixed days."""
     return survival_curves(
         queries.survival(filters, split), threshold, lambda g: survival_label(split, g)
     )
 
 
-@published
-def factor_survival(filters: Filters, threshold: int, factor: str) -> tuple[Curves, DisclosedTable]:
+@shared
+def factor_survival(filters: Scope, threshold: int, factor: str) -> tuple[Curves, DisclosedTable]:
     """Kaplan-Meier curves with (ja) and without (nee) one factor at release."""
-    labels = {"ja": texts.FACTORS_WITH, "nee": texts.FACTORS_WITHOUT}
+    levels = {"ja": labels.FACTORS_WITH, "nee": labels.FACTORS_WITHOUT}
     return survival_curves(
-        queries.factor_survival(filters, factor), threshold, lambda g: labels.get(g, g)
+        queries.factor_survival(filters, factor), threshold, lambda g: levels.get(g, g)
     )
 
 
@@ -104,12 +106,12 @@ def survival_curves(
     disclosed = disclose(
         table,
         [
-            Column("label", texts.COL["grp"]),
-            Column("days", texts.COL["days"]),
-            Column("survival", texts.COL["survival"], "pct"),
-            Column("low", texts.COL["survival_low"], "pct"),
-            Column("high", texts.COL["survival_high"], "pct"),
-            Column("at_risk", texts.COL["at_risk"], "count"),
+            Column("label", labels.COL["grp"]),
+            Column("days", labels.COL["days"]),
+            Column("survival", labels.COL["survival"], "pct"),
+            Column("low", labels.COL["survival_low"], "pct"),
+            Column("high", labels.COL["survival_high"], "pct"),
+            Column("at_risk", labels.COL["at_risk"], "count"),
         ],
         threshold,
     )

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import queries, texts
-from dashboard.queries import Filters
-from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Rate, Share, Total, disclose
+from published import labels, queries
+from published.scope import Scope
+from published.tables import shared
 
-ORDER = {f: i for i, f in enumerate(texts.FACTOR_LABELS)}
+ORDER = {f: i for i, f in enumerate(labels.FACTOR_LABELS)}
 ODDS_RATIOS = ("raw_or", "raw_low", "raw_high", "adj_or", "adj_low", "adj_high")
 
 
 def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
-        pl.col("factor").replace_strict(texts.FACTOR_LABELS).alias("label"),
+        pl.col("factor").replace_strict(labels.FACTOR_LABELS).alias("label"),
         pl.col("factor").replace_strict(ORDER).alias("order"),
     ).sort("order")
 
 
-@published
+@shared
 def odds_ratios(years: int, threshold: int) -> DisclosedTable:
     """The national model of the build: per factor recidivism with and without, and the odds
     ratios raw and adjusted (shown only where both 2x2 cells of with and without are)."""
@@ -29,12 +29,12 @@ def odds_ratios(years: int, threshold: int) -> DisclosedTable:
     return disclose(
         model,
         [
-            Column("label", texts.COL["factor"]),
-            Column("n_ja", texts.COL["n_with"], "count"),
-            Column("pct_with", texts.COL["pct_with"], "pct"),
-            Column("n_nee", texts.COL["n_without"], "count"),
-            Column("pct_without", texts.COL["pct_without"], "pct"),
-            *(Column(c, texts.COL[c], "number") for c in ODDS_RATIOS),
+            Column("label", labels.COL["factor"]),
+            Column("n_ja", labels.COL["n_with"], "count"),
+            Column("pct_with", labels.COL["pct_with"], "pct"),
+            Column("n_nee", labels.COL["n_without"], "count"),
+            Column("pct_without", labels.COL["pct_without"], "pct"),
+            *(Column(c, labels.COL[c], "number") for c in ODDS_RATIOS),
         ],
         threshold,
         rates=(Rate("pct_with", "k_ja", "n_ja"), Rate("pct_without", "k_nee", "n_nee")),
@@ -42,8 +42,8 @@ def odds_ratios(years: int, threshold: int) -> DisclosedTable:
     )
 
 
-@published
-def with_without(filters: Filters, threshold: int, years: int) -> DisclosedTable:
+@shared
+def with_without(filters: Scope, threshold: int, years: int) -> DisclosedTable:
     """Per factor in the selection: recidivism with (ja) and without (nee), with intervals."""
     outcomes = queries.factor_outcomes(filters, years).filter(pl.col("level").is_in(["ja", "nee"]))
     wide = (
@@ -58,15 +58,15 @@ def with_without(filters: Filters, threshold: int, years: int) -> DisclosedTable
     return disclose(
         wide,
         [
-            Column("label", texts.COL["factor"]),
-            Column("n_ja", texts.COL["n_with"], "count"),
-            Column("pct_with", texts.COL["pct_with"], "pct"),
-            Column("pct_with_low", texts.COL["rate_low"], "pct"),
-            Column("pct_with_high", texts.COL["rate_high"], "pct"),
-            Column("n_nee", texts.COL["n_without"], "count"),
-            Column("pct_without", texts.COL["pct_without"], "pct"),
-            Column("pct_without_low", texts.COL["rate_low"] + " ", "pct"),
-            Column("pct_without_high", texts.COL["rate_high"] + " ", "pct"),
+            Column("label", labels.COL["factor"]),
+            Column("n_ja", labels.COL["n_with"], "count"),
+            Column("pct_with", labels.COL["pct_with"], "pct"),
+            Column("pct_with_low", labels.COL["rate_low"], "pct"),
+            Column("pct_with_high", labels.COL["rate_high"], "pct"),
+            Column("n_nee", labels.COL["n_without"], "count"),
+            Column("pct_without", labels.COL["pct_without"], "pct"),
+            Column("pct_without_low", labels.COL["rate_low"] + " ", "pct"),
+            Column("pct_without_high", labels.COL["rate_high"] + " ", "pct"),
         ],
         threshold,
         rates=(
@@ -83,14 +83,14 @@ PROCESS_MEASURES = {
     "in_beeld": ("n_known_to_gemeente", "n_known_scope"),
 }
 PROCESS_COLUMNS = [
-    Column("n", texts.COL["n"], "count"),
-    Column("k", texts.COL["k"], "count"),
-    Column("pct", texts.COL["rate"], "pct"),
+    Column("n", labels.COL["n"], "count"),
+    Column("k", labels.COL["k"], "count"),
+    Column("pct", labels.COL["rate"], "pct"),
 ]
 
 
-@published
-def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
+@shared
+def process_by_pi(filters: Scope, threshold: int, names: dict[str, str]) -> DisclosedTable:
     """Per PI and process indicator: numerator, denominator and the percentage; the PIs of an
     indicator add up to the national figure."""
     wide = queries.process_by_pi(filters)
@@ -98,7 +98,7 @@ def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> Di
         [
             wide.select(
                 pl.col("pi_code").replace_strict(names, default=pl.col("pi_code")).alias("pi"),
-                pl.lit(texts.PROCESS_LABELS[key]).alias("label"),
+                pl.lit(labels.PROCESS_LABELS[key]).alias("label"),
                 pl.col(numerator).alias("k"),
                 pl.col(denominator).alias("n"),
             )
@@ -107,21 +107,25 @@ def process_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> Di
     ).sort("pi")
     return disclose(
         long,
-        [Column("pi", texts.COL["pi"]), Column("label", texts.COL["indicator"]), *PROCESS_COLUMNS],
+        [
+            Column("pi", labels.COL["pi"]),
+            Column("label", labels.COL["indicator"]),
+            *PROCESS_COLUMNS,
+        ],
         threshold,
         rates=(Rate("pct", "k", "n"),),
         totals=(Total(("n", "k"), by=("label",)),),
     )
 
 
-@published
+@shared
 def process_by_scope(
-    filters: Filters, threshold: int, scopes: dict[str, list[str] | None]
+    filters: Scope, threshold: int, scopes: dict[str, list[str] | None]
 ) -> DisclosedTable:
     """Per process indicator and scope (a label -> its municipalities; None = all)."""
-    rates = queries.unit_rates_many(filters, "gemeente_code", tuple(texts.PROCESS_LABELS))
+    rates = queries.unit_rates_many(filters, "gemeente_code", tuple(labels.PROCESS_LABELS))
     rows = []
-    for key, label in texts.PROCESS_LABELS.items():
+    for key, label in labels.PROCESS_LABELS.items():
         measure = rates.filter(pl.col("measure") == key)
         for scope, units in scopes.items():
             chosen = measure if units is None else measure.filter(pl.col("unit").is_in(units))
@@ -131,8 +135,8 @@ def process_by_scope(
     return disclose(
         pl.DataFrame(rows),
         [
-            Column("label", texts.COL["indicator"]),
-            Column("scope", texts.COL["series"]),
+            Column("label", labels.COL["indicator"]),
+            Column("scope", labels.COL["series"]),
             *PROCESS_COLUMNS,
         ],
         threshold,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.texts import MONTHS, MONTHS_SHORT, NOT_SHOWN
+from published.labels import MONTHS, MONTHS_SHORT, NOT_SHOWN
 
 
 def nl_int(value: float | int | None) -> str:

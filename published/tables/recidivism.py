@@ -5,28 +5,28 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import queries, texts
-from dashboard.queries import Filters
-from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
+from published import labels, queries
+from published.scope import Scope
+from published.tables import shared
 
 
 def _recidivism_columns(prefix: str) -> list[Column]:
     return [
-        Column(f"n_{prefix}_1y", texts.COL["n_reoffended_1y"], "count"),
-        Column("pct_1y", texts.COL["pct_1y"], "pct"),
-        Column("pct_1y_low", texts.COL["pct_1y_low"], "pct"),
-        Column("pct_1y_high", texts.COL["pct_1y_high"], "pct"),
-        Column(f"n_{prefix}_2y", texts.COL["n_reoffended_2y"], "count"),
-        Column("pct_2y", texts.COL["pct_2y"], "pct"),
-        Column("pct_2y_low", texts.COL["pct_2y_low"], "pct"),
-        Column("pct_2y_high", texts.COL["pct_2y_high"], "pct"),
+        Column(f"n_{prefix}_1y", labels.COL["n_reoffended_1y"], "count"),
+        Column("pct_1y", labels.COL["pct_1y"], "pct"),
+        Column("pct_1y_low", labels.COL["pct_1y_low"], "pct"),
+        Column("pct_1y_high", labels.COL["pct_1y_high"], "pct"),
+        Column(f"n_{prefix}_2y", labels.COL["n_reoffended_2y"], "count"),
+        Column("pct_2y", labels.COL["pct_2y"], "pct"),
+        Column("pct_2y_low", labels.COL["pct_2y_low"], "pct"),
+        Column("pct_2y_high", labels.COL["pct_2y_high"], "pct"),
     ]
 
 
-@published
+@shared
 def recidivism(
-    filters: Filters,
+    filters: Scope,
     threshold: int,
     split: str | None = None,
     severe: bool = False,
@@ -40,20 +40,20 @@ def recidivism(
         pl.when(pl.col("available_1y")).then(pl.col(f"n_{prefix}_1y")).alias(f"n_{prefix}_1y"),
         pl.when(pl.col("available_2y")).then(pl.col(f"n_{prefix}_2y")).alias(f"n_{prefix}_2y"),
         pl.when(pl.col("available_2y"))
-        .then(pl.lit(texts.AVAILABLE))
+        .then(pl.lit(labels.AVAILABLE))
         .when(pl.col("available_1y"))
-        .then(pl.lit(f"{texts.WINDOW_1Y.lower()}: {texts.AVAILABLE}"))
-        .otherwise(pl.lit(texts.NOT_YET_AVAILABLE))
+        .then(pl.lit(f"{labels.WINDOW_1Y.lower()}: {labels.AVAILABLE}"))
+        .otherwise(pl.lit(labels.NOT_YET_AVAILABLE))
         .alias("availability"),
         _group_label(split, names or {}),
     )
-    columns = [Column("cohort_year", texts.COL["cohort_year"])]
+    columns = [Column("cohort_year", labels.COL["cohort_year"])]
     if split:
-        columns.append(Column("label", texts.SPLITS[split]))
+        columns.append(Column("label", labels.SPLITS[split]))
     columns += [
-        Column("n_cohort", texts.COL["n_cohort"], "count"),
+        Column("n_cohort", labels.COL["n_cohort"], "count"),
         *_recidivism_columns(prefix),
-        Column("availability", texts.COL["availability"]),
+        Column("availability", labels.COL["availability"]),
     ]
     counts = ("n_cohort", f"n_{prefix}_1y", f"n_{prefix}_2y")
     return disclose(
@@ -70,17 +70,17 @@ def recidivism(
 
 
 def _group_label(split: str | None, names: dict[str, str]) -> pl.Expr:
-    labels = {
+    by_code = {
         "pi_code": names,
-        "sex": texts.SEXES,
-        "age_band": texts.AGE_BANDS,
-        "length_band": texts.LENGTH_BANDS,
+        "sex": labels.SEXES,
+        "age_band": labels.AGE_BANDS,
+        "length_band": labels.LENGTH_BANDS,
     }.get(split or "", {})
-    return pl.col("grp").replace_strict(labels, default=pl.col("grp")).alias("label")
+    return pl.col("grp").replace_strict(by_code, default=pl.col("grp")).alias("label")
 
 
-@published
-def reoffence_groups(filters: Filters, threshold: int) -> DisclosedTable:
+@shared
+def reoffence_groups(filters: Scope, threshold: int) -> DisclosedTable:
     """Per cohort: persons re-offending within two years by the offence group of their first
     new case; the groups add up to the re-offenders published beside them."""
     frame = (
@@ -88,18 +88,18 @@ def reoffence_groups(filters: Filters, threshold: int) -> DisclosedTable:
         .filter(pl.col("available_2y"))
         .with_columns(
             pl.col("offence_group")
-            .replace_strict(texts.OFFENCE_GROUPS, default=pl.col("offence_group"))
+            .replace_strict(labels.OFFENCE_GROUPS, default=pl.col("offence_group"))
             .alias("label")
         )
     )
     return disclose(
         frame,
         [
-            Column("cohort_year", texts.COL["cohort_year"]),
-            Column("label", texts.COL["offence_group"]),
-            Column("n_cohort", texts.COL["n_cohort"], "count"),
-            Column("n_reoffended_2y", texts.COL["n_reoffended_2y"], "count"),
-            Column("pct_group", texts.COL["pct_group"], "pct"),
+            Column("cohort_year", labels.COL["cohort_year"]),
+            Column("label", labels.COL["offence_group"]),
+            Column("n_cohort", labels.COL["n_cohort"], "count"),
+            Column("n_reoffended_2y", labels.COL["n_reoffended_2y"], "count"),
+            Column("pct_group", labels.COL["pct_group"], "pct"),
         ],
         threshold,
         rates=(Rate("pct_group", "n_reoffended_2y", "n_cohort"),),

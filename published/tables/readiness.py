@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import queries, texts
-from dashboard.queries import Filters
-from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
+from published import labels, queries
+from published.scope import Scope
+from published.tables import shared
 
-ORDER = {k: i for i, k in enumerate(texts.LEEFGEBIEDEN)}
+ORDER = {k: i for i, k in enumerate(labels.LEEFGEBIEDEN)}
 
 
 def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         (pl.col("n_op_orde") + pl.col("n_niet_op_orde")).alias("n_known"),
-        pl.col("leefgebied").replace_strict(texts.LEEFGEBIEDEN).alias("label"),
+        pl.col("leefgebied").replace_strict(labels.LEEFGEBIEDEN).alias("label"),
         pl.col("leefgebied").replace_strict(ORDER).alias("order"),
     )
 
@@ -28,21 +28,21 @@ READINESS_RATES = (
 )
 
 
-@published
-def readiness_by_year(filters: Filters, threshold: int) -> DisclosedTable:
+@shared
+def readiness_by_year(filters: Scope, threshold: int) -> DisclosedTable:
     """Per year and leefgebied: % op orde, % onbekend (with the counts behind them)."""
     frame = _labelled(queries.readiness_by_year(filters)).rename({"release_year": "year"})
     return disclose(
         frame,
         [
-            Column("year", texts.COL["year"]),
-            Column("label", texts.COL["leefgebied"]),
-            Column("n_releases", texts.COL["n_releases"], "count"),
-            Column("n_op_orde", texts.COL["n_op_orde"], "count"),
-            Column("n_niet_op_orde", texts.COL["n_niet_op_orde"], "count"),
-            Column("n_onbekend", texts.COL["n_onbekend"], "count"),
-            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
-            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+            Column("year", labels.COL["year"]),
+            Column("label", labels.COL["leefgebied"]),
+            Column("n_releases", labels.COL["n_releases"], "count"),
+            Column("n_op_orde", labels.COL["n_op_orde"], "count"),
+            Column("n_niet_op_orde", labels.COL["n_niet_op_orde"], "count"),
+            Column("n_onbekend", labels.COL["n_onbekend"], "count"),
+            Column("pct_op_orde", labels.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", labels.COL["pct_onbekend"], "pct"),
         ],
         threshold,
         rates=READINESS_RATES,
@@ -51,9 +51,9 @@ def readiness_by_year(filters: Filters, threshold: int) -> DisclosedTable:
     )
 
 
-@published
+@shared
 def readiness_intake_release(
-    filters: Filters, threshold: int, by_unit: pl.DataFrame | None = None
+    filters: Scope, threshold: int, by_unit: pl.DataFrame | None = None
 ) -> DisclosedTable:
     """Per leefgebied over the period in scope: % op orde at intake and at release, and
     verbeterd tijdens detentie. `by_unit`: rows of queries.readiness_by_gemeente already
@@ -67,14 +67,14 @@ def readiness_intake_release(
     return disclose(
         frame.sort("order"),
         [
-            Column("label", texts.COL["leefgebied"]),
-            Column("n_releases", texts.COL["n_releases"], "count"),
-            Column("pct_intake", texts.COL["pct_intake"], "pct"),
-            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
-            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
-            Column("n_intake_niet_known", texts.COL["n_intake_niet"], "count"),
-            Column("n_improved", texts.COL["n_improved"], "count"),
-            Column("pct_improved", texts.COL["pct_improved"], "pct"),
+            Column("label", labels.COL["leefgebied"]),
+            Column("n_releases", labels.COL["n_releases"], "count"),
+            Column("pct_intake", labels.COL["pct_intake"], "pct"),
+            Column("pct_op_orde", labels.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", labels.COL["pct_onbekend"], "pct"),
+            Column("n_intake_niet_known", labels.COL["n_intake_niet"], "count"),
+            Column("n_improved", labels.COL["n_improved"], "count"),
+            Column("pct_improved", labels.COL["pct_improved"], "pct"),
         ],
         threshold,
         rates=(
@@ -86,8 +86,8 @@ def readiness_intake_release(
     )
 
 
-@published
-def readiness_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> DisclosedTable:
+@shared
+def readiness_by_pi(filters: Scope, threshold: int, names: dict[str, str]) -> DisclosedTable:
     """Per PI and leefgebied over the period: the PIs of a leefgebied add up to the national
     figure published beside them."""
     frame = _labelled(queries.readiness_by_pi(filters)).with_columns(
@@ -96,11 +96,11 @@ def readiness_by_pi(filters: Filters, threshold: int, names: dict[str, str]) -> 
     return disclose(
         frame.sort("pi", "order"),
         [
-            Column("pi", texts.COL["pi"]),
-            Column("label", texts.COL["leefgebied"]),
-            Column("n_releases", texts.COL["n_releases"], "count"),
-            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
-            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+            Column("pi", labels.COL["pi"]),
+            Column("label", labels.COL["leefgebied"]),
+            Column("n_releases", labels.COL["n_releases"], "count"),
+            Column("pct_op_orde", labels.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", labels.COL["pct_onbekend"], "pct"),
         ],
         threshold,
         rates=READINESS_RATES,
@@ -124,26 +124,26 @@ def readiness_side_by_side(tables: dict[str, DisclosedTable]) -> DisclosedTable:
     threshold = next(iter(tables.values())).threshold
     return disclose(
         side,
-        [Column("label", texts.COL["leefgebied"])] + [Column(k, k, "pct") for k in tables],
+        [Column("label", labels.COL["leefgebied"])] + [Column(k, k, "pct") for k in tables],
         threshold,
     )
 
 
-@published
-def aftercare(filters: Filters, threshold: int) -> DisclosedTable:
+@shared
+def aftercare(filters: Scope, threshold: int) -> DisclosedTable:
     """Per leefgebied: status three months after release, from the nazorg-exports."""
     frame = queries.aftercare(filters).with_columns(
         (pl.col("n_op_orde") + pl.col("n_niet_op_orde")).alias("n_known"),
-        pl.col("leefgebied").replace_strict(texts.LEEFGEBIEDEN, default=pl.col("leefgebied"))
+        pl.col("leefgebied").replace_strict(labels.LEEFGEBIEDEN, default=pl.col("leefgebied"))
         .alias("label"),
     )  # fmt: skip
     return disclose(
         frame,
         [
-            Column("label", texts.COL["leefgebied"]),
-            Column("n_trajectories", texts.COL["n"], "count"),
-            Column("pct_op_orde", texts.COL["pct_op_orde"], "pct"),
-            Column("pct_onbekend", texts.COL["pct_onbekend"], "pct"),
+            Column("label", labels.COL["leefgebied"]),
+            Column("n_trajectories", labels.COL["n"], "count"),
+            Column("pct_op_orde", labels.COL["pct_op_orde"], "pct"),
+            Column("pct_onbekend", labels.COL["pct_onbekend"], "pct"),
         ],
         threshold,
         rates=(

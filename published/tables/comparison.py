@@ -13,12 +13,12 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from dashboard import queries, texts
-from dashboard.format import nl_pct
-from dashboard.queries import Filters
-from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Share, Total, disclose, shows_share
 from pipelines.stats import funnel_limits, wilson_arrays
+from published import labels, queries
+from published.format import nl_pct
+from published.scope import Scope
+from published.tables import shared
 
 POSITIONS = ("boven_998", "boven_95", "binnen", "onder_95", "onder_998")
 
@@ -76,27 +76,29 @@ def unit_table(
     units = units.with_columns(
         pl.Series("position", position),
         pl.col("unit").map_elements(label_of, return_dtype=pl.String).alias("label"),
-    ).with_columns(pl.col("position").replace_strict(texts.POSITION_LABELS).alias("position_label"))
+    ).with_columns(
+        pl.col("position").replace_strict(labels.POSITION_LABELS).alias("position_label")
+    )
     columns = [
-        Column("unit", texts.COL["code"]),
-        Column("label", texts.COL["unit"]),
-        Column("n", texts.COL["n"], "count"),
-        Column("rate", texts.COL["rate"], "pct"),
-        Column("low", texts.COL["rate_low"], "pct"),
-        Column("high", texts.COL["rate_high"], "pct"),
+        Column("unit", labels.COL["code"]),
+        Column("label", labels.COL["unit"]),
+        Column("n", labels.COL["n"], "count"),
+        Column("rate", labels.COL["rate"], "pct"),
+        Column("low", labels.COL["rate_low"], "pct"),
+        Column("high", labels.COL["rate_high"], "pct"),
     ]
     figures = ["rate", "low", "high", "position", "position_label"]
     if corrected:
         columns += [
-            Column("k", texts.COL["observed"], "count"),
-            Column("e", texts.COL["expected"], "number"),
-            Column("o_e", texts.COL["o_e"], "number"),
-            Column("corrected", texts.COL["corrected"], "pct"),
-            Column("corrected_low", texts.COL["corrected_low"], "pct"),
-            Column("corrected_high", texts.COL["corrected_high"], "pct"),
+            Column("k", labels.COL["observed"], "count"),
+            Column("e", labels.COL["expected"], "number"),
+            Column("o_e", labels.COL["o_e"], "number"),
+            Column("corrected", labels.COL["corrected"], "pct"),
+            Column("corrected_low", labels.COL["corrected_low"], "pct"),
+            Column("corrected_high", labels.COL["corrected_high"], "pct"),
         ]
         figures += ["o_e", "corrected", "corrected_low", "corrected_high"]
-    columns.append(Column("position_label", texts.COL["position"]))
+    columns.append(Column("position_label", labels.COL["position"]))
     return disclose(
         units.sort("label"),
         columns,
@@ -172,12 +174,12 @@ def over_time(
     return disclose(
         joined,
         [
-            Column("series", texts.COL["series"]),
-            Column("year", texts.COL["year"]),
-            Column("n", texts.COL["n"], "count"),
-            Column("rate", texts.COL["corrected" if corrected else "rate"], "pct"),
-            Column("low", texts.COL["rate_low"], "pct"),
-            Column("high", texts.COL["rate_high"], "pct"),
+            Column("series", labels.COL["series"]),
+            Column("year", labels.COL["year"]),
+            Column("n", labels.COL["n"], "count"),
+            Column("rate", labels.COL["corrected" if corrected else "rate"], "pct"),
+            Column("low", labels.COL["rate_low"], "pct"),
+            Column("high", labels.COL["rate_high"], "pct"),
         ],
         threshold,
         shares=(Share(("rate", "low", "high"), "k", "n"),),
@@ -210,9 +212,9 @@ def peers(info: pl.DataFrame, chosen: list[str], kind: str) -> list[str]:
     return sorted(set(candidates["gemeente_code"].to_list()) - set(chosen))
 
 
-@published
+@shared
 def unit_figures(
-    filters: Filters,
+    filters: Scope,
     threshold: int,
     code: str,
     peers: list[str],

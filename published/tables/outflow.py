@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import queries, texts
-from dashboard.format import period_label
-from dashboard.queries import Filters
-from dashboard.tables import published
 from pipelines.disclosure import Column, DisclosedTable, Total, disclose
+from published import labels, queries
+from published.format import period_label
+from published.scope import Scope
+from published.tables import shared
 
 TOP_GEMEENTEN = 25
 
 
-@published
-def outflow_by_year(filters: Filters, threshold: int) -> DisclosedTable:
+@shared
+def outflow_by_year(filters: Scope, threshold: int) -> DisclosedTable:
     frame = queries.outflow(filters, "year").select("year", "n_releases")
     return disclose(
         frame,
-        [Column("year", texts.COL["year"]), Column("n_releases", texts.COL["n_releases"], "count")],
+        [
+            Column("year", labels.COL["year"]),
+            Column("n_releases", labels.COL["n_releases"], "count"),
+        ],
         threshold,
     )
 
@@ -27,16 +30,16 @@ def split_labels(split: str, names: dict[str, str]) -> dict[str, str]:
     """Code -> Dutch label of the groups of a breakdown."""
     return {
         "pi_code": names,
-        "release_reason": texts.REASONS,
-        "sex": texts.SEXES,
-        "age_band": texts.AGE_BANDS,
-        "length_band": texts.LENGTH_BANDS,
+        "release_reason": labels.REASONS,
+        "sex": labels.SEXES,
+        "age_band": labels.AGE_BANDS,
+        "length_band": labels.LENGTH_BANDS,
     }.get(split, {})
 
 
-@published
+@shared
 def outflow_table(
-    filters: Filters, threshold: int, period: str, split: str, names: dict[str, str]
+    filters: Scope, threshold: int, period: str, split: str, names: dict[str, str]
 ) -> DisclosedTable:
     """Releases per period (rows) and group of a breakdown (columns), with the total; the
     groups of a row add up to its total."""
@@ -57,29 +60,29 @@ def outflow_table(
             counts["grp"].drop_nulls().unique().to_list(), key=lambda g: labels.get(g, g)
         )
         wide = (
-            counts.with_columns(pl.col("grp").fill_null(texts.UNKNOWN))
+            counts.with_columns(pl.col("grp").fill_null(labels.UNKNOWN))
             .pivot(on="grp", index=["year", "quarter", "month", "period"], values="n_releases")
             .fill_null(0)
         )
         groups = [g for g in order if g in wide.columns] + (
-            [texts.UNKNOWN] if texts.UNKNOWN in wide.columns else []
+            [labels.UNKNOWN] if labels.UNKNOWN in wide.columns else []
         )
         wide = wide.with_columns(pl.sum_horizontal(groups).alias("total")).select(
             "period", *groups, "total"
         )
-    columns = [Column("period", texts.COL["period"])]
+    columns = [Column("period", labels.COL["period"])]
     columns += [Column(g, labels.get(g, g), "count") for g in groups]
-    columns.append(Column("total", texts.TOTAL, "count"))
+    columns.append(Column("total", labels.TOTAL, "count"))
     return disclose(wide, columns, threshold, totals=(Total(tuple(groups), total="total"),))
 
 
-@published
-def top_gemeenten(filters: Filters, threshold: int, limit: int = TOP_GEMEENTEN) -> DisclosedTable:
+@shared
+def top_gemeenten(filters: Scope, threshold: int, limit: int = TOP_GEMEENTEN) -> DisclosedTable:
     """The municipalities with the most releases in scope ('onbekend' included as a row), the
     rest summed in a last row: together they add up to the outflow published beside them."""
     every = queries.releases_by_gemeente(filters).with_columns(
         pl.when(pl.col("gemeente_code") == "onbekend")
-        .then(pl.lit(texts.UNKNOWN))
+        .then(pl.lit(labels.UNKNOWN))
         .otherwise(pl.col("gemeente_naam"))
         .alias("gemeente_naam"),
     )
@@ -92,7 +95,7 @@ def top_gemeenten(filters: Filters, threshold: int, limit: int = TOP_GEMEENTEN) 
                 pl.DataFrame(
                     {
                         "gemeente_code": [None],
-                        "gemeente_naam": [texts.OUTFLOW_REST.format(n=others.height)],
+                        "gemeente_naam": [labels.OUTFLOW_REST.format(n=others.height)],
                         "n_releases": [others["n_releases"].sum()],
                     },
                     schema=top.schema,
@@ -102,8 +105,8 @@ def top_gemeenten(filters: Filters, threshold: int, limit: int = TOP_GEMEENTEN) 
     return disclose(
         top,
         [
-            Column("gemeente_naam", texts.COL["gemeente"]),
-            Column("n_releases", texts.COL["n_releases"], "count"),
+            Column("gemeente_naam", labels.COL["gemeente"]),
+            Column("n_releases", labels.COL["n_releases"], "count"),
         ],
         threshold,
         totals=(Total(("n_releases",), by=()),),

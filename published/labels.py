@@ -1,0 +1,216 @@
+"""Dutch labels of codes and of the columns of published tables: what the dashboard, the
+downloads, the exports and the CLI's readable output call things. Translators: the dashboard's
+other words are in dashboard/texts.py.
+"""
+
+from __future__ import annotations
+
+NOT_SHOWN = "–"
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+MONTHS_SHORT = (
+    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+)  # fmt: skip
+LEEFGEBIEDEN = {
+    "id_bewijs": "ID-bewijs",
+    "onderdak": "Onderdak",
+    "werk_inkomen": "Werk en inkomen",
+    "schulden": "Schulden",
+    "zorg": "Zorg",
+    "sociaal_netwerk": "Sociaal netwerk",
+    "alle": "Alle basisvoorwaarden",
+}
+REASONS = {
+    "einde_straf": "Einde straf",
+    "vi": "Voorwaardelijke invrijheidstelling",
+    "schorsing": "Schorsing voorlopige hechtenis",
+    "overig": "Overig",
+}
+SEXES = {"M": "Man", "V": "Vrouw", "X": "Onbekend/anders"}
+AGE_BANDS = {b: f"{b} jaar" for b in ("12-17", "18-22", "23-29", "30-39", "40-49", "50+")}
+LENGTH_BANDS = {
+    "<14": "korter dan 2 weken",
+    "14-89": "2 weken tot 3 maanden",
+    "90-364": "3 maanden tot 1 jaar",
+    ">=365": "1 jaar of langer",
+}
+OFFENCE_GROUPS = {
+    "geweld": "Geweld",
+    "vermogen": "Vermogen",
+    "vermogen_geweld": "Vermogen met geweld",
+    "vernieling_openbare_orde": "Vernieling en openbare orde",
+    "opium": "Opiumwet",
+    "verkeer": "Verkeer",
+    "zeden": "Zeden",
+    "overig": "Overig",
+}
+SOURCES = {"pi": "PI-export", "gemeente": "Nazorg-export gemeente", "recidive": "Recidivegegevens"}
+DELIVERY_STATUS = {
+    "loaded": "geladen",
+    "refused": "geweigerd",
+    "unchanged": "al geladen",
+    "withdrawn": "ingetrokken",
+    "withdrawal": "intrekking",
+}
+UNKNOWN = "onbekend"
+SURVIVAL_GROUPS = {
+    "none": "Geen uitsplitsing",
+    "n_release_op_orde": "Aantal leefgebieden op orde",
+    "alle_release": "Alle basisvoorwaarden op orde",
+    "sex": "Geslacht",
+    "age_band": "Leeftijdsklasse",
+}
+ALLE_STATUS = {"op_orde": "Ja", "niet_op_orde": "Nee", "onbekend": "Onbekend"}
+N_OP_ORDE = "{n} van 6 op orde"
+SPLITS = {
+    "none": "Geen uitsplitsing",
+    "pi_code": "Inrichting",
+    "release_reason": "Reden van uitstroom",
+    "sex": "Geslacht",
+    "age_band": "Leeftijdsklasse",
+    "length_band": "Duur van detentie",
+}
+PERIOD_CHOICES = {"year": "Jaar", "quarter": "Kwartaal", "month": "Maand"}
+TOTAL = "Totaal"
+NATIONAL = "Nederland"
+COL = {
+    "period": "Periode",
+    "year": "Jaar",
+    "cohort_year": "Cohort (jaar van uitstroom)",
+    "grp": "Groep",
+    "n_releases": "Uitstroom (aantal)",
+    "gemeente": "Gemeente",
+    "pi": "Inrichting",
+    "leefgebied": "Leefgebied",
+    "pct_op_orde": "% op orde",
+    "pct_onbekend": "% onbekend",
+    "n_op_orde": "Op orde",
+    "n_niet_op_orde": "Niet op orde",
+    "n_onbekend": "Onbekend",
+    "pct_improved": "% verbeterd tijdens detentie",
+    "n_improved": "Verbeterd tijdens detentie",
+    "n_intake_niet": "Bij instroom niet op orde (status bij uitstroom bekend)",
+    "pct_intake": "% op orde bij instroom",
+    "n_cohort": "Cohort (personen)",
+    "pct_1y": "Recidive binnen 1 jaar (%)",
+    "pct_2y": "Recidive binnen 2 jaar (%)",
+    "pct_1y_low": "1 jaar: ondergrens 95%",
+    "pct_1y_high": "1 jaar: bovengrens 95%",
+    "pct_2y_low": "2 jaar: ondergrens 95%",
+    "pct_2y_high": "2 jaar: bovengrens 95%",
+    "n_reoffended_1y": "Recidivisten binnen 1 jaar",
+    "n_reoffended_2y": "Recidivisten binnen 2 jaar",
+    "availability": "Beschikbaar",
+    "offence_group": "Delictgroep eerste nieuwe zaak",
+    "pct_group": "% van het cohort",
+    "days": "Dagen na uitstroom",
+    "survival": "Nog niet gerecidiveerd (%)",
+    "survival_low": "Ondergrens 95%",
+    "survival_high": "Bovengrens 95%",
+    "at_risk": "Nog in beeld (personen)",
+    "file_name": "Bestand",
+    "source": "Soort",
+    "supplier": "Leverancier",
+    "delivery_date": "Exportdatum",
+    "ingested_at": "Geladen op",
+    "status": "Status",
+    "rows_read": "Rijen gelezen",
+    "rows_loaded": "Rijen geladen",
+    "rows_quarantined": "Rijen in quarantaine",
+    "rows_duplicate": "Dubbele rijen",
+    "period_from": "Periode vanaf",
+    "period_to": "Periode tot en met",
+    "reason": "Reden van weigering",
+    "rule": "Regel",
+    "n_rows": "Rijen",
+    "field": "Veld",
+}
+AVAILABLE = "ja"
+NOT_YET_AVAILABLE = "nog niet beschikbaar"
+OUTFLOW_REST = "Overige gemeenten ({n})"
+WINDOW_1Y = "Binnen 1 jaar"
+WINDOW_2Y = "Binnen 2 jaar"
+FIELDS = {
+    "gemeente": "Gemeente van terugkeer",
+    "reintegration_plan": "Re-integratieplan",
+    "notice_date": "Datum melding aan gemeente",
+    "tbo_date": "Datum TBO",
+    **{f"{k}_intake": f"{v} (instroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
+    **{f"{k}_release": f"{v} (uitstroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
+}
+# Rule codes of pipelines/schemas.py, in Dutch (the upload report and the quarantine table).
+RULE_LABELS = {
+    "required": "verplichte waarde ontbreekt",
+    "invalid_format": "waarde heeft niet de vereiste vorm",
+    "invalid_code": "waarde is geen code uit het uitwisselformaat",
+    "invalid_date": "geen geldige datum (jjjj-mm-dd, dd-mm-jjjj of dd/mm/jjjj)",
+    "unknown_pi": "inrichting staat niet in de referentielijst",
+    "unknown_gemeente": "gemeentecode staat niet in de CBS-lijst",
+    "admission_out_of_range": "instroomdatum vóór 1990 of na de exportdatum",
+    "release_before_admission": "uitstroomdatum vóór instroomdatum",
+    "release_after_export_date": "uitstroomdatum na de exportdatum",
+    "reason_without_release": "reden van uitstroom zonder uitstroomdatum",
+    "release_without_reason": "uitstroomdatum zonder reden van uitstroom",
+    "age_out_of_range": "leeftijd bij instroom niet tussen 12 en 100 jaar",
+    "tbo_before_admission": "TBO-datum vóór instroomdatum",
+    "notice_before_admission": "meldingsdatum vóór instroomdatum",
+    "registration_before_offence": "registratiedatum vóór pleegdatum",
+    "conflict": "dezelfde sleutel staat op rijen met verschillende waarden",
+}
+POSITION_LABELS = {
+    "boven_998": "duidelijk hoger (boven 99,8%-grens)",
+    "boven_95": "hoger (boven 95%-grens)",
+    "binnen": "binnen de grenzen (verschil kan toeval zijn)",
+    "onder_95": "lager (onder 95%-grens)",
+    "onder_998": "duidelijk lager (onder 99,8%-grens)",
+}
+FACTOR_LABELS = {
+    **{k: v for k, v in LEEFGEBIEDEN.items() if k != "alle"},
+    "reintegratieplan": "Re-integratieplan",
+    "tbo_10_dagen": "TBO binnen 10 dagen",
+    "tijdig_gemeld": "Tijdig gemeld bij gemeente",
+    "in_beeld": "In beeld bij gemeente",
+    "casemanager": "Casemanager gemeente",
+}
+FACTORS_WITH = "Met (ja)"
+FACTORS_WITHOUT = "Zonder (nee)"
+PROCESS_LABELS = {
+    "plan": "Re-integratieplan",
+    "tbo": "TBO binnen 10 dagen",
+    "tijdig": "Tijdig gemeld",
+    "in_beeld": "In beeld bij gemeente",
+}
+COL.update(
+    {
+        "unit": "Eenheid",
+        "code": "Code",
+        "rate": "Percentage",
+        "rate_low": "Ondergrens 95%",
+        "rate_high": "Bovengrens 95%",
+        "n": "Aantal",
+        "k": "Teller",
+        "observed": "Waargenomen",
+        "expected": "Verwacht (case-mix)",
+        "o_e": "Waargenomen / verwacht",
+        "corrected": "Gecorrigeerd percentage",
+        "corrected_low": "Gecorrigeerd: ondergrens 95%",
+        "corrected_high": "Gecorrigeerd: bovengrens 95%",
+        "position": "Ligging in de trechter",
+        "series": "Reeks",
+        "factor": "Factor",
+        "pct_with": "Recidive met (%)",
+        "pct_without": "Recidive zonder (%)",
+        "n_with": "Personen met",
+        "n_without": "Personen zonder",
+        "raw_or": "Odds ratio ruw",
+        "raw_low": "Ruw: ondergrens 95%",
+        "raw_high": "Ruw: bovengrens 95%",
+        "adj_or": "Odds ratio gecorrigeerd",
+        "adj_low": "Gecorrigeerd: ondergrens 95%",
+        "adj_high": "Gecorrigeerd: bovengrens 95%",
+        "level": "Aanwezig",
+        "indicator": "Indicator",
+    }
+)

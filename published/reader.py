@@ -1,0 +1,175 @@
+"""Reading the current publication: the only way the table layer, the dashboard and the CLI
+reach data.
+
+It reads only the current publication: an immutable read-only snapshot of the store
+(pipelines/publish.py), never the store itself, so a load never stalls it. One DuckDB instance
+per snapshot for the process, a cursor per query (cursors are not shared between threads).
+Results are kept per publication (published/cache.py); a new one is noticed within
+POLL_SECONDS and its queries go to it, while running ones finish on the old one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import publish
+from pipelines.settings import warehouse_path
+from pipelines.warehouse import WarehouseBroken, connect
+from published import cache
+
+_store: list[Path] = []
+
+
+def use_store(path: Path) -> None:
+    """Read the publications of `path` from now on (the CLI's --warehouse; tests)."""
+    release()
+    _store[:] = [Path(path)]
+
+
+def warehouse_file() -> Path:
+    """The store whose publications are read (only its name: readers never open it)."""
+    return _store[0] if _store else warehouse_path(None)
+
+
+# How often a process looks for a newer publication.
+POLL_SECONDS = 1.0
+_polled: dict[Path, tuple[float, Path | None]] = {}
+
+
+def publication(store: Path | None = None) -> Path | None:
+    """The current snapshot of the store (looked up at most once per POLL_SECONDS)."""
+    store = store or warehouse_file()
+    now = time.monotonic()
+    seen = _polled.get(store)
+    if seen is None or now - seen[0] >= POLL_SECONDS:
+        seen = (now, publish.current(store))
+        _polled[store] = seen
+    return seen[1]
+
+
+def version(path: Path | None = None) -> tuple:
+    """The cache key of every query: the current snapshot's file (a new publication is a new
+    file, so caches never mix two publications)."""
+    snapshot = publication(path)
+    return (str(snapshot) if snapshot else "",)
+
+
+class _SharedReader:
+    """One read-only DuckDB instance per snapshot for the whole server, so that its buffer
+    cache stays warm between script runs. Every query gets its own cursor (a cursor is used
+    by one thread only). When a newer snapshot appears, new queries go to it; the older
+    instance is closed once its running queries have finished."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._users: dict[str, int] = {}
+        self._newest = ""
+
+    @contextlib.contextmanager
+    def cursor(self, key: tuple) -> Iterator[duckdb.DuckDBPyConnection]:
+        name = key[0]
+        if not name:
+            raise FileNotFoundError("nothing published yet")
+        with self._lock:
+            if name not in self._open:
+                self._open[name] = connect(Path(name), read_only=True, wait_seconds=5)
+                self._users[name] = 0
+            self._newest = max(self._newest, name)  # snapshot names sort by time
+            self._users[name] += 1
+            cur = self._open[name].cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+            with self._lock:
+                self._users[name] -= 1
+                self._close_superseded()
+
+    def _close_superseded(self) -> None:
+        for name in [n for n in self._open if n != self._newest and self._users[n] == 0]:
+            self._open.pop(name).close()
+            self._users.pop(name)
+
+    def release(self, timeout: float = 30) -> None:
+        """Close every instance (tests, and the end of the process)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not any(self._users.values()):
+                    for con in self._open.values():
+                        con.close()
+                    self._open.clear()
+                    self._users.clear()
+                    break
+            time.sleep(0.05)
+        _polled.clear()
+
+
+_reader = _SharedReader()
+atexit.register(_reader.release, timeout=1)
+
+
+def release() -> None:
+    """Close the read-only connections (and forget the last publication seen and what was
+    computed from it)."""
+    _reader.release()
+    cache.clear()
+
+
+@cache.per_publication(lambda: version(), size=1024)
+def _read(sql: str, params: tuple) -> pl.DataFrame:
+    with _reader.cursor(version()) as con:
+        # Parameters are cached as tuples; DuckDB binds a tuple as a STRUCT, so lists return.
+        return con.sql(sql, params=[list(p) if isinstance(p, tuple) else p for p in params]).pl()
+
+
+def read(sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query on the current publication (kept per publication, for every user)."""
+    frozen = tuple(tuple(p) if isinstance(p, list) else p for p in (params or []))
+    return _read(sql, frozen)
+
+
+# --- the warehouse itself -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarehouseState:
+    kind: str  # missing, broken, busy, empty, ready
+    status: dict | None = None
+
+
+def warehouse_state() -> WarehouseState:
+    """Whether there is anything to show, and the data status row (with the publication's
+    time) when there is."""
+    store = warehouse_file()
+    if publication(store) is None:
+        if publish.writer_active(store):
+            return WarehouseState("busy")
+        return WarehouseState("missing" if not store.exists() else "unpublished")
+    try:
+        frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")
+    except WarehouseBroken:
+        return WarehouseState("broken")
+    except duckdb.CatalogException:
+        return WarehouseState("empty")
+    except duckdb.Error:
+        return WarehouseState("broken")
+    status = frame.row(0, named=True) if frame.height else None
+    if not status or not status["n_deliveries"] or status["last_release_year"] is None:
+        return WarehouseState("empty", status)
+    return WarehouseState("ready", status)
+
+
+def loading_now() -> dict | None:
+    """Who is loading into the store right now (the pages keep showing the publication)."""
+    return publish.writer_active(warehouse_file())
