@@ -100,10 +100,10 @@ def _summary(values: list[float]) -> dict:
 
 def _clear(st) -> None:
     """Forget every cached query, table and figure (each measured run is a cache miss)."""
-    from dashboard import shared
+    from published import cache
 
     st.cache_data.clear()
-    shared.clear()
+    cache.clear()
 
 
 def _one_page(AppTest, st, page: str) -> tuple[float, list[float]]:  # noqa: N803

@@ -196,9 +196,9 @@ def run() -> None:
         else:
             _show_state(state)
         return
-    choices, labels, years = _labels(queries.filter_options())
+    choices, names, years = _labels(queries.filter_options())
     complete = [y for y in years if y <= last_complete_year(state.status)] or years
-    filters = sidebar(choices, labels, complete)
+    filters = sidebar(choices, names, complete)
     _status_line(state.status)
     _check_zelfscan()
     if state.status.get("all_synthetic"):

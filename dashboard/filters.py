@@ -59,7 +59,7 @@ def _reset(years: list[int]) -> None:
     st.session_state["f_years"] = (years[0], years[-1])
 
 
-def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[int]) -> Scope:
+def sidebar(options: dict[str, list[str]], names: dict[str, dict], years: list[int]) -> Scope:
     """Draw the filters; returns what they select. `options` per query parameter."""
     _initialise(options, years)
     # A widget whose state the client did not send back is rebuilt from its default: keep the
@@ -84,11 +84,11 @@ def sidebar(options: dict[str, list[str]], labels: dict[str, dict], years: list[
         ("leeftijd", texts.FILTER_AGE),
     )
     for param, label in widgets:
-        names = labels.get(param, {})
+        shown = names.get(param, {})
         bar.multiselect(
             label,
             options=options[param],
-            format_func=lambda v, names=names: names.get(v, v),
+            format_func=lambda v, shown=shown: shown.get(v, v),
             key=PARAMS[param],
             placeholder=texts.FILTER_PLACEHOLDER,
         )

@@ -35,12 +35,14 @@ if person.role == "beheerder":
         if loaded.height == 0:
             st.caption(texts.WITHDRAW_NONE)
         else:
-            labels = {
+            delivery_text = {
                 r["delivery_id"]: f"{r['delivery_id']} · {r['file_name']} · {r['supplier_name']}"
                 for r in loaded.iter_rows(named=True)
             }
             with st.form("withdraw_form"):
-                chosen = st.selectbox(texts.WITHDRAW_CHOOSE, list(labels), format_func=labels.get)
+                chosen = st.selectbox(
+                    texts.WITHDRAW_CHOOSE, list(delivery_text), format_func=delivery_text.get
+                )
                 reason = st.text_input(texts.WITHDRAW_REASON)
                 sure = st.checkbox(texts.WITHDRAW_CONFIRM)
                 if st.form_submit_button(texts.WITHDRAW_BUTTON) and sure and reason.strip():
@@ -48,7 +50,9 @@ if person.role == "beheerder":
                         reader.warehouse_file(), int(chosen), reason, person.actor
                     )
                     if result.ok:
-                        st.success(texts.WITHDRAW_DONE.format(id=chosen, file=labels[chosen]))
+                        st.success(
+                            texts.WITHDRAW_DONE.format(id=chosen, file=delivery_text[chosen])
+                        )
                     else:
                         st.error(texts.WITHDRAW_FAILED.format(detail=result.detail))
 

@@ -33,11 +33,11 @@ table = outflow_tables.outflow_table(ctx.filters, t, period, split, ctx.names)
 if table.frame.height == 0:
     no_data()
     st.stop()
-labels = outflow_tables.split_labels(split, ctx.names)
+group_labels = outflow_tables.split_labels(split, ctx.names)
 groups = [c.name for c in table.columns if c.kind == "count" and c.name != "total"]
 
 title = texts.OUTFLOW_CHART.format(period=labels.PERIOD_CHOICES[period].lower())
-series = {g: labels.get(g, g) for g in groups} or {"total": labels.TOTAL}
+series = {g: group_labels.get(g, g) for g in groups} or {"total": labels.TOTAL}
 figure = charts.bars(table.frame, "period", series, title, texts.OUTFLOW_Y, stacked=True)
 chart_block(
     f"uitstroom_{period}_{split}", figure, table, texts.RULES["uitstroom"], ctx.download_note()

@@ -80,11 +80,15 @@ series = {labels.NATIONAL: ["*"], peer_label: peer_units}
 series |= {ctx.label(c): [c] for c in chosen}
 trend_table = comparison.over_time(rates, series, t, corrected)
 wide = comparison.series_wide(trend_table)
-labels = list(series)
+series_names = list(series)
 figure = charts.lines_with_intervals(
     wide,
     "year",
-    [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in labels if f"{s}__rate" in wide.columns],
+    [
+        (f"{s}__rate", s, f"{s}__low", f"{s}__high")
+        for s in series_names
+        if f"{s}__rate" in wide.columns
+    ],
     texts.COMPARE_OVER_TIME.format(measure=measure_label, units=names),
     "%",
 )

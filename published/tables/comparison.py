@@ -191,9 +191,9 @@ def series_wide(table: DisclosedTable, index: str = "year") -> pl.DataFrame:
     if table.frame.height == 0:
         return pl.DataFrame({index: []})
     wide = table.frame.pivot(on="series", index=index, values=["rate", "low", "high"]).sort(index)
-    labels = table.frame["series"].unique().to_list()
+    series = table.frame["series"].unique().to_list()
     return wide.rename(
-        {f"{m}_{s}": f"{s}__{m}" for s in labels for m in ("rate", "low", "high")}, strict=False
+        {f"{m}_{s}": f"{s}__{m}" for s in series for m in ("rate", "low", "high")}, strict=False
     )
 
 

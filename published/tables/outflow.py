@@ -51,13 +51,13 @@ def outflow_table(
         )
         .alias("period")
     )
-    labels = split_labels(split, names)
+    group_labels = split_labels(split, names)
     groups: list[str] = []
     if split == "none" or counts.height == 0:
         wide = counts.select("period", pl.col("n_releases").alias("total"))
     else:
         order = sorted(
-            counts["grp"].drop_nulls().unique().to_list(), key=lambda g: labels.get(g, g)
+            counts["grp"].drop_nulls().unique().to_list(), key=lambda g: group_labels.get(g, g)
         )
         wide = (
             counts.with_columns(pl.col("grp").fill_null(labels.UNKNOWN))
@@ -71,7 +71,7 @@ def outflow_table(
             "period", *groups, "total"
         )
     columns = [Column("period", labels.COL["period"])]
-    columns += [Column(g, labels.get(g, g), "count") for g in groups]
+    columns += [Column(g, group_labels.get(g, g), "count") for g in groups]
     columns.append(Column("total", labels.TOTAL, "count"))
     return disclose(wide, columns, threshold, totals=(Total(tuple(groups), total="total"),))
 
