@@ -361,25 +361,27 @@ def _store_changed_since(store: Path, snapshot: Path) -> bool:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from pipelines.figures import UnknownUnit, figures, flat_rows, resolve_scope
-    from pipelines.warehouse import connect
+    from published import reader
+    from published.figures import figures
+    from published.scope import UnknownUnit, resolve_scope
 
     path = warehouse_path(args.warehouse)
     try:
         scope = resolve_scope(args.gemeente, args.pi, args.year_from, args.year_to)
     except (UnknownUnit, ValueError) as exc:
         raise CliError(str(exc)) from None
-    snapshot = ensure_publication(path)
-    if snapshot is None:
+    if ensure_publication(path) is None:
         raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
-    con = connect(snapshot, read_only=True)
+    reader.use_store(path)  # the same tables, read the same way, as the dashboard's
     try:
-        result = figures(con, scope, load_settings().suppression_threshold)
+        result = figures(scope, load_settings().suppression_threshold)
     finally:
-        con.close()
+        reader.release()
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return EXIT_OK
+    from published.figures import flat_rows
+
     rows = flat_rows(result)
     if args.csv:
         out = io.StringIO()

@@ -288,7 +288,9 @@ def disclose(
             changed |= cells.protect(group, threshold)
     for num, den, about_records, figure_columns in guards:
         keep = _shown_shares(df, num, den, t, threshold, about_records)
-        for column in (num, den):
+        # A figure about the records (% onbekend) is exempt from its numerator's suppression
+        # (meetregels Onthulling); its denominator's still holds.
+        for column in (den,) if about_records else (num, den):
             if column in cells.hidden:
                 keep &= ~cells.hidden[column]
         df = df.with_columns(

@@ -44,6 +44,12 @@ def filter_options() -> dict[str, pl.DataFrame]:
     }
 
 
+def peildatum() -> object:
+    """The peildatum of the recidivism data (None before any was loaded)."""
+    frame = read("SELECT peildatum FROM mart_data_status")
+    return frame["peildatum"][0] if frame.height else None
+
+
 def unit_names() -> dict[str, str]:
     """Code -> name of every PI and municipality, for labels."""
     frame = read(

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
+from pipelines.reference import fold_pi, load_reference
+
 # Scope field -> the mart column it narrows (marts carry these columns under these names).
 DIMENSIONS = {
     "pis": "pi_code",
@@ -50,3 +54,35 @@ class Scope:
             )
             params += [values, values]
         return " AND ".join(clauses), params
+
+
+class UnknownUnit(ValueError):
+    """A municipality or PI that is not in the reference list."""
+
+
+def resolve_scope(
+    gemeente: str | None, pi: str | None, year_from: int | None, year_to: int | None
+) -> Scope:
+    """Check the unit names against the reference lists; old municipality codes are mapped."""
+    ref = load_reference()
+    code = None
+    if gemeente:
+        code = gemeente.strip().upper()
+        if code not in ref.gemeente_codes:
+            raise UnknownUnit(f"'{gemeente}' is not a CBS municipality code (GM + 4 digits)")
+        merged = ref.herindelingen.filter(pl.col("oude_code") == code)
+        if merged.height:
+            code = merged["nieuwe_code"][0]
+    pi_code = None
+    if pi:
+        pi_code = ref.pi_lookup.get(fold_pi(pi))
+        if pi_code is None:
+            raise UnknownUnit(f"'{pi}' is not a PI in the reference list")
+    if year_from and year_to and year_from > year_to:
+        raise ValueError("--from must not be later than --to")
+    return Scope(
+        year_from=year_from,
+        year_to=year_to,
+        pis=(pi_code,) if pi_code else (),
+        gemeenten=(code,) if code else (),
+    )

@@ -34,8 +34,20 @@ def recidivism(
 ) -> DisclosedTable:
     """Per cohort (and group): one- and two-year recidivism with Wilson intervals; a window
     without full follow-up has no count and no percentage ('nog niet beschikbaar')."""
+    return recidivism_from_counts(
+        queries.recidivism_by_cohort(filters, split), threshold, split, severe, names
+    )
+
+
+def recidivism_from_counts(
+    frame: pl.DataFrame,
+    threshold: int,
+    split: str | None = None,
+    severe: bool = False,
+    names: dict[str, str] | None = None,
+) -> DisclosedTable:
+    """The recidivism table from the counts of `queries.recidivism_by_cohort`."""
     prefix = "severe" if severe else "reoffended"
-    frame = queries.recidivism_by_cohort(filters, split)
     frame = frame.with_columns(
         pl.when(pl.col("available_1y")).then(pl.col(f"n_{prefix}_1y")).alias(f"n_{prefix}_1y"),
         pl.when(pl.col("available_2y")).then(pl.col(f"n_{prefix}_2y")).alias(f"n_{prefix}_2y"),

@@ -7,18 +7,22 @@ Release years 2020-2023, PI Zwolle (P09 ends at Almelo), peildatum 2024-06-30:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from pipelines.build import build
 from pipelines.cli import main
-from pipelines.figures import _recidivism, figures, resolve_scope
 from pipelines.ingest import ingest_paths
+from pipelines.settings import ROOT
 from pipelines.warehouse import connect
+from published import labels, reader
+from published.figures import figures, windows
+from published.scope import resolve_scope
+from published.tables.recidivism import recidivism_from_counts
 from tests.conftest import write_lines
 
 LG = ["id_bewijs", "onderdak", "werk_inkomen", "schulden", "zorg", "sociaal_netwerk"]
@@ -114,13 +118,11 @@ def fixture_warehouse(tmp_path: Path) -> Path:
 
 
 def _figures(path: Path, threshold: int, **scope) -> dict:
-    con = connect(path, read_only=True)
+    reader.use_store(path)
     try:
-        return figures(
-            con, resolve_scope(scope.get("gemeente"), scope.get("pi"), None, None), threshold
-        )
+        return figures(resolve_scope(scope.get("gemeente"), scope.get("pi"), None, None), threshold)
     finally:
-        con.close()
+        reader.release()
 
 
 def _wilson(k: int, n: int) -> list[float]:
@@ -213,8 +215,21 @@ def test_small_threshold_shows_a_share_whose_both_sides_are_large_enough(
     ],
 )
 def test_recidivism_follows_the_derived_count_rule(cohort: int, hits: int, expected: dict) -> None:
-    row = {"n_cohort": cohort, "k1": hits, "k2": hits, "a1": True, "a2": False}
-    result = _recidivism(row, dt.date(2024, 6, 30), 10)
+    counts = pl.DataFrame(
+        {
+            "cohort_year": [2022],
+            "grp": [None],
+            "n_cohort": [cohort],
+            "n_reoffended_1y": [hits],
+            "n_reoffended_2y": [hits],
+            "n_severe_1y": [0],
+            "n_severe_2y": [0],
+            "available_1y": [True],
+            "available_2y": [False],
+        },
+        schema_overrides={"grp": pl.String},
+    )
+    result = windows(recidivism_from_counts(counts, 10), 0)
     assert result == {"1y": expected, "2y": None}
     if isinstance(expected["pct"], float):
         assert expected["ci95"] == _wilson(hits, cohort)
@@ -266,3 +281,66 @@ def test_cli_figures_json_csv_and_table(
     assert "peildatum 2024-06-30" in capsys.readouterr().out
     assert main(["figures", "--warehouse", str(fixture_warehouse), "--pi", "nergens"]) == 1
     assert "not a PI" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("cli", "link"),
+    [
+        ([], {}),
+        (["--gemeente", "GM0363"], {"gemeente": "GM0363"}),
+        (["--pi", "PI Almelo"], {"pi": "almelo"}),
+        (["--from", "2021", "--to", "2021"], {"van": "2021", "tot": "2021"}),
+    ],
+)
+def test_the_dashboard_and_the_cli_publish_the_same_tables(
+    fixture_warehouse: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    cli: list[str],
+    link: dict[str, str],
+) -> None:
+    """`terugkeer figures --json` and the dashboard's Uitstroom and Recidive tables, for the
+    same scope, read the same: both are made by published/tables (the threshold is the
+    default 10, so the fixture's small counts read '<10' and 'x' in both)."""
+    from streamlit.testing.v1 import AppTest
+
+    from published.format import nl_int, nl_pct
+    from published.labels import COL, NOT_SHOWN
+
+    assert main(["figures", "--warehouse", str(fixture_warehouse), "--json", *cli]) == 0
+    years = json.loads(capsys.readouterr().out)["years"]
+
+    def shown(value: object, pct: bool = False) -> str:
+        if value is None:
+            return NOT_SHOWN
+        if isinstance(value, str):
+            return value
+        return nl_pct(value) if pct else nl_int(value)
+
+    monkeypatch.setenv("TERUGKEER_WAREHOUSE", str(fixture_warehouse))
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    for key, value in link.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page("views/uitstroom.py").run()
+    assert not app.exception
+    outflow = app.dataframe[0].value
+    assert list(outflow[COL["period"]]) == [str(y["year"]) for y in years]
+    assert list(outflow[labels.TOTAL]) == [shown(y["releases"]) for y in years]
+
+    app.switch_page("views/recidive.py").run()
+    assert not app.exception
+    recid = app.dataframe[0].value
+    by_year = {int(r[COL["cohort_year"]]): r for _, r in recid.iterrows()}
+    compared = 0
+    for year in years:
+        for window in ("1y", "2y"):
+            figure = (year["recidivism"] or {}).get(window)
+            if figure is None:
+                continue
+            row = by_year[year["year"]]
+            assert row[COL["n_cohort"]] == shown(figure["cohort"])
+            assert row[COL[f"n_reoffended_{window}"]] == shown(figure["reoffenders"])
+            assert row[COL[f"pct_{window}"]] == shown(figure["pct"], pct=True)
+            compared += 1
+    assert compared > 0 or all(y["recidivism"] is None for y in years)

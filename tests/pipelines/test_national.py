@@ -6,7 +6,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.figures import Scope, figures
+from published import reader
+from published.figures import figures
+from published.scope import Scope
 
 pytestmark = pytest.mark.slow
 
@@ -31,9 +33,11 @@ def test_every_demo_file_loads_and_every_row_is_accounted_for(national_demo: dic
 
 
 def test_national_figures_recover_the_generator_targets(national_demo: dict) -> None:
-    con = duckdb.connect(str(national_demo["warehouse"]), read_only=True)
-    result = figures(con, Scope(), threshold=10)
-    con.close()
+    reader.use_store(national_demo["warehouse"])
+    try:
+        result = figures(Scope(), threshold=10)
+    finally:
+        reader.release()
     years = {y["year"]: y for y in result["years"]}
     assert result["peildatum"] == "2025-06-30"
     for year in range(2016, 2023):
