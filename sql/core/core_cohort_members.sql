@@ -1,4 +1,5 @@
 -- Grain: one person per release year (cohort), at their first release in that year.
+-- Key: cohort_year, pseudoniem
 -- Rule: meetregels Recidive, Cohort: counted once, breakdowns use that first release.
 SELECT
     release_year AS cohort_year,

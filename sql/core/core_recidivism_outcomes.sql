@@ -1,4 +1,5 @@
 -- Grain: one cohort member (cohort_year, pseudoniem) with the first new case after release.
+-- Key: cohort_year, pseudoniem
 -- Rule: meetregels Recidive: a case counts unless acquitted or technically dismissed; it
 -- re-offends within k years when R < pleegdatum <= R + k years (29 Feb + 1 year = 28 Feb).
 WITH first_cases AS (

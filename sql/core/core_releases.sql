@@ -1,4 +1,5 @@
 -- Grain: one release (a pi episode with a release date and a reason other than a transfer).
+-- Key: release_id
 -- Rule: meetregels Uitstroom (release, period, breakdowns), Leefgebieden (status at intake
 -- and release), Proces (plan, TBO, notification, in beeld) and the case-mix covariates.
 WITH releases AS (

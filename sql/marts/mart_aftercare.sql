@@ -1,4 +1,5 @@
 -- Grain: year x municipality x leefgebied, from the nazorg-exports.
+-- Key: year, gemeente_code, leefgebied
 -- Rule: meetregels Proces, % op orde na 3 maanden (status classes as for readiness); the year
 -- is that of the release date the municipality knows, else of its notification.
 WITH long AS (

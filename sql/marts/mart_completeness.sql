@@ -1,4 +1,5 @@
 -- Grain: release year x PI x municipality x sex x age band.
+-- Key: release_year, pi_code, gemeente_code, sex, age_band
 -- Rule: meetregels Leefgebieden (% onbekend) extended to every field a figure depends on:
 -- releases whose field is empty or 'onbekend', for the data-quality page.
 SELECT

@@ -1,4 +1,5 @@
 -- Grain: one row describing the data behind every figure.
+-- Key: (one row)
 -- Rule: meetregels Recidive, Peildatum; the last delivery and whether the data are synthetic.
 SELECT
     (SELECT peildatum FROM core_peildatum) AS peildatum,

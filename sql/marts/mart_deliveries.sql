@@ -1,4 +1,5 @@
 -- Grain: one delivery (file) as logged by ingest, with the period its rows cover.
+-- Key: delivery_id
 -- Rule: contract deliveries; the period is that of uitstroomdatum (pi), melding_datum
 -- (gemeente) or pleegdatum (recidive) of the rows loaded.
 WITH periods AS (

@@ -1,6 +1,9 @@
 -- Grain: cohort year x PI x municipality x sex x age band x length band x earlier releases x
 -- every factor's level x day of re-offence or censoring (no person key; near person level:
 -- only for models and curves, never shown as such).
+-- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band, n_earlier_releases,
+--     id_bewijs, onderdak, werk_inkomen, schulden, zorg, sociaal_netwerk, reintegratieplan,
+--     tbo_10_dagen, tijdig_gemeld, in_beeld, casemanager, days, event
 -- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
 -- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
 -- NULL when the measure does not apply or is unknown.

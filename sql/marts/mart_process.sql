@@ -1,4 +1,5 @@
 -- Grain: release year x PI x municipality x sex x age band.
+-- Key: release_year, pi_code, gemeente_code, sex, age_band
 -- Rule: meetregels Proces: re-integratieplan, TBO binnen 10 dagen (only PIs that deliver TBO
 -- dates), tijdig gemeld (>= 14 days before release), in beeld bij gemeente (only
 -- municipalities that deliver nazorg-exports).

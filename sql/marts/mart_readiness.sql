@@ -1,4 +1,5 @@
 -- Grain: release year x PI x municipality x sex x age band; per leefgebied (six + 'alle'):
+-- Key: release_year, pi_code, gemeente_code, sex, age_band
 -- Rule: meetregels Leefgebieden op orde bij uitstroom: counts op orde, niet op orde, onbekend
 -- at release, and for verbeterd tijdens detentie: intake niet op orde -> release op orde, and
 -- intake niet op orde with a known release status; the status counts at intake too. One

@@ -1,4 +1,5 @@
 -- Grain: cohort year x PI x municipality x sex x age band x detention length.
+-- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band
 -- Rule: meetregels Recidive: cohort size, persons re-offending (and seriously) within one and
 -- two years, and whether the window has passed for everyone (31 Dec of Y + k <= peildatum).
 SELECT

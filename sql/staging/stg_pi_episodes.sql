@@ -1,4 +1,5 @@
 -- Grain: one detention episode (pseudoniem, instroomdatum) as last delivered.
+-- Key: pseudoniem, admission_date
 -- Rule: contract, pi re-deliveries: the later exportdatum wins, on a tie the later ingest;
 -- old municipality codes are mapped to the current municipality (gemeente_herindelingen).
 SELECT

@@ -1,4 +1,5 @@
 -- Grain: one criminal case (zaak_id) as last delivered.
+-- Key: case_id
 -- Rule: contract, recidive re-deliveries: the later peildatum wins, on a tie the later ingest.
 SELECT
     r.pseudoniem,
