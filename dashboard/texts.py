@@ -570,7 +570,6 @@ PROFILE_NO_AFTERCARE = (
     "{name} levert (nog) geen nazorggegevens; er zijn geen cijfers over de situatie na 3 maanden."
 )
 PROFILE_DOWNLOAD = "Download alle cijfers van {name} (Excel)"
-PROFILE_PROVINCE = "Provincie {provincie}"
 TILE_PROFILE_OUTFLOW = "Uitstroom naar de gemeente ({year})"
 TILE_PROFILE_READY = "Alle basisvoorwaarden op orde"
 TILE_PROFILE_RECID = "Recidive 2 jaar, gecorrigeerd"

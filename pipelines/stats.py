@@ -207,14 +207,28 @@ class Standardised:
     corrected_high: float
 
 
+def standardise(
+    k: np.ndarray, n: np.ndarray, e: np.ndarray, national: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Indirect standardisation (meetregels Vergelijken), the one place it is computed: per
+    unit with k observed of n and e expected, observed/expected, the corrected rate = O/E x
+    the national rate, and the Wilson interval of k/n scaled the same way (fractions; NaN
+    where e or n is 0)."""
+    k, n, e = (np.asarray(x, dtype=float) for x in (k, n, e))
+    low, high = wilson_arrays(k, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        o_e = np.where(e > 0, k / e, np.nan)
+        scale = np.where((e > 0) & (n > 0), np.asarray(national, dtype=float) * n / e, np.nan)
+    return o_e, o_e * national, low * scale, high * scale
+
+
 def indirect_standardisation(
     n: int, observed: int, expected: float, national_rate: float
 ) -> Standardised:
-    """Corrected rate = observed / expected x national rate (meetregels Vergelijken); its
-    interval is the Wilson interval of the observed rate scaled the same way."""
-    low, high = wilson_interval(observed, n)
-    scale = national_rate / (expected / n)
+    """`standardise` of one unit."""
+    _, corrected, low, high = standardise(
+        np.array([observed]), np.array([n]), np.array([expected]), national_rate
+    )
     return Standardised(
-        n, observed, expected, observed / n, observed / expected * national_rate,
-        low * scale, high * scale,
-    )  # fmt: skip
+        n, observed, expected, observed / n, float(corrected[0]), float(low[0]), float(high[0])
+    )

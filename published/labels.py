@@ -74,6 +74,7 @@ SPLITS = {
 }
 PERIOD_CHOICES = {"year": "Jaar", "quarter": "Kwartaal", "month": "Maand"}
 TOTAL = "Totaal"
+PROVINCE = "Provincie {provincie}"
 NATIONAL = "Nederland"
 COL = {
     "period": "Periode",

@@ -3,8 +3,6 @@ province and the Netherlands, with one download of all its figures."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import polars as pl
 import streamlit as st
 
@@ -13,9 +11,8 @@ from dashboard.components import chart_block, note_for, printable, xlsx_workbook
 from dashboard.context import current
 from published import labels, queries
 from published.format import nl_date, nl_int, nl_pct
-from published.tables import comparison, factors
-from published.tables import outflow as outflow_tables
-from published.tables import readiness as readiness_tables
+from published.tables import comparison
+from published.tables import profile as profile_tables
 
 ctx = current()
 t = ctx.threshold
@@ -34,58 +31,30 @@ code = st.selectbox(
     key="profile_gemeente",
 )
 st.query_params["profiel"] = code
-me = info.filter(pl.col("gemeente_code") == code).row(0, named=True)
-name, provincie = me["gemeente_naam"], me["provincie"]
+profile = profile_tables.gemeente_profile(ctx.filters, t, code)
+name, provincie = profile.name, profile.provincie
 st.caption(
     texts.PROFILE_FACTS.format(
         name=name,
         provincie=provincie,
-        inwoners=nl_int(me["inwoners_2019"]),
+        inwoners=nl_int(profile.inwoners),
         peildatum=nl_date(ctx.peildatum) if ctx.peildatum else texts.NO_PEILDATUM,
     )
 )
-everywhere = dataclasses.replace(ctx.filters, gemeenten=(), provincies=())
-scopes = {
-    name: dataclasses.replace(everywhere, gemeenten=(code,)),
-    texts.PROFILE_PROVINCE.format(provincie=provincie): dataclasses.replace(
-        everywhere, provincies=(provincie,)
-    ),
-    labels.NATIONAL: everywhere,
-}
 context = {**ctx.download_note(), "filters": f"{name}; " + ctx.download_note()["filters"]}
 year = ctx.last_year()
-downloads: dict[str, object] = {}
 
 # Tiles: the last complete year and the latest cohort, beside the Netherlands.
-outflow = outflow_tables.outflow_by_year(scopes[name], t)
-province_units = info.filter(pl.col("provincie") == provincie)["gemeente_code"].to_list()
-# One scan per measure family, then the three scopes (municipality, province, country).
-by_gemeente = queries.readiness_by_gemeente(everywhere)
-scope_units = {name: [code], list(scopes)[1]: province_units, labels.NATIONAL: None}
-readiness = {
-    label: readiness_tables.readiness_intake_release(
-        everywhere,
-        t,
-        by_gemeente if units is None else by_gemeente.filter(pl.col("gemeente_code").is_in(units)),
-    )
-    for label, units in scope_units.items()
-}
-recid_rates = queries.unit_rates(everywhere, "gemeente_code", "recidive_2y")
-trend = comparison.over_time(
-    recid_rates,
-    {name: [code], list(scopes)[1]: province_units, labels.NATIONAL: ["*"]},
-    t,
-    corrected=True,
-)
 tiles = st.columns(3)
-n_now, hidden = outflow.cell("n_releases", year=year)
+n_now, hidden = profile.outflow.cell("n_releases", year=year)
 tiles[0].metric(
     texts.TILE_PROFILE_OUTFLOW.format(year=year),
     f"<{t}" if hidden else nl_int(n_now or 0),
     border=True,
 )
 alle = {
-    k: v.cell("pct_op_orde", label=labels.LEEFGEBIEDEN["alle"])[0] for k, v in readiness.items()
+    k: v.cell("pct_op_orde", label=labels.LEEFGEBIEDEN["alle"])[0]
+    for k, v in profile.readiness.items()
 }
 tiles[1].metric(
     texts.TILE_PROFILE_READY,
@@ -95,6 +64,7 @@ tiles[1].metric(
     delta_arrow="off",
     border=True,
 )
+trend = profile.recidivism
 latest = trend.frame.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
 national_latest = trend.frame.filter(pl.col("series") == labels.NATIONAL).sort("year")
 if latest.height:
@@ -112,65 +82,59 @@ else:
     tiles[2].metric(texts.TILE_PROFILE_RECID, labels.NOT_SHOWN, border=True)
 
 # 1. Uitstroom per year.
-downloads["Uitstroom"] = outflow
 figure = charts.bars(
-    outflow.frame, "year", {"n_releases": labels.COL["n_releases"]},
+    profile.outflow.frame, "year", {"n_releases": labels.COL["n_releases"]},
     texts.PROFILE_OUTFLOW.format(name=name), texts.OUTFLOW_Y,
 )  # fmt: skip
-chart_block("profiel_uitstroom", figure, outflow, texts.RULES["uitstroom"], context)
+chart_block("profiel_uitstroom", figure, profile.outflow, texts.RULES["uitstroom"], context)
 
 # 2. Leefgebieden at release: the municipality, its province and the Netherlands.
-side_table = readiness_tables.readiness_side_by_side(readiness)
-downloads["Leefgebieden"] = side_table
 figure = charts.bars(
-    side_table.frame, "label", {k: k for k in readiness}, texts.PROFILE_READINESS.format(name=name),
-    texts.READINESS_Y, hover="%{y:.1f}%", percent=True,
+    profile.readiness_side.frame, "label", {k: k for k in profile.series},
+    texts.PROFILE_READINESS.format(name=name), texts.READINESS_Y, hover="%{y:.1f}%",
+    percent=True,
 )  # fmt: skip
-chart_block("profiel_leefgebieden", figure, side_table, texts.RULES["readiness"], context)
+chart_block(
+    "profiel_leefgebieden", figure, profile.readiness_side, texts.RULES["readiness"], context
+)
 
 # 3. Recidivism per cohort, corrected for case mix.
 wide = comparison.series_wide(trend)
-trend_table = trend
-downloads["Recidive"] = trend_table
 figure = charts.lines_with_intervals(
     wide, "year",
-    [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in scopes if f"{s}__rate" in wide.columns],
+    [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in profile.series
+     if f"{s}__rate" in wide.columns],
     texts.PROFILE_RECIDIVISM.format(name=name), texts.RECID_Y,
 )  # fmt: skip
 chart_block(
-    "profiel_recidive", figure, trend_table,
+    "profiel_recidive", figure, trend,
     texts.RULES["recidivism"] + "\n\n" + texts.RULES["compare"], context,
 )  # fmt: skip
 
 # 4. Process indicators beside the province and the Netherlands.
-process = factors.process_by_scope(
-    everywhere, t, {name: [code], list(scopes)[1]: province_units, labels.NATIONAL: None}
-)
-downloads["Proces"] = process
-process_wide = process.frame.pivot(on="scope", index="label", values="pct")
+process_wide = profile.process.frame.pivot(on="scope", index="label", values="pct")
 figure = charts.bars(
-    process_wide, "label", {s: s for s in scopes if s in process_wide.columns},
+    process_wide, "label", {s: s for s in profile.series if s in process_wide.columns},
     texts.PROFILE_PROCESS.format(name=name), "%", hover="%{y:.1f}%", percent=True,
 )  # fmt: skip
-chart_block("profiel_proces", figure, process, texts.RULES["process_pi"], context)
+chart_block("profiel_proces", figure, profile.process, texts.RULES["process_pi"], context)
 
 # 5. Three months after release (only municipalities that deliver nazorg-exports).
-after_table = readiness_tables.aftercare(scopes[name], t)
-if after_table.frame.height:
-    downloads["Na 3 maanden"] = after_table
+if profile.aftercare.frame.height:
     figure = charts.bars(
-        after_table.frame, "label", {"pct_op_orde": labels.COL["pct_op_orde"]},
+        profile.aftercare.frame, "label", {"pct_op_orde": labels.COL["pct_op_orde"]},
         texts.PROFILE_AFTERCARE.format(name=name), texts.READINESS_Y,
         hover="%{y:.1f}%", percent=True,
     )  # fmt: skip
-    chart_block("profiel_nazorg", figure, after_table, texts.RULES["aftercare"], context)
+    chart_block("profiel_nazorg", figure, profile.aftercare, texts.RULES["aftercare"], context)
 else:
     st.info(texts.PROFILE_NO_AFTERCARE.format(name=name))
 
 st.download_button(
     texts.PROFILE_DOWNLOAD.format(name=name),
     data=lambda: xlsx_workbook(
-        downloads, note_for(texts.PAGES["gemeenteprofiel"], texts.RULES["compare"], t, context)
+        profile.tables(),
+        note_for(texts.PAGES["gemeenteprofiel"], texts.RULES["compare"], t, context),
     ),
     file_name=f"terugkeermonitor_gemeenteprofiel_{code}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -52,10 +52,9 @@ chosen = middle.multiselect(
     key=f"cmp_units_{unit}",
 )
 st.caption(texts.COMPARE_SCOPE_NOTE.format(dimension=dimension))
-corrected = measure.startswith("recidive")
-value = "corrected" if corrected else "rate"
-rates = queries.unit_rates(filters, unit, measure)
-if rates.height == 0 or not chosen:
+value = "corrected" if comparison.is_corrected(measure) else "rate"
+unit_disclosed = comparison.units(filters, t, unit, measure, ctx.names)
+if unit_disclosed.frame.height == 0 or not chosen:
     no_data()
     st.stop()
 context = ctx.download_note()
@@ -78,7 +77,7 @@ else:
     peer_label = texts.PEERS_PI
 series = {labels.NATIONAL: ["*"], peer_label: peer_units}
 series |= {ctx.label(c): [c] for c in chosen}
-trend_table = comparison.over_time(rates, series, t, corrected)
+trend_table = comparison.trend(filters, t, unit, measure, series)
 wide = comparison.series_wide(trend_table)
 series_names = list(series)
 figure = charts.lines_with_intervals(
@@ -95,15 +94,12 @@ figure = charts.lines_with_intervals(
 chart_block(f"vergelijken_tijd_{measure}", figure, trend_table, texts.RULES["compare"], context)
 
 # 2. The funnel plot of every unit whose figure may be shown.
-unit_disclosed = comparison.unit_table(
-    rates.filter(pl.col("unit") != "onbekend"), t, corrected, ctx.label
-)
 drawn = unit_disclosed.frame.filter(pl.col(value).is_not_null())
 n_hidden = unit_disclosed.frame.height - drawn.height
 if drawn.height == 0:  # no unit's figure may be shown in this selection
     st.caption(texts.COMPARE_SMALL.format(n=n_hidden, t=t))
     st.stop()
-limits = comparison.funnel(rates, t)
+limits = comparison.funnel(filters, t, unit, measure)
 figure = charts.funnel_plot(
     drawn,
     limits,

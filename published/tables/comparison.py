@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.disclosure import Column, DisclosedTable, Share, Total, disclose, shows_share
-from pipelines.stats import funnel_limits, wilson_arrays
+from pipelines.stats import funnel_limits, standardise, wilson_arrays
 from published import labels, queries
 from published.format import nl_pct
 from published.scope import Scope
@@ -27,19 +27,20 @@ def _rates(frame: pl.DataFrame, national: float, corrected: bool) -> pl.DataFram
     k = frame["k"].to_numpy().astype(float)
     n = frame["n"].to_numpy().astype(float)
     low, high = wilson_arrays(k, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = 100 * k / np.where(n > 0, n, np.nan)
     out = frame.with_columns(
-        pl.Series("rate", 100 * k / np.where(n > 0, n, np.nan)).fill_nan(None),
+        pl.Series("rate", rate).fill_nan(None),
         pl.Series("low", 100 * low).fill_nan(None),
         pl.Series("high", 100 * high).fill_nan(None),
     )
     if corrected:
-        e = frame["e"].to_numpy().astype(float)
-        scale = national / np.where(e > 0, e / n, np.nan)
+        o_e, rate_c, low_c, high_c = standardise(k, n, frame["e"].to_numpy(), national)
         out = out.with_columns(
-            pl.Series("o_e", k / np.where(e > 0, e, np.nan)).fill_nan(None),
-            pl.Series("corrected", 100 * k / n * scale).fill_nan(None),
-            pl.Series("corrected_low", 100 * low * scale).fill_nan(None),
-            pl.Series("corrected_high", 100 * high * scale).fill_nan(None),
+            pl.Series("o_e", o_e).fill_nan(None),
+            pl.Series("corrected", 100 * rate_c).fill_nan(None),
+            pl.Series("corrected_low", 100 * low_c).fill_nan(None),
+            pl.Series("corrected_high", 100 * high_c).fill_nan(None),
         )
     return out
 
@@ -50,7 +51,7 @@ def national_rate(frame: pl.DataFrame) -> float:
     return frame["k"].sum() / n if n else float("nan")
 
 
-def unit_table(
+def unit_table_from_counts(
     frame: pl.DataFrame, threshold: int, corrected: bool, label_of: Callable[[str], str]
 ) -> DisclosedTable:
     """Per unit over all years: n, k, rate with Wilson interval, and (case-mix) O/E and the
@@ -108,7 +109,7 @@ def unit_table(
     )
 
 
-def funnel(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
+def funnel_from_counts(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
     """The 95% and 99.8% limits in percent around the national rate, over unit sizes."""
     national = national_rate(frame)
     largest = max(int(frame.group_by("unit").agg(pl.col("n").sum())["n"].max() or 0), threshold)
@@ -127,7 +128,7 @@ def funnel(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
     )
 
 
-def over_time(
+def over_time_from_counts(
     frame: pl.DataFrame,
     series: dict[str, list[str]],
     threshold: int,
@@ -158,18 +159,20 @@ def over_time(
     k = joined["k"].to_numpy().astype(float)
     n = joined["n"].to_numpy().astype(float)
     low, high = wilson_arrays(k, n)
-    scale = np.ones(joined.height)
-    if corrected:
-        e = joined["e"].to_numpy().astype(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = joined["national"].to_numpy() / np.where(e > 0, e / n, np.nan)
-        scale = np.where(joined["all"].to_numpy(), 1.0, scale)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(n > 0, 100 * k / n * scale, np.nan)
+        rate = np.where(n > 0, k / n, np.nan)
+    if corrected:
+        # The national series is the national rate itself: nothing to correct.
+        _, rate_c, low_c, high_c = standardise(
+            k, n, joined["e"].to_numpy(), joined["national"].to_numpy()
+        )
+        everyone = joined["all"].to_numpy()
+        rate = np.where(everyone, rate, rate_c)
+        low, high = np.where(everyone, low, low_c), np.where(everyone, high, high_c)
     joined = joined.with_columns(
-        pl.Series("rate", rate).fill_nan(None),
-        pl.Series("low", 100 * low * scale).fill_nan(None),
-        pl.Series("high", 100 * high * scale).fill_nan(None),
+        pl.Series("rate", 100 * rate).fill_nan(None),
+        pl.Series("low", 100 * low).fill_nan(None),
+        pl.Series("high", 100 * high).fill_nan(None),
     )
     return disclose(
         joined,
@@ -184,6 +187,42 @@ def over_time(
         threshold,
         shares=(Share(("rate", "low", "high"), "k", "n"),),
     )
+
+
+def is_corrected(measure: str) -> bool:
+    """Recidivism is compared corrected for case mix (meetregels Vergelijken)."""
+    return measure.startswith("recidive")
+
+
+@shared
+def units(
+    scope: Scope, threshold: int, unit: str, measure: str, names: dict[str, str]
+) -> DisclosedTable:
+    """Vergelijken's table and funnel: every municipality or PI (not 'onbekend') over the
+    years in scope with full follow-up."""
+    rates = queries.unit_rates(scope, unit, measure)
+    return unit_table_from_counts(
+        rates.filter(pl.col("unit") != "onbekend"),
+        threshold,
+        is_corrected(measure),
+        lambda code: names.get(code, code),
+    )
+
+
+@shared
+def trend(
+    scope: Scope, threshold: int, unit: str, measure: str, series: dict[str, list[str]]
+) -> DisclosedTable:
+    """Per year: the rate (corrected for case mix where the measure is recidivism) of each
+    series, a label -> the units it sums ('*': all units, the national figure)."""
+    rates = queries.unit_rates(scope, unit, measure)
+    return over_time_from_counts(rates, series, threshold, is_corrected(measure))
+
+
+@shared
+def funnel(scope: Scope, threshold: int, unit: str, measure: str) -> pl.DataFrame:
+    """The funnel's control limits around the national rate (no counts of units)."""
+    return funnel_from_counts(queries.unit_rates(scope, unit, measure), threshold)
 
 
 def series_wide(table: DisclosedTable, index: str = "year") -> pl.DataFrame:
@@ -227,7 +266,7 @@ def unit_figures(
     all_rates = queries.unit_rates_many(filters, "gemeente_code", measures)
     for measure in measures:
         rates = all_rates.filter(pl.col("measure") == measure)
-        corrected = measure.startswith("recidive")
+        corrected = is_corrected(measure)
         about_records = measure.startswith("onbekend")
         national = national_rate(rates)
         shown = []
@@ -237,8 +276,10 @@ def unit_figures(
             if not shows_share(k, n, threshold, about_records):
                 shown.append(nl_pct(None))
             elif corrected and units is not None:
-                e = part["e"].sum()
-                shown.append(nl_pct(100 * k / e * national) if e else nl_pct(None))
+                rate = standardise(
+                    np.array([k]), np.array([n]), np.array([part["e"].sum()]), national
+                )[1]
+                shown.append(nl_pct(None if np.isnan(rate[0]) else 100 * float(rate[0])))
             else:
                 shown.append(nl_pct(100 * k / n))
         out[measure] = tuple(shown)

@@ -226,7 +226,7 @@ def audit_all(filters: Scope, t: int, choice: dict, audit: Audit) -> None:
     )
     corrected = choice["measure"].startswith("recidive")
     if rates.height:
-        units = comparison.unit_table(rates, t, corrected, lambda c: names.get(c, c))
+        units = comparison.unit_table_from_counts(rates, t, corrected, lambda c: names.get(c, c))
         rows = check("unit_table", units)
         totals = rates.filter(pl.col("n") > 0)
         audit.total("unit_table n", [r["n"] for r in rows], totals["n"].sum())
@@ -239,7 +239,7 @@ def audit_all(filters: Scope, t: int, choice: dict, audit: Audit) -> None:
             audit.total("unit_table complement", [k, UNKNOWN], r["n"])
         chosen = sorted(rates["unit"].unique().to_list())[:2]
         series = {"all": ["*"], "some": chosen, "one": chosen[:1]}
-        for row in check("over_time", comparison.over_time(rates, series, t, corrected)):
+        for row in check("over_time", comparison.over_time_from_counts(rates, series, t, corrected)):
             if not corrected or row["series"] == "all":
                 audit.share("over_time", row["rate"], row["n"])
 
