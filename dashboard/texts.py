@@ -6,8 +6,6 @@ spell a Dutch sentence themselves.
 
 from __future__ import annotations
 
-from published.labels import LEEFGEBIEDEN
-
 APP_TITLE = "Terugkeermonitor"
 ALL = "Alle"
 
@@ -453,20 +451,6 @@ COMPARE_KIND = "Vergelijk"
 COMPARE_KINDS = {"gemeente_code": "Gemeenten", "pi_code": "Inrichtingen"}
 COMPARE_UNITS = "Kies één of meer"
 COMPARE_MEASURE = "Maat"
-COMPARE_MEASURES = (
-    "recidive_2y", "recidive_1y", *(f"op_orde_{k}" for k in LEEFGEBIEDEN), "plan", "tbo",
-    "tijdig", "in_beeld",
-)  # fmt: skip
-MEASURE_LABELS = {
-    "recidive_2y": "Recidive binnen 2 jaar (gecorrigeerd voor case-mix)",
-    "recidive_1y": "Recidive binnen 1 jaar (gecorrigeerd voor case-mix)",
-    **{f"op_orde_{k}": f"{v} op orde bij uitstroom" for k, v in LEEFGEBIEDEN.items()},
-    **{f"onbekend_{k}": f"{v}: % onbekend bij uitstroom" for k, v in LEEFGEBIEDEN.items()},
-    "plan": "Met re-integratieplan",
-    "tbo": "TBO binnen 10 dagen",
-    "tijdig": "Tijdig gemeld bij gemeente (≥ 14 dagen)",
-    "in_beeld": "In beeld bij gemeente",
-}
 COMPARE_PEERS = "Vergelijkingsgroep"
 PEER_KINDS = {
     "provincie": "Gemeenten in dezelfde provincie",
@@ -589,6 +573,7 @@ SCAN_LABEL = "Scan van {date} ({n} van {total} beantwoord)"
 SCAN_NONE = "Er is nog geen scan voor deze gemeente. Begin een nieuwe scan."
 SCAN_PROGRESS = "{n} van {total} vragen beantwoord"
 SCAN_THEME = "Thema"
+SCAN_CHANGE = "Verschil (procentpunt)"
 SCAN_ADVICE = "Advies: {advice}"
 SCAN_UNANSWERED = "Nog niet beantwoord"
 SCAN_SCORES = "Scores per thema"
@@ -610,10 +595,3 @@ RULES["zelfscan"] = (
     "geborgd = 3); onbeantwoorde vragen tellen niet mee. De **totaalscore** is het gemiddelde "
     "van de thema's. Voorbeelden worden getoond bij thema's onder twee derde (67%)."
 )
-THEME_MEASURES = {
-    "regie_beleid": ("op_orde_alle",),
-    "informatie_melding": ("tijdig", "in_beeld"),
-    **{k: (f"op_orde_{k}", f"onbekend_{k}") for k in LEEFGEBIEDEN if k != "alle"},
-    "samenwerking": ("tbo",),
-    "sturing": ("recidive_2y",),
-}

@@ -215,3 +215,13 @@ COL.update(
         "indicator": "Indicator",
     }
 )
+MEASURE_LABELS = {
+    "recidive_2y": "Recidive binnen 2 jaar (gecorrigeerd voor case-mix)",
+    "recidive_1y": "Recidive binnen 1 jaar (gecorrigeerd voor case-mix)",
+    **{f"op_orde_{k}": f"{v} op orde bij uitstroom" for k, v in LEEFGEBIEDEN.items()},
+    **{f"onbekend_{k}": f"{v}: % onbekend bij uitstroom" for k, v in LEEFGEBIEDEN.items()},
+    "plan": "Met re-integratieplan",
+    "tbo": "TBO binnen 10 dagen",
+    "tijdig": "Tijdig gemeld bij gemeente (≥ 14 dagen)",
+    "in_beeld": "In beeld bij gemeente",
+}

@@ -275,6 +275,11 @@ MEASURES: dict[str, tuple[str, str, str, str, str | None, str | None]] = {
     "in_beeld": ("mart_process", "release_year", "n_known_to_gemeente", "n_known_scope",
                  None, None),
 }  # fmt: skip
+# The measures Vergelijken offers (the rest of MEASURES: % onbekend, for the Zelfscan).
+COMPARE_MEASURES = (
+    "recidive_2y", "recidive_1y", *(f"op_orde_{k}" for k in READINESS_GROUPS), "plan", "tbo",
+    "tijdig", "in_beeld",
+)  # fmt: skip
 UNIT_COLUMNS = ("gemeente_code", "pi_code")
 
 

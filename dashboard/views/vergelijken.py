@@ -28,8 +28,8 @@ unit = left.radio(
 )
 measure = right.selectbox(
     texts.COMPARE_MEASURE,
-    options=list(texts.COMPARE_MEASURES),
-    format_func=texts.MEASURE_LABELS.get,
+    options=list(queries.COMPARE_MEASURES),
+    format_func=labels.MEASURE_LABELS.get,
     key="cmp_measure",
 )
 info = queries.gemeente_info()
@@ -58,7 +58,7 @@ if unit_disclosed.frame.height == 0 or not chosen:
     no_data()
     st.stop()
 context = ctx.download_note()
-measure_label = texts.MEASURE_LABELS[measure]
+measure_label = labels.MEASURE_LABELS[measure]
 names = ", ".join(ctx.label(c) for c in chosen)
 
 # 1. Over time: the chosen units, the national figure and the peer group.

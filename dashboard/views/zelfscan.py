@@ -12,7 +12,6 @@ from dashboard import charts, texts
 from dashboard.components import display_frame, printable, toelichting
 from dashboard.context import current
 from pipelines import appdb
-from pipelines.disclosure import Column, disclose
 from pipelines.zelfscan import (
     ScanStore,
     ZelfscanConfigError,
@@ -25,7 +24,7 @@ from pipelines.zelfscan import (
 from pipelines.zelfscan_report import ReportInput, build_report
 from published import labels, queries, reader
 from published.format import nl_date, nl_pct
-from published.tables import comparison
+from published.tables import zelfscan as zelfscan_tables
 
 ctx = current()
 t = ctx.threshold
@@ -93,13 +92,7 @@ st.progress(
 if st.session_state.get("scan_saved"):
     st.caption(texts.SCAN_SAVED.format(time=st.session_state["scan_saved"]))
 
-peers = comparison.peers(info, [gemeente], "provincie")
-all_measures = tuple(m for ms in texts.THEME_MEASURES.values() for m in ms)
-numbers = comparison.unit_figures(ctx.filters, t, gemeente, peers, all_measures)
-figure_rows = {
-    theme: [(texts.MEASURE_LABELS[m], *numbers[m]) for m in measures]
-    for theme, measures in texts.THEME_MEASURES.items()
-}
+figure_rows = zelfscan_tables.theme_figures(ctx.filters, t, gemeente)
 
 tabs = st.tabs([theme.title for theme in questionnaire.themes])
 for tab, theme in zip(tabs, questionnaire.themes, strict=True):
@@ -161,20 +154,16 @@ earlier_scores = None
 if earlier:
     earlier_scores = theme_scores(questionnaire, store.answers(earlier[0]["scan_id"]))
     st.markdown(f"**{texts.SCAN_COMPARE.format(date=nl_date(earlier[0]['started_at']))}**")
-    change = disclose(
-        pl.DataFrame(
-            {
-                "theme": score_frame["theme"],
-                "before": [earlier_scores[th.code] for th in questionnaire.themes],
-                "now": score_frame["score"],
-            }
-        ).with_columns((pl.col("now") - pl.col("before")).alias("change")),
-        [
-            Column("theme", texts.SCAN_THEME),
-            Column("before", nl_date(earlier[0]["started_at"]), "pct"),
-            Column("now", nl_date(scan["started_at"]), "pct"),
-            Column("change", "Verschil (procentpunt)", "number"),
-        ],
+    change = zelfscan_tables.score_change(
+        score_frame["theme"].to_list(),
+        [earlier_scores[th.code] for th in questionnaire.themes],
+        score_frame["score"].to_list(),
+        (
+            texts.SCAN_THEME,
+            nl_date(earlier[0]["started_at"]),
+            nl_date(scan["started_at"]),
+            texts.SCAN_CHANGE,
+        ),
         t,
     )
     st.dataframe(display_frame(change), hide_index=True)

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import texts
 from pipelines.build import build
 from pipelines.demo.generate import generate_demo
 from pipelines.disclosure import DisclosedTable
@@ -239,7 +238,8 @@ def audit_all(filters: Scope, t: int, choice: dict, audit: Audit) -> None:
             audit.total("unit_table complement", [k, UNKNOWN], r["n"])
         chosen = sorted(rates["unit"].unique().to_list())[:2]
         series = {"all": ["*"], "some": chosen, "one": chosen[:1]}
-        for row in check("over_time", comparison.over_time_from_counts(rates, series, t, corrected)):
+        trend = comparison.over_time_from_counts(rates, series, t, corrected)
+        for row in check("over_time", trend):
             if not corrected or row["series"] == "all":
                 audit.share("over_time", row["rate"], row["n"])
 
@@ -309,7 +309,7 @@ def selections(options: dict[str, list]) -> st.SearchStrategy[tuple[Scope, dict]
             "factor": draw(st.sampled_from(list(labels.FACTOR_LABELS))),
             "limit": draw(st.integers(3, 25)),
             "unit": draw(st.sampled_from(["gemeente_code", "pi_code"])),
-            "measure": draw(st.sampled_from(list(texts.COMPARE_MEASURES))),
+            "measure": draw(st.sampled_from(list(queries.COMPARE_MEASURES))),
             "years": draw(st.sampled_from([1, 2])),
             "gemeenten": draw(
                 st.lists(st.sampled_from(options["gemeenten"]), min_size=1, max_size=3, unique=True)
