@@ -192,79 +192,6 @@ WITHDRAW_FAILED = "Intrekken is niet gelukt: {detail}"
 WITHDRAW_NONE = "Er zijn geen geladen leveringen om in te trekken."
 
 
-# --- Toelichting per measure (meetregels.md, in Dutch) --------------------------------------
-RULES = {
-    "uitstroom": (
-        "**Uitstroom** is het aantal uitstromen (episodes, geen personen) uit een PI in de "
-        "periode: een verblijf met een uitstroomdatum en een reden anders dan *overplaatsing*. "
-        "Een overplaatsing tussen inrichtingen telt niet als uitstroom. De periode is die van de "
-        "uitstroomdatum; de leeftijd is uitstroomjaar min geboortejaar; de duur van detentie is "
-        "uitstroomdatum min instroomdatum."
-    ),
-    "gemeenten": (
-        "**Gemeente van terugkeer** is de gemeente die de PI bij uitstroom opgeeft "
-        "(`gemeente_code`); zonder opgave telt de uitstroom als *onbekend*. Oude gemeentecodes "
-        "zijn omgezet naar de huidige gemeente na herindeling."
-    ),
-    "readiness": (
-        "**% op orde bij uitstroom** per leefgebied = uitstromen met status *ja* of *nvt* / "
-        "uitstromen met *ja*, *nvt* of *nee* × 100. Onbekend telt niet mee in de noemer en staat "
-        "ernaast als **% onbekend** = onbekend / alle uitstromen × 100. **Alle basisvoorwaarden "
-        "op orde**: *ja* als alle zes op orde zijn, *nee* als er één niet op orde is, anders "
-        "onbekend."
-    ),
-    "improved": (
-        "**Verbeterd tijdens detentie**: uitstromen met status *nee* bij instroom en op orde bij "
-        "uitstroom, als % van de uitstromen met *nee* bij instroom en een bekende status bij "
-        "uitstroom. **% op orde bij instroom** volgt dezelfde regel als bij uitstroom."
-    ),
-    "readiness_pi": (
-        "**% op orde bij uitstroom** per inrichting en leefgebied over de hele gekozen periode, "
-        "met dezelfde regel als hierboven. Een vak zonder kleur heeft minder dan {t} uitstromen "
-        "met een bekende status."
-    ),
-    "recidivism": (
-        "**Cohort** van jaar J: iedere persoon met een uitstroom in J, één keer geteld, bij de "
-        "eerste uitstroom in J. **Recidive binnen k jaar**: een nieuwe strafzaak met een "
-        "pleegdatum na de uitstroom en uiterlijk k jaar erna (vrijspraken en technische sepots "
-        "tellen niet). Het percentage wordt pas getoond als iedereen in het cohort k jaar is "
-        "gevolgd (31 december van J + k ligt vóór de peildatum); daarvóór is het *nog niet "
-        "beschikbaar*, nooit een voorlopig cijfer. Bij elk percentage staat het 95%-"
-        "betrouwbaarheidsinterval (Wilson)."
-    ),
-    "severe": (
-        "**Ernstige recidive**: hetzelfde als recidive, maar alleen zaken die als ernstig zijn "
-        "aangemerkt (`ernstig` = ja)."
-    ),
-    "offence_groups": (
-        "Personen die binnen twee jaar recidiveren, naar de **delictgroep van hun eerste nieuwe "
-        "zaak**, als % van het hele cohort. Alleen cohorten met volledige opvolging van twee jaar."
-    ),
-    "survival": (
-        "**Tijd tot recidive**: dagen van uitstroom tot de eerste nieuwe zaak. Wie (nog) geen "
-        "nieuwe zaak heeft, telt mee tot de peildatum (gecensureerd). De lijn is een Kaplan–"
-        "Meierschatting van het deel dat nog niet heeft gerecidiveerd, met 95%-interval; de "
-        "opvolging is afgekapt op drie jaar. Een lijn stopt waar minder dan {t} personen nog in "
-        "beeld zijn; groepen kleiner dan {t} worden niet getoond."
-    ),
-    "deliveries": (
-        "Elke aangeleverde file zoals de Terugkeermonitor die heeft ontvangen: geladen of "
-        "geweigerd, met het aantal rijen. De periode is die van de uitstroomdatum (PI), "
-        "meldingsdatum (gemeente) of pleegdatum (recidive) van de geladen rijen. Een geweigerd "
-        "bestand laat geen gegevens achter, alleen de reden."
-    ),
-    "quarantine": (
-        "Rijen die een regel van het uitwisselformaat overtreden, worden niet geladen maar in "
-        "quarantaine gezet. Ze vervallen zodra dezelfde leverancier een nieuwere aanlevering doet. "
-        "Een rij kan meer dan één regel overtreden."
-    ),
-    "completeness": (
-        "**% onbekend** per veld en per inrichting: uitstromen waarvan het veld leeg is of "
-        "*onbekend*, als % van alle uitstromen in de selectie. Hoe lager, hoe betrouwbaarder de "
-        "cijfers die op dat veld rusten."
-    ),
-}
-
 # --- page texts -----------------------------------------------------------------------------
 OVERVIEW_INTRO = (
     "Hoe keren ex-gedetineerden terug in de samenleving? Kerncijfers over het laatste volledige "
@@ -471,52 +398,6 @@ FUNNEL_UNITS = "Overige eenheden"
 FUNNEL_CHOSEN = "Gekozen"
 COMPARE_TABLE = "Alle eenheden"
 COMPARE_SMALL = "{n} eenheden staan niet in de trechter: hun cijfer mag niet getoond worden (minder dan {t} personen of uitstromen, of minder dan {t} met of zonder de uitkomst). In de tabel staat bij hen –."
-RULES.update(
-    {
-        "compare": (
-            "Het percentage van elke eenheid volgt de meetregel van de gekozen maat. Bij recidive is "
-            "het **gecorrigeerd**: waargenomen / verwacht × het landelijke percentage, waarbij "
-            "*verwacht* de som is van de kansen die een logistische regressie op het landelijke "
-            "cohort voorspelt uit **geslacht, leeftijdsklasse, duur van detentie en het aantal "
-            "eerdere uitstromen** (case-mix). Het interval is het 95%-Wilsoninterval van het "
-            "waargenomen percentage, op dezelfde manier geschaald."
-        ),
-        "funnel": (
-            "**Trechter**: elke eenheid (met minstens {t} personen) staat op haar omvang en "
-            "percentage. De lijnen zijn de 95%- en 99,8%-controlegrenzen rond het landelijke "
-            "percentage (binomiaal). Binnen de grenzen kan een verschil toeval zijn; een eenheid "
-            "buiten de 99,8%-grens wijkt vrijwel zeker echt af. Kleine eenheden krijgen zo geen "
-            "rangorde alsof hun percentage exact is."
-        ),
-        "factors": (
-            "Per factor: de recidive van personen **met** (ja) en **zonder** (nee) die factor bij "
-            "uitstroom, en de **odds ratio**: onder 1 gaat de factor samen met minder recidive. "
-            "*Ruw* vergelijkt alleen met en zonder; *gecorrigeerd* komt uit één logistische "
-            "regressie op alle landelijke cohorten met volledige opvolging, met geslacht, "
-            "leeftijdsklasse, duur van detentie, eerdere uitstromen, inrichting, cohortjaar en "
-            "alle factoren tegelijk. Onbekende waarden tellen als eigen categorie. Dit is een "
-            "**samenhang, geen bewijs van effect**: wat niet gemeten is (motivatie, verslaving, "
-            "netwerk) kan het verschil ook verklaren."
-        ),
-        "factor_km": (
-            "Kaplan–Meiercurven van de tijd tot recidive voor personen met en zonder de gekozen "
-            "factor bij uitstroom (onbekend weggelaten), ongecorrigeerd. Een lijn stopt waar "
-            "minder dan {t} personen nog in beeld zijn."
-        ),
-        "process_pi": (
-            "Per inrichting de procesindicatoren van de meetregels: % met re-integratieplan (van "
-            "bekend), % TBO binnen 10 dagen (alleen inrichtingen die TBO-data leveren), % tijdig "
-            "gemeld (≥ 14 dagen vóór uitstroom, van bekend) en % in beeld bij gemeente (alleen "
-            "gemeenten die nazorggegevens leveren). Een leeg vak: minder dan {t} in de noemer of "
-            "niet geleverd."
-        ),
-        "aftercare": (
-            "**Op orde na 3 maanden** per leefgebied, uit de nazorgexport van de gemeente: op orde "
-            "/ (op orde + niet op orde) × 100, zoals bij uitstroom. Alleen gemeenten die "
-            "nazorggegevens leveren."
-        ),
-    }
-)
 
 # --- succesfactoren -------------------------------------------------------------------------
 FACTORS_INTRO = (
@@ -589,9 +470,3 @@ SCAN_CONFIG_ERROR = "De vragenlijst van de zelfscan klopt niet en moet worden he
 SCAN_PEERS = "Gemeenten in dezelfde provincie"
 SCAN_MEASURE = "Cijfer"
 SCAN_SAVED = "Bewaard om {time}"
-RULES["zelfscan"] = (
-    "**Score** van een thema: het gemiddelde antwoord op de vragen van dat thema, als percentage "
-    "van het hoogste antwoord (Niet geregeld = 0, In ontwikkeling = 1, Geregeld = 2, Geregeld en "
-    "geborgd = 3); onbeantwoorde vragen tellen niet mee. De **totaalscore** is het gemiddelde "
-    "van de thema's. Voorbeelden worden getoond bij thema's onder twee derde (67%)."
-)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -16,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.cli_parser import parser
 from pipelines.settings import ROOT, STREAMLIT_CONFIG, SettingsError, load_settings, warehouse_path
 
 if TYPE_CHECKING:
@@ -26,168 +26,6 @@ EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 
 class CliError(Exception):
     """A plain message for the user; exit code 1."""
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="terugkeer",
-        description="Terugkeermonitor: ingest exports, build the warehouse, publish figures.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def warehouse_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--warehouse",
-            metavar="PATH",
-            help="warehouse file (default: $TERUGKEER_WAREHOUSE or data/warehouse.duckdb)",
-        )
-
-    def wait_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--wait",
-            type=float,
-            default=600.0,
-            metavar="SECONDS",
-            help="how long to wait for another load to finish (default 600)",
-        )
-
-    demo = sub.add_parser(
-        "demo",
-        help="write synthetic national demo exports",
-        description="Write synthetic exports in exchange format v1.",
-    )
-    demo.add_argument("--out", required=True, type=Path, metavar="DIR")
-    demo.add_argument("--years", default="2015-2024", help="release years, e.g. 2015-2024")
-    demo.add_argument("--scale", type=float, default=1.0, help="1.0 = the size of the Netherlands")
-    demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument(
-        "--messy",
-        type=float,
-        default=0.005,
-        help="share of rows that break a row rule (default 0.005)",
-    )
-
-    ingest = sub.add_parser(
-        "ingest",
-        help="validate and load export files",
-        description="Validate export files and load them into the warehouse.",
-    )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
-    ingest.add_argument("--source", choices=["pi", "gemeente", "recidive"])
-    warehouse_arg(ingest)
-    ingest.add_argument("--dry-run", action="store_true", help="validate and report only")
-    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
-    wait_arg(ingest)
-    ingest.add_argument(
-        "--organisation",
-        metavar="CODE",
-        help="refuse files holding rows of any other PI, municipality (GMxxxx) or JD",
-    )
-    ingest.add_argument("--actor", help=argparse.SUPPRESS)  # the dashboard's logged-in user
-
-    build = sub.add_parser(
-        "build",
-        help="build the warehouse models",
-        description="Run the SQL models (staging, core, marts).",
-    )
-    wait_arg(build)
-    warehouse_arg(build)
-
-    figures = sub.add_parser(
-        "figures",
-        help="print the published figures per release year",
-        description="Figures per release year, national or of one unit.",
-    )
-    figures.add_argument("--gemeente", metavar="GMxxxx")
-    figures.add_argument("--pi", metavar="CODE")
-    figures.add_argument("--from", dest="year_from", type=int, metavar="YEAR")
-    figures.add_argument("--to", dest="year_to", type=int, metavar="YEAR")
-    warehouse_arg(figures)
-    fmt = figures.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--csv", action="store_true")
-
-    dashboard = sub.add_parser(
-        "dashboard", help="start the dashboard", description="Start the Streamlit dashboard."
-    )
-    warehouse_arg(dashboard)
-    dashboard.add_argument("--port", type=int)
-    dashboard.add_argument(
-        "--address",
-        help="address to listen on (default 127.0.0.1; another needs login: [auth] in secrets)",
-    )
-
-    users = sub.add_parser(
-        "users",
-        help="who may use the dashboard, with which role",
-        description="Manage the users of the dashboard (roles: lezer, gemeente, "
-        "aanleverancier, beheerder).",
-    )
-    user_commands = users.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = user_commands.add_parser("add", help="add a user or change their role")
-    add.add_argument("email")
-    add.add_argument("--role", required=True, choices=["lezer", "gemeente", "aanleverancier",
-                                                       "beheerder"])  # fmt: skip
-    add.add_argument("--organisation", metavar="CODE", help="GMxxxx, a PI code, or JD")
-    listing = user_commands.add_parser("list", help="list the users")
-    remove = user_commands.add_parser("remove", help="remove a user")
-    remove.add_argument("email")
-    for p in (add, listing, remove):
-        warehouse_arg(p)
-
-    deliveries = sub.add_parser(
-        "deliveries", help="list the deliveries", description="Every delivery in the store."
-    )
-    warehouse_arg(deliveries)
-    deliveries.add_argument("--json", action="store_true")
-    withdraw = sub.add_parser(
-        "withdraw",
-        help="withdraw a delivery",
-        description="Remove a delivery's rows from the store (the log keeps who, when and "
-        "why), rebuild and publish.",
-    )
-    withdraw.add_argument("delivery_id", type=int, metavar="ID")
-    withdraw.add_argument("--reason", required=True)
-    withdraw.add_argument("--actor", help=argparse.SUPPRESS)
-    warehouse_arg(withdraw)
-    wait_arg(withdraw)
-    backup = sub.add_parser(
-        "backup",
-        help="back up the store and the application database",
-        description="A consistent copy of the store, the SQLite application database and "
-        "terugkeer.toml in a new folder, while the dashboards keep serving.",
-    )
-    backup.add_argument("folder", type=Path, metavar="DIR")
-    warehouse_arg(backup)
-    wait_arg(backup)
-    restore = sub.add_parser(
-        "restore",
-        help="restore a backup and publish it",
-        description="Put a backup made by 'terugkeer backup' in place and publish it.",
-    )
-    restore.add_argument("folder", type=Path, metavar="DIR")
-    warehouse_arg(restore)
-    wait_arg(restore)
-
-    audit = sub.add_parser(
-        "audit",
-        help="print the audit trail",
-        description="Who loaded which file, answered which Zelfscan question, changed which "
-        "user, and when; newest first.",
-    )
-    warehouse_arg(audit)
-    audit.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
-    audit.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
-    audit.add_argument("--who", metavar="PERSON", help="an e-mail address, or os:<user>")
-    audit.add_argument("--json", action="store_true")
-    return parser
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -497,157 +335,30 @@ def auth_configured(cwd: Path) -> bool:
     return False
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    from pipelines import appdb
-
-    engine = appdb.open_database(warehouse_path(args.warehouse))
-    actor = appdb.os_user()
-    if args.action == "add":
-        try:
-            user = appdb.add_user(engine, args.email, args.role, args.organisation, actor)
-        except appdb.UserError as exc:
-            raise CliError(str(exc)) from None
-        print(f"{user['email']}: {user['role']}" + (f" ({user['organisation']})"
-                                                   if user["organisation"] else ""))  # fmt: skip
-    elif args.action == "remove":
-        if not appdb.remove_user(engine, args.email, actor):
-            raise CliError(f"no user {args.email.strip().lower()}")
-        print(f"removed {args.email.strip().lower()}")
-    else:
-        for user in appdb.list_users(engine):
-            print(f"{user['email']:<40} {user['role']:<15} {user['organisation'] or '':<10} "
-                  f"added {user['added_at']:%Y-%m-%d %H:%M} by {user['added_by']}")  # fmt: skip
-    return EXIT_OK
-
-
-def cmd_deliveries(args: argparse.Namespace) -> int:
-    from pipelines.stewardship import list_deliveries
-
-    snapshot = ensure_publication(warehouse_path(args.warehouse))
-    if snapshot is None:
-        raise CliError("no warehouse yet: run 'terugkeer ingest' first")
-    from pipelines.warehouse import connect
-
-    con = connect(snapshot, read_only=True)
-    try:
-        rows = list_deliveries(con)
-    finally:
-        con.close()
-    if args.json:
-        print(json.dumps(rows, indent=1, ensure_ascii=False, default=str))
-        return EXIT_OK
-    for r in rows:
-        print(f"{r['delivery_id']:>5}  {r['status']:<10} {r['source'] or '':<9} "
-              f"{r['supplier'] or '':<24} {r['delivery_date'] or '':<10} "
-              f"{r['rows_loaded'] or 0:>9,}  {r['file_name']}")  # fmt: skip
-    return EXIT_OK
-
-
-def cmd_withdraw(args: argparse.Namespace) -> int:
-    from pipelines import appdb
-    from pipelines.build import build
-    from pipelines.publish import writer_lock
-    from pipelines.stewardship import StewardshipError, withdraw
-    from pipelines.warehouse import connect
-
-    path = warehouse_path(args.warehouse)
-    if not path.exists():
-        raise CliError(f"no warehouse at {path}")
-    actor = args.actor or appdb.os_user()
-    with writer_lock(path, args.wait, _waiting(path), "withdraw"):
-        con = connect(path)
-        try:
-            try:
-                done = withdraw(con, args.delivery_id, args.reason, actor)
-            except StewardshipError as exc:
-                raise CliError(str(exc)) from None
-            build(con)
-        finally:
-            con.close()
-    appdb.record(appdb.open_database(path), actor, "delivery_withdrawn", done["file_name"],
-                 {"delivery": args.delivery_id, "reason": args.reason,
-                  "rows_removed": done["rows_removed"]})  # fmt: skip
-    print(f"withdrew delivery {args.delivery_id} ({done['file_name']}, "
-          f"{done['rows_removed']:,} rows); rebuilt and published")  # fmt: skip
-    return EXIT_OK
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    from pipelines import appdb
-    from pipelines.publish import writer_lock
-    from pipelines.stewardship import StewardshipError, backup
-
-    path = warehouse_path(args.warehouse)
-    with writer_lock(path, args.wait, _waiting(path), "backup"):
-        try:
-            manifest = backup(path, args.folder)
-        except StewardshipError as exc:
-            raise CliError(str(exc)) from None
-    appdb.record(appdb.open_database(path), appdb.os_user(), "backup_made", str(args.folder))
-    print(f"backup of {path} in {args.folder}: {', '.join(manifest['files'])}; application "
-          f"database: {manifest['application_database']}")  # fmt: skip
-    return EXIT_OK
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    from pipelines import appdb
-    from pipelines.build import build
-    from pipelines.publish import writer_lock
-    from pipelines.stewardship import StewardshipError, restore
-    from pipelines.warehouse import connect
-
-    path = warehouse_path(args.warehouse)
-    with writer_lock(path, args.wait, _waiting(path), "restore"):
-        try:
-            manifest = restore(args.folder, path)
-        except StewardshipError as exc:
-            raise CliError(str(exc)) from None
-        con = connect(path)
-        try:
-            build(con)
-        finally:
-            con.close()
-    appdb.record(appdb.open_database(path), appdb.os_user(), "backup_restored", str(args.folder))
-    print(f"restored the backup of {manifest['made_at']} into {path} and published it")
-    return EXIT_OK
-
-
-def cmd_audit(args: argparse.Namespace) -> int:
-    from pipelines import appdb
-
-    engine = appdb.open_database(warehouse_path(args.warehouse))
-    trail = appdb.audit_trail(engine, args.since, args.until, args.who)
-    if args.json:
-        print(json.dumps(trail, indent=1, ensure_ascii=False, default=str))
-        return EXIT_OK
-    for line in trail:
-        print(f"{line['at']:%Y-%m-%d %H:%M:%S}  {line['actor']:<30} {line['action']:<22} "
-              f"{line['target'] or ''}  {line['detail'] or ''}".rstrip())  # fmt: skip
-    return EXIT_OK
-
-
 COMMANDS = {
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "build": cmd_build,
     "figures": cmd_figures,
     "dashboard": cmd_dashboard,
-    "users": cmd_users,
-    "audit": cmd_audit,
-    "deliveries": cmd_deliveries,
-    "withdraw": cmd_withdraw,
-    "backup": cmd_backup,
-    "restore": cmd_restore,
 }
+# The operator's commands (pipelines/cli_admin.py).
+ADMIN_COMMANDS = ("users", "audit", "deliveries", "withdraw", "backup", "restore")
 
 
 def main(argv: list[str] | None = None) -> int:
     from pipelines.publish import WriterBusy
     from pipelines.warehouse import WarehouseBroken, WarehouseBusy
 
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
+    if args.command in ADMIN_COMMANDS:
+        from pipelines import cli_admin
+
+        handler = getattr(cli_admin, f"cmd_{args.command}")
+    else:
+        handler = COMMANDS[args.command]
     try:
-        return COMMANDS[args.command](args)
+        return handler(args)
     except (CliError, SettingsError, WarehouseBusy, WarehouseBroken, WriterBusy) as exc:
         print(f"terugkeer {args.command}: {exc}", file=sys.stderr)
         return EXIT_ERROR

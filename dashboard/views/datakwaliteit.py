@@ -9,7 +9,7 @@ from dashboard import charts, texts
 from dashboard.components import chart_block, table_and_downloads, toelichting
 from dashboard.context import current
 from dashboard.upload import withdraw_delivery
-from published import labels, reader
+from published import labels, reader, rules
 from published.tables import quality
 
 ctx = current()
@@ -22,9 +22,9 @@ st.caption(texts.QUALITY_FILTER_NOTE)
 st.subheader(texts.QUALITY_DELIVERIES)
 log = quality.delivery_log()
 log_table = quality.deliveries(log, t)
-toelichting(texts.RULES["deliveries"], t)
+toelichting(rules.RULES["deliveries"], t)
 table_and_downloads(
-    "aanleveringen", log_table, texts.QUALITY_DELIVERIES, texts.RULES["deliveries"], context
+    "aanleveringen", log_table, texts.QUALITY_DELIVERIES, rules.RULES["deliveries"], context
 )
 
 person = st.session_state["person"]
@@ -67,7 +67,7 @@ if coverage.frame.height:
         "source",
         texts.QUALITY_COVERAGE_CHART,
     )
-    chart_block("dekking", figure, coverage, texts.RULES["deliveries"], context)
+    chart_block("dekking", figure, coverage, rules.RULES["deliveries"], context)
 
 st.subheader(texts.QUALITY_QUARANTINE)
 q_table = quality.quarantine(t)
@@ -89,7 +89,7 @@ else:
         stacked=True,
         horizontal=True,
     )
-    chart_block("quarantaine", figure, q_table, texts.RULES["quarantine"], context)
+    chart_block("quarantaine", figure, q_table, rules.RULES["quarantine"], context)
 
 st.subheader(texts.QUALITY_COMPLETENESS)
 c_table = quality.completeness_by_pi(ctx.filters, t, ctx.names)
@@ -102,4 +102,4 @@ if c_table.frame.height:
         texts.QUALITY_COMPLETENESS,
         hover_text=" onbekend",
     )
-    chart_block("onbekend_per_inrichting", figure, c_table, texts.RULES["completeness"], context)
+    chart_block("onbekend_per_inrichting", figure, c_table, rules.RULES["completeness"], context)

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, note_for, printable, xlsx_workbook
 from dashboard.context import current
-from published import labels, queries
+from published import labels, queries, rules
 from published.format import nl_date, nl_int, nl_pct
 from published.tables import comparison
 from published.tables import profile as profile_tables
@@ -86,7 +86,7 @@ figure = charts.bars(
     profile.outflow.frame, "year", {"n_releases": labels.COL["n_releases"]},
     texts.PROFILE_OUTFLOW.format(name=name), texts.OUTFLOW_Y,
 )  # fmt: skip
-chart_block("profiel_uitstroom", figure, profile.outflow, texts.RULES["uitstroom"], context)
+chart_block("profiel_uitstroom", figure, profile.outflow, rules.RULES["uitstroom"], context)
 
 # 2. Leefgebieden at release: the municipality, its province and the Netherlands.
 figure = charts.bars(
@@ -95,7 +95,7 @@ figure = charts.bars(
     percent=True,
 )  # fmt: skip
 chart_block(
-    "profiel_leefgebieden", figure, profile.readiness_side, texts.RULES["readiness"], context
+    "profiel_leefgebieden", figure, profile.readiness_side, rules.RULES["readiness"], context
 )
 
 # 3. Recidivism per cohort, corrected for case mix.
@@ -108,7 +108,7 @@ figure = charts.lines_with_intervals(
 )  # fmt: skip
 chart_block(
     "profiel_recidive", figure, trend,
-    texts.RULES["recidivism"] + "\n\n" + texts.RULES["compare"], context,
+    rules.RULES["recidivism"] + "\n\n" + rules.RULES["compare"], context,
 )  # fmt: skip
 
 # 4. Process indicators beside the province and the Netherlands.
@@ -117,7 +117,7 @@ figure = charts.bars(
     process_wide, "label", {s: s for s in profile.series if s in process_wide.columns},
     texts.PROFILE_PROCESS.format(name=name), "%", hover="%{y:.1f}%", percent=True,
 )  # fmt: skip
-chart_block("profiel_proces", figure, profile.process, texts.RULES["process_pi"], context)
+chart_block("profiel_proces", figure, profile.process, rules.RULES["process_pi"], context)
 
 # 5. Three months after release (only municipalities that deliver nazorg-exports).
 if profile.aftercare.frame.height:
@@ -126,7 +126,7 @@ if profile.aftercare.frame.height:
         texts.PROFILE_AFTERCARE.format(name=name), texts.READINESS_Y,
         hover="%{y:.1f}%", percent=True,
     )  # fmt: skip
-    chart_block("profiel_nazorg", figure, profile.aftercare, texts.RULES["aftercare"], context)
+    chart_block("profiel_nazorg", figure, profile.aftercare, rules.RULES["aftercare"], context)
 else:
     st.info(texts.PROFILE_NO_AFTERCARE.format(name=name))
 
@@ -134,7 +134,7 @@ st.download_button(
     texts.PROFILE_DOWNLOAD.format(name=name),
     data=lambda: xlsx_workbook(
         profile.tables(),
-        note_for(texts.PAGES["gemeenteprofiel"], texts.RULES["compare"], t, context),
+        note_for(texts.PAGES["gemeenteprofiel"], rules.RULES["compare"], t, context),
     ),
     file_name=f"terugkeermonitor_gemeenteprofiel_{code}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

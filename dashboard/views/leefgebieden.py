@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from published import labels
+from published import labels, rules
 from published.tables import readiness
 
 ctx = current()
@@ -38,7 +38,7 @@ figure = charts.lines_with_intervals(
     texts.READINESS_Y,
     hover_extra={n: f"{n} onbekend" for n in names},
 )
-chart_block("leefgebieden_per_jaar", figure, by_year, texts.RULES["readiness"], context)
+chart_block("leefgebieden_per_jaar", figure, by_year, rules.RULES["readiness"], context)
 
 st.subheader(texts.READINESS_LATEST)
 intake = readiness.readiness_intake_release(ctx.filters, t)
@@ -55,7 +55,7 @@ chart_block(
     "leefgebieden_instroom_uitstroom",
     figure,
     intake,
-    texts.RULES["readiness"] + "\n\n" + texts.RULES["improved"],
+    rules.RULES["readiness"] + "\n\n" + rules.RULES["improved"],
     context,
 )
 
@@ -73,6 +73,6 @@ if by_pi.frame.height:
         "leefgebieden_per_inrichting",
         figure,
         by_pi,
-        texts.RULES["readiness_pi"],
+        rules.RULES["readiness_pi"],
         context,
     )

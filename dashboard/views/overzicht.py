@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from published import labels
+from published import labels, rules
 from published.format import nl_count, nl_date, nl_interval, nl_pct
 from published.tables import outflow as outflow_tables
 from published.tables import readiness as readiness_tables
@@ -96,7 +96,7 @@ with left:
         "overzicht_uitstroom",
         charts.sparkline(outflow.frame, "year", "n_releases", texts.TREND_OUTFLOW),
         outflow,
-        texts.RULES["uitstroom"],
+        rules.RULES["uitstroom"],
         context,
     )
 with middle:
@@ -104,7 +104,7 @@ with middle:
         "overzicht_alle_op_orde",
         charts.sparkline(readiness.frame, "year", "pct_op_orde", texts.TREND_READY, "%"),
         readiness,
-        texts.RULES["readiness"],
+        rules.RULES["readiness"],
         context,
     )
 with right:
@@ -112,6 +112,6 @@ with right:
         "overzicht_recidive",
         charts.sparkline(recid.frame, "cohort_year", "pct_2y", texts.TREND_RECID, "%"),
         recid,
-        texts.RULES["recidivism"],
+        rules.RULES["recidivism"],
         context,
     )

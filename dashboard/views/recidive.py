@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from published import labels
+from published import labels, rules
 from published.tables import recidivism, survival
 
 ctx = current()
@@ -40,7 +40,7 @@ def not_available_note(table) -> None:
 figure = charts.lines_with_intervals(
     overall.frame, "cohort_year", WINDOWS, texts.RECID_CHART, texts.RECID_Y
 )
-chart_block("recidive_per_cohort", figure, overall, texts.RULES["recidivism"], context)
+chart_block("recidive_per_cohort", figure, overall, rules.RULES["recidivism"], context)
 not_available_note(overall)
 
 split = st.selectbox(
@@ -64,7 +64,7 @@ figure = charts.lines_with_intervals(
     texts.RECID_SPLIT_CHART.format(split=labels.SPLITS[split].lower()),
     texts.RECID_Y,
 )
-chart_block(f"recidive_naar_{split}", figure, by_group, texts.RULES["recidivism"], context)
+chart_block(f"recidive_naar_{split}", figure, by_group, rules.RULES["recidivism"], context)
 
 severe = recidivism.recidivism(ctx.filters, t, severe=True)
 figure = charts.lines_with_intervals(
@@ -74,7 +74,7 @@ chart_block(
     "ernstige_recidive",
     figure,
     severe,
-    texts.RULES["recidivism"] + "\n\n" + texts.RULES["severe"],
+    rules.RULES["recidivism"] + "\n\n" + rules.RULES["severe"],
     context,
 )
 
@@ -94,7 +94,7 @@ if groups_table.frame.height:
         hover="%{y:.1f}%",
     )
     chart_block(
-        "recidive_delictgroep", figure, groups_table, texts.RULES["offence_groups"], context
+        "recidive_delictgroep", figure, groups_table, rules.RULES["offence_groups"], context
     )
 
 st.subheader(texts.SURVIVAL_HEADER)
@@ -110,6 +110,6 @@ if curves:
     figure = charts.survival_curves(
         curves, texts.SURVIVAL_CHART, texts.SURVIVAL_X, texts.SURVIVAL_Y
     )
-    chart_block(f"tijd_tot_recidive_{km_split}", figure, km_table, texts.RULES["survival"], context)
+    chart_block(f"tijd_tot_recidive_{km_split}", figure, km_table, rules.RULES["survival"], context)
 else:
     no_data()

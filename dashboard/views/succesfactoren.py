@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from published import labels
+from published import labels, rules
 from published.tables import factors, survival
 
 ctx = current()
@@ -41,7 +41,7 @@ figure = charts.forest(
     {"raw": texts.FACTORS_RAW, "adjusted": texts.FACTORS_ADJUSTED},
 )
 chart_block(
-    f"succesfactoren_odds_ratios_{years}j", figure, forest_table, texts.RULES["factors"], context
+    f"succesfactoren_odds_ratios_{years}j", figure, forest_table, rules.RULES["factors"], context
 )
 
 # 2. With and without each factor, in the current selection.
@@ -59,7 +59,7 @@ figure = charts.bars(
     percent=True,
 )
 chart_block(
-    f"succesfactoren_met_zonder_{years}j", figure, with_without, texts.RULES["factors"], context
+    f"succesfactoren_met_zonder_{years}j", figure, with_without, rules.RULES["factors"], context
 )
 
 # 3. Time to re-offence with and without one factor.
@@ -78,7 +78,7 @@ if curves:
         texts.SURVIVAL_X,
         texts.SURVIVAL_Y,
     )
-    chart_block(f"succesfactoren_km_{factor}", figure, km_table, texts.RULES["factor_km"], context)
+    chart_block(f"succesfactoren_km_{factor}", figure, km_table, rules.RULES["factor_km"], context)
 
 # 4. Process indicators per PI, side by side.
 st.subheader(texts.FACTORS_PROCESS)
@@ -86,5 +86,5 @@ process = factors.process_by_pi(ctx.filters, t, ctx.names)
 if process.frame.height:
     figure = charts.heatmap(process.frame, "label", "pi", "pct", texts.PROCESS_HEATMAP)
     chart_block(
-        "procesindicatoren_per_inrichting", figure, process, texts.RULES["process_pi"], context
+        "procesindicatoren_per_inrichting", figure, process, rules.RULES["process_pi"], context
     )

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from published import labels
+from published import labels, rules
 from published.tables import outflow as outflow_tables
 
 ctx = current()
@@ -40,7 +40,7 @@ title = texts.OUTFLOW_CHART.format(period=labels.PERIOD_CHOICES[period].lower())
 series = {g: group_labels.get(g, g) for g in groups} or {"total": labels.TOTAL}
 figure = charts.bars(table.frame, "period", series, title, texts.OUTFLOW_Y, stacked=True)
 chart_block(
-    f"uitstroom_{period}_{split}", figure, table, texts.RULES["uitstroom"], ctx.download_note()
+    f"uitstroom_{period}_{split}", figure, table, rules.RULES["uitstroom"], ctx.download_note()
 )
 
 st.subheader(texts.OUTFLOW_TOP)
@@ -58,6 +58,6 @@ chart_block(
         hover="%{y:,.0f}",
     ),
     top_table,
-    texts.RULES["gemeenten"],
+    rules.RULES["gemeenten"],
     ctx.download_note(),
 )

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from published import labels, queries
+from published import labels, queries, rules
 from published.tables import comparison
 
 ctx = current()
@@ -91,7 +91,7 @@ figure = charts.lines_with_intervals(
     texts.COMPARE_OVER_TIME.format(measure=measure_label, units=names),
     "%",
 )
-chart_block(f"vergelijken_tijd_{measure}", figure, trend_table, texts.RULES["compare"], context)
+chart_block(f"vergelijken_tijd_{measure}", figure, trend_table, rules.RULES["compare"], context)
 
 # 2. The funnel plot of every unit whose figure may be shown.
 drawn = unit_disclosed.frame.filter(pl.col(value).is_not_null())
@@ -120,7 +120,7 @@ chart_block(
     f"vergelijken_trechter_{measure}",
     figure,
     unit_disclosed,
-    texts.RULES["funnel"] + "\n\n" + texts.RULES["compare"],
+    rules.RULES["funnel"] + "\n\n" + rules.RULES["compare"],
     context,
 )
 if n_hidden:

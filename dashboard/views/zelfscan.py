@@ -22,7 +22,7 @@ from pipelines.zelfscan import (
     theme_scores,
 )
 from pipelines.zelfscan_report import ReportInput, build_report
-from published import labels, queries, reader
+from published import labels, queries, reader, rules
 from published.format import nl_date, nl_pct
 from published.tables import zelfscan as zelfscan_tables
 
@@ -147,7 +147,7 @@ figure = charts.bars(
     texts.SCAN_SCORE_Y, hover="%{y:.0f}%", percent=True,
 )  # fmt: skip
 st.plotly_chart(figure, key="scan_scores", theme=None, width="stretch")
-toelichting(texts.RULES["zelfscan"], t)
+toelichting(rules.RULES["zelfscan"], t)
 
 earlier = [s for s in scans if s["started_at"] < scan["started_at"]]
 earlier_scores = None

@@ -1,0 +1,169 @@
+"""The arguments of `terugkeer` and its commands (pipelines/cli.py runs them)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="terugkeer",
+        description="Terugkeermonitor: ingest exports, build the warehouse, publish figures.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def warehouse_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--warehouse",
+            metavar="PATH",
+            help="warehouse file (default: $TERUGKEER_WAREHOUSE or data/warehouse.duckdb)",
+        )
+
+    def wait_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--wait",
+            type=float,
+            default=600.0,
+            metavar="SECONDS",
+            help="how long to wait for another load to finish (default 600)",
+        )
+
+    demo = sub.add_parser(
+        "demo",
+        help="write synthetic national demo exports",
+        description="Write synthetic exports in exchange format v1.",
+    )
+    demo.add_argument("--out", required=True, type=Path, metavar="DIR")
+    demo.add_argument("--years", default="2015-2024", help="release years, e.g. 2015-2024")
+    demo.add_argument("--scale", type=float, default=1.0, help="1.0 = the size of the Netherlands")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--messy",
+        type=float,
+        default=0.005,
+        help="share of rows that break a row rule (default 0.005)",
+    )
+
+    ingest = sub.add_parser(
+        "ingest",
+        help="validate and load export files",
+        description="Validate export files and load them into the warehouse.",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    ingest.add_argument("--source", choices=["pi", "gemeente", "recidive"])
+    warehouse_arg(ingest)
+    ingest.add_argument("--dry-run", action="store_true", help="validate and report only")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    wait_arg(ingest)
+    ingest.add_argument(
+        "--organisation",
+        metavar="CODE",
+        help="refuse files holding rows of any other PI, municipality (GMxxxx) or JD",
+    )
+    ingest.add_argument("--actor", help=argparse.SUPPRESS)  # the dashboard's logged-in user
+
+    build = sub.add_parser(
+        "build",
+        help="build the warehouse models",
+        description="Run the SQL models (staging, core, marts).",
+    )
+    wait_arg(build)
+    warehouse_arg(build)
+
+    figures = sub.add_parser(
+        "figures",
+        help="print the published figures per release year",
+        description="Figures per release year, national or of one unit.",
+    )
+    figures.add_argument("--gemeente", metavar="GMxxxx")
+    figures.add_argument("--pi", metavar="CODE")
+    figures.add_argument("--from", dest="year_from", type=int, metavar="YEAR")
+    figures.add_argument("--to", dest="year_to", type=int, metavar="YEAR")
+    warehouse_arg(figures)
+    fmt = figures.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+
+    dashboard = sub.add_parser(
+        "dashboard", help="start the dashboard", description="Start the Streamlit dashboard."
+    )
+    warehouse_arg(dashboard)
+    dashboard.add_argument("--port", type=int)
+    dashboard.add_argument(
+        "--address",
+        help="address to listen on (default 127.0.0.1; another needs login: [auth] in secrets)",
+    )
+
+    users = sub.add_parser(
+        "users",
+        help="who may use the dashboard, with which role",
+        description="Manage the users of the dashboard (roles: lezer, gemeente, "
+        "aanleverancier, beheerder).",
+    )
+    user_commands = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = user_commands.add_parser("add", help="add a user or change their role")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=["lezer", "gemeente", "aanleverancier",
+                                                       "beheerder"])  # fmt: skip
+    add.add_argument("--organisation", metavar="CODE", help="GMxxxx, a PI code, or JD")
+    listing = user_commands.add_parser("list", help="list the users")
+    remove = user_commands.add_parser("remove", help="remove a user")
+    remove.add_argument("email")
+    for p in (add, listing, remove):
+        warehouse_arg(p)
+
+    deliveries = sub.add_parser(
+        "deliveries", help="list the deliveries", description="Every delivery in the store."
+    )
+    warehouse_arg(deliveries)
+    deliveries.add_argument("--json", action="store_true")
+    withdraw = sub.add_parser(
+        "withdraw",
+        help="withdraw a delivery",
+        description="Remove a delivery's rows from the store (the log keeps who, when and "
+        "why), rebuild and publish.",
+    )
+    withdraw.add_argument("delivery_id", type=int, metavar="ID")
+    withdraw.add_argument("--reason", required=True)
+    withdraw.add_argument("--actor", help=argparse.SUPPRESS)
+    warehouse_arg(withdraw)
+    wait_arg(withdraw)
+    backup = sub.add_parser(
+        "backup",
+        help="back up the store and the application database",
+        description="A consistent copy of the store, the SQLite application database and "
+        "terugkeer.toml in a new folder, while the dashboards keep serving.",
+    )
+    backup.add_argument("folder", type=Path, metavar="DIR")
+    warehouse_arg(backup)
+    wait_arg(backup)
+    restore = sub.add_parser(
+        "restore",
+        help="restore a backup and publish it",
+        description="Put a backup made by 'terugkeer backup' in place and publish it.",
+    )
+    restore.add_argument("folder", type=Path, metavar="DIR")
+    warehouse_arg(restore)
+    wait_arg(restore)
+
+    audit = sub.add_parser(
+        "audit",
+        help="print the audit trail",
+        description="Who loaded which file, answered which Zelfscan question, changed which "
+        "user, and when; newest first.",
+    )
+    warehouse_arg(audit)
+    audit.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
+    audit.add_argument("--until", type=_date, metavar="YYYY-MM-DD")
+    audit.add_argument("--who", metavar="PERSON", help="an e-mail address, or os:<user>")
+    audit.add_argument("--json", action="store_true")
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
