@@ -3,7 +3,7 @@
 DuckDB lets one process write a database file at a time, and a writer excludes readers in
 other processes. So: ingest and build take a read-write connection, waiting for the lock
 while someone else holds it; the dashboard takes short-lived read-only connections and caches
-what it reads per data version (see dashboard/queries.py).
+what it reads per data version (see published/reader.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import duckdb
 
 from pipelines.contract import COLUMNS, DATE_COLUMNS
 from pipelines.reference import Reference, load_reference
+from pipelines.settings import SQL_DIR
 
 RAW_TABLES: dict[str, str] = {
     "pi": "raw_pi_episodes",
@@ -103,17 +104,7 @@ SCHEMA = [
         pi_code VARCHAR PRIMARY KEY, pi_naam VARCHAR, vestigingsplaats VARCHAR,
         gemeente_code VARCHAR, locaties VARCHAR
     )""",
-    # A quarantined row is superseded once a later delivery of the same supplier has loaded.
-    """CREATE OR REPLACE VIEW current_quarantine AS
-        SELECT q.*, d.file_name, d.source, d.supplier, d.delivery_date, d.ingested_at
-        FROM quarantine q JOIN deliveries d USING (delivery_id)
-        WHERE NOT EXISTS (
-            SELECT 1 FROM deliveries later
-            WHERE later.status = 'loaded' AND later.source = d.source
-              AND later.supplier = d.supplier AND later.delivery_id <> d.delivery_id
-              AND (later.delivery_date > d.delivery_date
-                   OR (later.delivery_date = d.delivery_date AND later.delivery_id > d.delivery_id))
-        )""",
+    (SQL_DIR / "current_quarantine.sql").read_text(encoding="utf-8"),
 ]
 
 

@@ -12,3 +12,7 @@ CREATE OR REPLACE MACRO age_band(age) AS
 CREATE OR REPLACE MACRO length_band(days) AS
     CASE WHEN days < 14 THEN '<14' WHEN days < 90 THEN '14-89' WHEN days < 365 THEN '90-364'
          ELSE '>=365' END;
+-- meetregels Recidive: a cohort's k-year window has passed for everyone when 31 December of
+-- cohort year + k lies on or before the peildatum (false while there is no peildatum).
+CREATE OR REPLACE MACRO followed_up(cohort_year, k, peildatum) AS
+    peildatum IS NOT NULL AND make_date(cohort_year + k, 12, 31) <= peildatum;

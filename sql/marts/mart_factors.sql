@@ -42,7 +42,7 @@ FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 CROSS JOIN core_peildatum AS p
 CROSS JOIN LATERAL (
-    SELECT make_date(m.cohort_year + 1, 12, 31) <= p.peildatum AS available_1y,
-           make_date(m.cohort_year + 2, 12, 31) <= p.peildatum AS available_2y
+    SELECT followed_up(m.cohort_year, 1, p.peildatum) AS available_1y,
+           followed_up(m.cohort_year, 2, p.peildatum) AS available_2y
 ) AS r
 GROUP BY ALL

@@ -9,10 +9,8 @@ SELECT
     count(*) FILTER (WHERE o.reoffended_2y) AS n_reoffended_2y,
     count(*) FILTER (WHERE o.severe_1y) AS n_severe_1y,
     count(*) FILTER (WHERE o.severe_2y) AS n_severe_2y,
-    any_value(p.peildatum IS NOT NULL AND make_date(m.cohort_year + 1, 12, 31) <= p.peildatum)
-        AS available_1y,
-    any_value(p.peildatum IS NOT NULL AND make_date(m.cohort_year + 2, 12, 31) <= p.peildatum)
-        AS available_2y
+    any_value(followed_up(m.cohort_year, 1, p.peildatum)) AS available_1y,
+    any_value(followed_up(m.cohort_year, 2, p.peildatum)) AS available_2y
 FROM core_cohort_members AS m
 CROSS JOIN core_peildatum AS p
 LEFT JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
