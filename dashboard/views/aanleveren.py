@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import texts
 from dashboard.upload import check_upload, dutch_reason, load_files
 from pipelines import appdb
-from published import labels, reader
+from published import labels, queries, reader
 from published.format import nl_int
 
 st.title(texts.PAGES["aanleveren"])
@@ -64,7 +64,7 @@ with st.spinner(texts.UPLOAD_CHECKING):
                 texts.UPLOAD_REFUSED.format(file=report.file, reason=dutch_reason(report.reason))
             )
             continue
-        if checked.sha256 and reader.is_loaded(checked.sha256):
+        if checked.sha256 and queries.is_loaded(checked.sha256):
             st.info(texts.UPLOAD_UNCHANGED.format(file=report.file))
             continue
         accepted.append(checked)
