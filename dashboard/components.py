@@ -17,7 +17,7 @@ import xlsxwriter
 
 from dashboard import texts
 from pipelines.disclosure import DisclosedTable
-from published import labels
+from published import labels, rules
 from published.format import nl_date, nl_datetime, nl_int, nl_number, nl_pct
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -109,7 +109,7 @@ def xlsx_workbook(tables: dict[str, DisclosedTable], note: dict[str, str]) -> by
 def toelichting(rule: str, threshold: int) -> None:
     with st.expander(texts.TOELICHTING):
         st.markdown(rule.format(t=threshold))
-        st.caption(texts.SUPPRESSION_NOTE.format(t=threshold))
+        st.caption(rules.SUPPRESSION.format(t=threshold))
 
 
 def table_and_downloads(
@@ -153,7 +153,7 @@ def note_for(title: str, rule: str, threshold: int, context: dict[str, str]) -> 
         **context,
         "title": title,
         "rule": rule.format(t=threshold),
-        "suppression": texts.SUPPRESSION_NOTE.format(t=threshold).replace("`", ""),
+        "suppression": rules.SUPPRESSION.format(t=threshold).replace("`", ""),
         "made": nl_datetime(dt.datetime.now().replace(microsecond=0)),
     }
 

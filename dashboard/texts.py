@@ -155,14 +155,6 @@ TOELICHTING = "Toelichting"
 TABLE = "Tabel bij de grafiek"
 DOWNLOAD_CSV = "Download CSV"
 DOWNLOAD_XLSX = "Download Excel"
-SUPPRESSION_NOTE = (
-    "Aantallen van 1 tot {t} staan er als `<{t}`. Een aantal waaruit zo'n klein aantal terug "
-    "te rekenen is (via een totaal of via het percentage ernaast), staat er als `x`. Een "
-    "percentage (met zijn interval) staat er alleen als het op minstens {t} personen of "
-    "uitstromen rust én zowel de groep met als de groep zonder de uitkomst 0 of minstens {t} "
-    "is; anders staat er `–`, en in een grafiek een gat. % onbekend zegt iets over de "
-    "registratie en valt alleen onder de eerste regel. Zo is niemand te herkennen."
-)
 XLSX_SHEET_DATA = "Gegevens"
 XLSX_SHEET_NOTE = "Toelichting"
 XLSX_NOTE_ROWS = (
@@ -210,6 +202,14 @@ TILE_HELP_READY = (
 )
 TILE_HELP_RECID = "Het laatste cohort dat volledig gevolgd is tot de peildatum."
 OVERVIEW_TRENDS = "Verloop"
+OPEN_DATA = "Open data"
+OPEN_DATA_INTRO = (
+    "Alle gepubliceerde tabellen, landelijk, als CSV en Parquet voor R, Python of Excel, met "
+    "één metadatabestand (titel, eenheid, meetregel, peildatum, onderdrukking, kolommen en de "
+    "legenda van lege vakken). Dezelfde cijfers als op deze pagina's; de filters in de zijbalk "
+    "gelden hier niet."
+)
+OPEN_DATA_DOWNLOAD = "Download open data (zip)"
 TREND_OUTFLOW = "Uitstroom per jaar"
 TREND_READY = "% alle basisvoorwaarden op orde"
 TREND_RECID = "Recidive binnen 2 jaar (%)"

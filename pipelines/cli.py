@@ -232,6 +232,27 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from published import reader
+    from published.export import write_table_set
+
+    path = warehouse_path(args.warehouse)
+    if ensure_publication(path) is None:
+        raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
+    if args.out.exists() and not args.out.is_dir():
+        raise CliError(f"{args.out} exists and is not a folder")
+    reader.use_store(path)
+    try:
+        metadata = write_table_set(args.out, load_settings().suppression_threshold)
+    finally:
+        reader.release()
+    print(
+        f"wrote {len(metadata['tables'])} tables (CSV and Parquet) and metadata.json to "
+        f"{args.out}; peildatum {metadata['peildatum'] or '(no recidivism data)'}"
+    )
+    return EXIT_OK
+
+
 def _print_table(result: dict, rows: list[dict]) -> None:
     def cell(value: object) -> str:
         return "-" if value is None else str(value)
@@ -340,6 +361,7 @@ COMMANDS = {
     "ingest": cmd_ingest,
     "build": cmd_build,
     "figures": cmd_figures,
+    "export": cmd_export,
     "dashboard": cmd_dashboard,
 }
 # The operator's commands (pipelines/cli_admin.py).

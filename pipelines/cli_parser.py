@@ -86,6 +86,15 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
 
+    export = sub.add_parser(
+        "export",
+        help="write every published table as open data (CSV, Parquet, metadata.json)",
+        description="Every published table, national and disclosed, as CSV and Parquet with "
+        "one metadata.json: the same tables as the dashboard.",
+    )
+    export.add_argument("--out", required=True, type=Path, metavar="DIR")
+    warehouse_arg(export)
+
     dashboard = sub.add_parser(
         "dashboard", help="start the dashboard", description="Start the Streamlit dashboard."
     )

@@ -141,6 +141,17 @@ class Total:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """Cells of `columns` that are empty for a reason of their own, not suppression: where
+    `when` holds on the table's input rows they read `reason` (e.g. 'nog niet beschikbaar' for
+    a window without full follow-up, 'niet geleverd' where no export covers the unit)."""
+
+    columns: tuple[str, ...]
+    when: pl.Expr
+    reason: str
+
+
+@dataclass(frozen=True)
 class DisclosedTable:
     """An aggregated table that has passed disclosure control: the only kind the dashboard
     shows, plots or offers for download. A count that was suppressed is null and marked in
@@ -152,6 +163,8 @@ class DisclosedTable:
     threshold: int
     suppressed: pl.DataFrame  # one Boolean column per count column
     secondary: pl.DataFrame | None = None  # the suppressed cells that are not small themselves
+    # Why a cell that is not suppressed is empty (one String column per column with reasons).
+    reasons: pl.DataFrame | None = None
     # What is made from this table (its Dutch text, a subset): kept with it, made once.
     _derived: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -172,10 +185,13 @@ class DisclosedTable:
         )
 
     def mark(self, column: str, row: int) -> str | None:
-        """How a suppressed cell reads ('<10' or 'x'); None for a cell that is not."""
-        if not self.is_suppressed(column, row):
-            return None
-        return SECONDARY_MARK if self.is_secondary(column, row) else f"<{self.threshold}"
+        """How an empty cell reads: '<10' or 'x' when suppressed, its reason when it has one
+        ('nog niet beschikbaar', 'niet geleverd'); None otherwise (a value, or not shown)."""
+        if self.is_suppressed(column, row):
+            return SECONDARY_MARK if self.is_secondary(column, row) else f"<{self.threshold}"
+        if self.reasons is not None and column in self.reasons.columns:
+            return self.reasons[column][row]
+        return None
 
     def where(self, predicate: pl.Expr) -> DisclosedTable:
         """The rows matching `predicate`, still disclosed."""
@@ -190,6 +206,7 @@ class DisclosedTable:
             self.threshold,
             self.suppressed.filter(keep),
             None if self.secondary is None else self.secondary.filter(keep),
+            reasons=None if self.reasons is None else self.reasons.filter(keep),
         )
 
     def cell(self, column: str, **match: object) -> tuple[object, bool]:
@@ -237,6 +254,7 @@ def disclose(
     rates: tuple[Rate, ...] = (),
     shares: tuple[Share, ...] = (),
     totals: tuple[Total, ...] = (),
+    missing: tuple[Missing, ...] = (),
 ) -> DisclosedTable:
     """Apply meetregels Onthulling to an aggregated table.
 
@@ -309,8 +327,29 @@ def disclose(
         pl.when(hidden[c]).then(None).otherwise(pl.col(c)).alias(c) for c in counts
     )
     return DisclosedTable(
-        df.select(c.name for c in columns), tuple(columns), threshold, hidden, secondary
+        df.select(c.name for c in columns),
+        tuple(columns),
+        threshold,
+        hidden,
+        secondary,
+        reasons=_reasons(frame, missing, {c.name for c in columns}),
     )
+
+
+def _reasons(
+    frame: pl.DataFrame, missing: tuple[Missing, ...], shown: set[str]
+) -> pl.DataFrame | None:
+    """Per column with a declared reason: the reason where it applies, else null."""
+    if not missing:
+        return None
+    out: dict[str, pl.Expr] = {}
+    for item in missing:
+        for column in item.columns:
+            if column not in shown:
+                continue
+            reason = pl.when(item.when.fill_null(False)).then(pl.lit(item.reason))
+            out[column] = reason.otherwise(out.get(column, pl.lit(None, dtype=pl.String)))
+    return frame.select(**out) if out else None
 
 
 def _complements(guards: list[tuple], cells: _Cells) -> list[tuple[str, str]]:

@@ -130,6 +130,7 @@ COL = {
 }
 AVAILABLE = "ja"
 NOT_YET_AVAILABLE = "nog niet beschikbaar"
+NOT_DELIVERED = "niet geleverd"
 OUTFLOW_REST = "Overige gemeenten ({n})"
 WINDOW_1Y = "Binnen 1 jaar"
 WINDOW_2Y = "Binnen 2 jaar"

@@ -44,6 +44,12 @@ def filter_options() -> dict[str, pl.DataFrame]:
     }
 
 
+def data_status() -> dict:
+    """The data status row of the publication, with the time it was published."""
+    frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")
+    return frame.row(0, named=True) if frame.height else {}
+
+
 def peildatum() -> object:
     """The peildatum of the recidivism data (None before any was loaded)."""
     frame = read("SELECT peildatum FROM mart_data_status")
@@ -408,9 +414,10 @@ def process_by_pi(scope: Scope, unit: str = "pi_code") -> pl.DataFrame:
 
 
 def aftercare(scope: Scope) -> pl.DataFrame:
-    """Per leefgebied: status three months after release, from the nazorg-exports (only
-    municipality and period scope apply: the nazorg-export has no PI, sex or age)."""
-    where, params = scope.where("year", ("gemeenten",))
+    """Per leefgebied: status three months after release, from the nazorg-exports (the
+    municipality, PI and period of the scope apply: the nazorg-export has no sex or age; its
+    PI is that of the release it follows)."""
+    where, params = scope.where("year", ("gemeenten", "pis"))
     return read(
         "SELECT leefgebied, CAST(sum(n_trajectories) AS BIGINT) AS n_trajectories, "
         "CAST(sum(n_op_orde) AS BIGINT) AS n_op_orde, "

@@ -116,7 +116,8 @@ RULES |= {
     "aftercare": (
         "**Op orde na 3 maanden** per leefgebied, uit de nazorgexport van de gemeente: op orde "
         "/ (op orde + niet op orde) × 100, zoals bij uitstroom. Alleen gemeenten die "
-        "nazorggegevens leveren."
+        "nazorggegevens leveren. De inrichting is die van de uitstroom met dezelfde persoon en "
+        "uitstroomdatum; geslacht en leeftijd staan niet in de nazorgexport en filteren hier niet."
     ),
 }
 RULES["zelfscan"] = (
@@ -124,4 +125,16 @@ RULES["zelfscan"] = (
     "van het hoogste antwoord (Niet geregeld = 0, In ontwikkeling = 1, Geregeld = 2, Geregeld en "
     "geborgd = 3); onbeantwoorde vragen tellen niet mee. De **totaalscore** is het gemiddelde "
     "van de thema's. Voorbeelden worden getoond bij thema's onder twee derde (67%)."
+)
+
+# How disclosure control reads in every table, chart and download (meetregels Onthulling).
+SUPPRESSION = (
+    "Aantallen van 1 tot {t} staan er als `<{t}`. Een aantal waaruit zo'n klein aantal terug "
+    "te rekenen is (via een totaal of via het percentage ernaast), staat er als `x`. Een "
+    "percentage (met zijn interval) staat er alleen als het op minstens {t} personen of "
+    "uitstromen rust én zowel de groep met als de groep zonder de uitkomst 0 of minstens {t} "
+    "is; anders staat er `–`, en in een grafiek een gat. % onbekend zegt iets over de "
+    "registratie en valt alleen onder de eerste regel. Zo is niemand te herkennen. "
+    "Verder: `0` is geen enkele; *nog niet beschikbaar*: de opvolgtijd is nog niet voorbij "
+    "(recidive); *niet geleverd*: er is geen export die deze eenheid of periode dekt."
 )

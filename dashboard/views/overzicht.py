@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, texts
 from dashboard.components import chart_block, no_data
 from dashboard.context import current
-from published import labels, rules
+from published import export, labels, rules
 from published.format import nl_count, nl_date, nl_interval, nl_pct
 from published.tables import outflow as outflow_tables
 from published.tables import readiness as readiness_tables
@@ -115,3 +115,14 @@ with right:
         rules.RULES["recidivism"],
         context,
     )
+
+st.subheader(texts.OPEN_DATA)
+st.caption(texts.OPEN_DATA_INTRO)
+st.download_button(
+    texts.OPEN_DATA_DOWNLOAD,
+    data=lambda: export.zip_bytes(t),
+    file_name="terugkeermonitor_open_data.zip",
+    mime="application/zip",
+    key="open_data",
+    on_click="ignore",
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, Rate, Share, Total, disclose
+from pipelines.disclosure import Column, DisclosedTable, Missing, Rate, Share, Total, disclose
 from published import labels, queries
 from published.scope import Scope
 from published.tables import shared
@@ -87,6 +87,9 @@ PROCESS_COLUMNS = [
     Column("k", labels.COL["k"], "count"),
     Column("pct", labels.COL["rate"], "pct"),
 ]
+# No one in an indicator's denominator: its export does not cover the unit (a PI that sends no
+# TBO dates, a municipality that sends no nazorg-export).
+NOT_DELIVERED = (Missing(("n", "k", "pct"), pl.col("n") == 0, labels.NOT_DELIVERED),)
 
 
 @shared
@@ -115,6 +118,7 @@ def process_by_pi(filters: Scope, threshold: int, names: dict[str, str]) -> Disc
         threshold,
         rates=(Rate("pct", "k", "n"),),
         totals=(Total(("n", "k"), by=("label",)),),
+        missing=NOT_DELIVERED,
     )
 
 
@@ -141,4 +145,5 @@ def process_by_scope(
         ],
         threshold,
         rates=(Rate("pct", "k", "n"),),
+        missing=NOT_DELIVERED,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
+from pipelines.disclosure import Column, DisclosedTable, Missing, Rate, Total, disclose
 from published import labels, queries
 from published.scope import Scope
 from published.tables import shared
@@ -78,6 +78,14 @@ def recidivism_from_counts(
         ),
         # The groups of a cohort add up to the cohort's figure published beside them.
         totals=(Total(counts, by=("cohort_year",)),) if split else (),
+        missing=tuple(
+            Missing(
+                (f"n_{prefix}_{k}y", f"pct_{k}y", f"pct_{k}y_low", f"pct_{k}y_high"),
+                ~pl.col(f"available_{k}y"),
+                labels.NOT_YET_AVAILABLE,
+            )
+            for k in (1, 2)
+        ),
     )
 
 
