@@ -29,7 +29,9 @@ from published.format import nl_date, nl_datetime
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
 FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive")
-ANALYSIS_PAGES = ("vergelijken", "succesfactoren", "gemeenteprofiel", "zelfscan")
+ANALYSIS_PAGES = (
+    "vergelijken", "succesfactoren", "gemeenteprofiel", "inrichtingsprofiel", "zelfscan",
+)  # fmt: skip
 DATA_PAGES = ("datakwaliteit", "aanleveren")
 
 

@@ -11,46 +11,15 @@ import io
 from collections.abc import Callable
 
 import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 import xlsxwriter
 
 from dashboard import texts
 from pipelines.disclosure import DisclosedTable
-from published import labels, rules
-from published.format import nl_date, nl_datetime, nl_int, nl_number, nl_pct
+from published import rules
+from published.format import display_frame, nl_datetime
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-
-
-def _cell(value: object, kind: str, mark: str | None) -> str:
-    if mark is not None:
-        return mark
-    if value is None:
-        return labels.NOT_SHOWN
-    if kind == "pct":
-        return nl_pct(value)
-    if kind == "number":
-        return nl_number(value)
-    if kind in ("count", "int"):
-        return nl_int(value)
-    if kind == "date":
-        return nl_datetime(value) if isinstance(value, dt.datetime) else nl_date(value)
-    return str(value)
-
-
-def display_frame(table: DisclosedTable) -> pl.DataFrame:
-    """The table as Dutch text, with Dutch column labels ('<10' for small counts, 'x' for
-    counts hidden because they would give a small one away, '–' for figures not shown)."""
-    return table.derived("display_frame", lambda: _display_frame(table))
-
-
-def _display_frame(table: DisclosedTable) -> pl.DataFrame:
-    data = {}
-    for c in table.columns:
-        values = table.frame[c.name].to_list()
-        data[c.label] = [_cell(v, c.kind, table.mark(c.name, i)) for i, v in enumerate(values)]
-    return pl.DataFrame(data, schema={c.label: pl.String for c in table.columns})
 
 
 def _arrow(table: DisclosedTable) -> object:

@@ -20,6 +20,7 @@ PAGES = {
     "vergelijken": "Vergelijken",
     "succesfactoren": "Succesfactoren",
     "gemeenteprofiel": "Gemeenteprofiel",
+    "inrichtingsprofiel": "Inrichtingsprofiel",
     "zelfscan": "Zelfscan",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
@@ -440,6 +441,33 @@ TILE_PROFILE_READY = "Alle basisvoorwaarden op orde"
 TILE_PROFILE_RECID = "Recidive 2 jaar, gecorrigeerd"
 TILE_PROFILE_IN_BEELD = "In beeld bij gemeente"
 TILE_VS_NATIONAL = "Nederland {value}"
+# --- inrichtingsprofiel ---------------------------------------------------------------------
+PI_PROFILE_INTRO = (
+    "Eén inrichting op één pagina, naast de andere inrichtingen en heel Nederland: uitstroom, "
+    "basisvoorwaarden, processtappen, recidive (gecorrigeerd voor case-mix) en waar de mensen "
+    "naartoe gaan. De periode, het geslacht en de leeftijd uit de zijbalk gelden; de filters op "
+    "inrichting, gemeente en provincie niet (u kiest hier de inrichting). Afdrukken: Ctrl+P."
+)
+PI_PROFILE_CHOOSE = "Inrichting"
+PI_PROFILE_FACTS = "**{name}** ({place}). Peildatum recidive: {peildatum}."
+PI_PROFILE_OUTFLOW = "Uitstroom uit {name} per jaar"
+PI_PROFILE_GEMEENTEN = "Waar de mensen uit {name} naartoe gaan (alle jaren in de selectie)"
+PI_PROFILE_READINESS = "% op orde bij instroom en bij uitstroom: {name}"
+PI_PROFILE_SIDE = "% op orde bij uitstroom: {name}, andere inrichtingen en Nederland"
+PI_PROFILE_RECIDIVISM = (
+    "Recidive binnen {k} jaar (gecorrigeerd): {name}, andere inrichtingen en Nederland"
+)
+PI_PROFILE_FUNNEL = "Recidive binnen {k} jaar (gecorrigeerd) per inrichting: trechter"
+PI_PROFILE_POSITION = "Plaats in de trechter (recidive binnen {k} jaar): {position}"
+PI_PROFILE_PROCESS = "Procesindicatoren: {name}, andere inrichtingen en Nederland"
+PI_PROFILE_AFTERCARE = "% op orde 3 maanden na uitstroom, volgens de gemeenten: {name}"
+PI_PROFILE_NO_AFTERCARE = (
+    "Er zijn geen nazorggegevens van gemeenten over mensen uit {name} (niet geleverd)."
+)
+PI_PROFILE_DOWNLOAD = "Download alle cijfers van {name} (Excel)"
+PI_PROFILE_REPORT = "Download het profiel als rapport (Word)"
+PI_PROFILE_REPORT_TITLE = "Inrichtingsprofiel {name}"
+TILE_PI_OUTFLOW = "Uitstroom ({year})"
 
 # --- zelfscan -------------------------------------------------------------------------------
 SCAN_INTRO = (

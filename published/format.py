@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
+
+from pipelines.disclosure import DisclosedTable
 from published.labels import MONTHS, MONTHS_SHORT, NOT_SHOWN
 
 
@@ -55,3 +58,33 @@ def nl_interval(low: float | None, high: float | None) -> str:
     if low is None or high is None:
         return NOT_SHOWN
     return f"{nl_number(low)}–{nl_number(high)}%"
+
+
+def _cell(value: object, kind: str, mark: str | None) -> str:
+    if mark is not None:
+        return mark
+    if value is None:
+        return NOT_SHOWN
+    if kind == "pct":
+        return nl_pct(value)
+    if kind == "number":
+        return nl_number(value)
+    if kind in ("count", "int"):
+        return nl_int(value)
+    if kind == "date":
+        return nl_datetime(value) if isinstance(value, dt.datetime) else nl_date(value)
+    return str(value)
+
+
+def display_frame(table: DisclosedTable) -> pl.DataFrame:
+    """The table as Dutch text, with Dutch column labels ('<10' for small counts, 'x' for
+    counts hidden because they would give a small one away, '–' for figures not shown)."""
+    return table.derived("display_frame", lambda: _display_frame(table))
+
+
+def _display_frame(table: DisclosedTable) -> pl.DataFrame:
+    data = {}
+    for c in table.columns:
+        values = table.frame[c.name].to_list()
+        data[c.label] = [_cell(v, c.kind, table.mark(c.name, i)) for i, v in enumerate(values)]
+    return pl.DataFrame(data, schema={c.label: pl.String for c in table.columns})

@@ -76,6 +76,7 @@ PERIOD_CHOICES = {"year": "Jaar", "quarter": "Kwartaal", "month": "Maand"}
 TOTAL = "Totaal"
 PROVINCE = "Provincie {provincie}"
 NATIONAL = "Nederland"
+OTHER_PIS = "Andere inrichtingen"
 COL = {
     "period": "Periode",
     "year": "Jaar",

@@ -44,6 +44,14 @@ def filter_options() -> dict[str, pl.DataFrame]:
     }
 
 
+def pi_info() -> pl.DataFrame:
+    """The PIs with releases, with name and place."""
+    return read(
+        "SELECT pi_code, pi_naam, vestigingsplaats FROM ref_pis "
+        "WHERE pi_code IN (SELECT DISTINCT pi_code FROM mart_outflow) ORDER BY pi_naam"
+    )
+
+
 def data_status() -> dict:
     """The data status row of the publication, with the time it was published."""
     frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")

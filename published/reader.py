@@ -120,10 +120,11 @@ atexit.register(_reader.release, timeout=1)
 
 
 def release() -> None:
-    """Close the read-only connections (and forget the last publication seen and what was
-    computed from it)."""
+    """Close the read-only connections, and forget the last publication seen, what was
+    computed from it and the store chosen by `use_store`."""
     _reader.release()
     cache.clear()
+    _store.clear()
 
 
 @cache.per_publication(lambda: version(), size=1024)

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, texts
-from dashboard.components import display_frame, printable, toelichting
+from dashboard.components import printable, toelichting
 from dashboard.context import current
 from pipelines import appdb
 from pipelines.zelfscan import (
@@ -23,7 +23,7 @@ from pipelines.zelfscan import (
 )
 from pipelines.zelfscan_report import ReportInput, build_report
 from published import labels, queries, reader, rules
-from published.format import nl_date, nl_pct
+from published.format import display_frame, nl_date, nl_pct
 from published.tables import zelfscan as zelfscan_tables
 
 ctx = current()

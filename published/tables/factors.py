@@ -124,10 +124,14 @@ def process_by_pi(filters: Scope, threshold: int, names: dict[str, str]) -> Disc
 
 @shared
 def process_by_scope(
-    filters: Scope, threshold: int, scopes: dict[str, list[str] | None]
+    filters: Scope,
+    threshold: int,
+    scopes: dict[str, list[str] | None],
+    unit: str = "gemeente_code",
 ) -> DisclosedTable:
-    """Per process indicator and scope (a label -> its municipalities; None = all)."""
-    rates = queries.unit_rates_many(filters, "gemeente_code", tuple(labels.PROCESS_LABELS))
+    """Per process indicator and scope (a label -> its municipalities, or its PIs with `unit`
+    'pi_code'; None = all)."""
+    rates = queries.unit_rates_many(filters, unit, tuple(labels.PROCESS_LABELS))
     rows = []
     for key, label in labels.PROCESS_LABELS.items():
         measure = rates.filter(pl.col("measure") == key)

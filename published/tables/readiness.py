@@ -56,11 +56,13 @@ def readiness_intake_release(
     filters: Scope, threshold: int, by_unit: pl.DataFrame | None = None
 ) -> DisclosedTable:
     """Per leefgebied over the period in scope: % op orde at intake and at release, and
-    verbeterd tijdens detentie. `by_unit`: rows of queries.readiness_by_gemeente already
-    narrowed to the scope (saves a scan when several scopes share one query)."""
+    verbeterd tijdens detentie. `by_unit`: rows of queries.readiness_by_gemeente (or _by_pi)
+    already narrowed to the scope (saves a scan when several scopes share one query)."""
     counts = queries.readiness_by_year(filters) if by_unit is None else by_unit
     frame = _labelled(
-        counts.group_by("leefgebied").agg(pl.exclude("release_year", "gemeente_code").sum())
+        counts.group_by("leefgebied").agg(
+            pl.exclude("release_year", "gemeente_code", "pi_code").sum()
+        )
     ).with_columns(
         (pl.col("n_intake_op_orde") + pl.col("n_intake_niet_op_orde")).alias("n_known_in")
     )

@@ -34,6 +34,7 @@ PAGES = {
     "vergelijken": "Vergelijken",
     "succesfactoren": "Succesfactoren",
     "gemeenteprofiel": "Gemeenteprofiel",
+    "inrichtingsprofiel": "Inrichtingsprofiel",
     "zelfscan": "Zelfscan",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
@@ -172,6 +173,42 @@ def test_a_theme_of_the_zelfscan_is_answered_and_the_report_downloads(
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Zelfscan re-integratie ex-gedetineerden — Amsterdam" in text
     assert "Regie en beleid — 100%" in text
+
+
+def test_the_inrichtingsprofiel_opens_from_its_link_and_its_report_downloads(
+    server: dict, page: Page
+) -> None:
+    import io
+
+    from docx import Document
+
+    page.goto(f"{server['url']}/inrichtingsprofiel?inrichting=almelo")
+    settle(page)
+    expect(page.get_by_role("heading", name="Inrichtingsprofiel")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Uitstroom uit PI Almelo per jaar").first).to_be_visible()
+    no_exceptions(page)
+    tile = page.locator("[data-testid='stMetric']").first.inner_text()
+    year = int(re.search(r"Uitstroom \((\d{4})\)", tile).group(1))
+    shown = int(re.search(r"\n([\d.]+)\n?", tile).group(1).replace(".", ""))
+    from pipelines.publish import current
+
+    con = duckdb.connect(str(current(server["warehouse"])), read_only=True)
+    try:
+        expected = con.execute(
+            "SELECT sum(n_releases) FROM mart_outflow "
+            "WHERE pi_code = 'almelo' AND release_year = ?",
+            [year],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert shown == expected
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download het profiel als rapport (Word)").click()
+    document = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Inrichtingsprofiel PI Almelo" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert f"{expected:,}".replace(",", ".") in cells  # the tile's figure, in the Uitstroom table
 
 
 def _outflow_tile(page: Page) -> tuple[int, int]:

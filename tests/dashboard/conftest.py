@@ -20,6 +20,7 @@ PAGES = (
     "vergelijken",
     "succesfactoren",
     "gemeenteprofiel",
+    "inrichtingsprofiel",
     "datakwaliteit",
     "aanleveren",
 )

@@ -1,0 +1,209 @@
+"""Inrichtingsprofiel: everything about one PI on one printable page, beside the other PIs and
+the Netherlands, with one Excel of all its tables and a Word report for an inspection's file.
+`?inrichting=CODE` in the link opens it on that PI."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, texts
+from dashboard.components import chart_block, note_for, printable, xlsx_workbook
+from dashboard.context import current
+from published import labels, queries, rules
+from published.format import nl_date, nl_int, nl_pct
+from published.report import profile_report
+from published.tables import comparison
+from published.tables import profile as profile_tables
+
+ctx = current()
+t = ctx.threshold
+printable()
+st.title(texts.PAGES["inrichtingsprofiel"])
+st.write(texts.PI_PROFILE_INTRO)
+codes = queries.pi_info()["pi_code"].to_list()
+wanted = st.query_params.get("inrichting")
+default = wanted if wanted in codes else next(iter(ctx.filters.pis), codes[0])
+code = st.selectbox(
+    texts.PI_PROFILE_CHOOSE,
+    options=codes,
+    index=codes.index(default) if default in codes else 0,
+    format_func=ctx.label,
+    key="profile_pi",
+)
+st.query_params["inrichting"] = code
+profile = profile_tables.pi_profile(ctx.filters, t, code, ctx.names)
+name = profile.name
+peildatum = nl_date(ctx.peildatum) if ctx.peildatum else texts.NO_PEILDATUM
+st.caption(
+    texts.PI_PROFILE_FACTS.format(name=name, place=profile.place or "–", peildatum=peildatum)
+)
+context = {**ctx.download_note(), "filters": f"{name}; " + ctx.download_note()["filters"]}
+year = ctx.last_year()
+
+# Tiles: outflow in the last complete year; readiness and corrected recidivism beside NL.
+tiles = st.columns(3)
+n_now, hidden = profile.outflow.cell("n_releases", year=year)
+tiles[0].metric(
+    texts.TILE_PI_OUTFLOW.format(year=year),
+    f"<{t}" if hidden else nl_int(n_now or 0),
+    border=True,
+)
+alle = {
+    k: v.cell("pct_op_orde", label=labels.LEEFGEBIEDEN["alle"])[0]
+    for k, v in profile.readiness.items()
+}
+tiles[1].metric(
+    texts.TILE_PROFILE_READY,
+    nl_pct(alle[name]),
+    texts.TILE_VS_NATIONAL.format(value=nl_pct(alle[labels.NATIONAL])),
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+trend = profile.recidivism[2]
+latest = trend.frame.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
+if latest.height:
+    row = latest.row(-1, named=True)
+    national = trend.frame.filter(
+        (pl.col("series") == labels.NATIONAL) & (pl.col("year") == row["year"])
+    )["rate"].to_list()
+    tiles[2].metric(
+        f"{texts.TILE_PROFILE_RECID} ({row['year']})",
+        nl_pct(row["rate"]),
+        texts.TILE_VS_NATIONAL.format(value=nl_pct(national[0] if national else None)),
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+else:
+    tiles[2].metric(texts.TILE_PROFILE_RECID, labels.NOT_SHOWN, border=True)
+
+# 1. Uitstroom per year, and where its people go.
+figure = charts.bars(
+    profile.outflow.frame, "year", {"n_releases": labels.COL["n_releases"]},
+    texts.PI_PROFILE_OUTFLOW.format(name=name), texts.OUTFLOW_Y,
+)  # fmt: skip
+chart_block("inrichting_uitstroom", figure, profile.outflow, rules.RULES["uitstroom"], context)
+shown = profile.gemeenten.frame.filter(pl.col("n_releases").is_not_null())
+figure = charts.bars(
+    shown, "gemeente_naam", {"n_releases": labels.COL["n_releases"]},
+    texts.PI_PROFILE_GEMEENTEN.format(name=name), texts.OUTFLOW_Y, horizontal=True,
+)  # fmt: skip
+chart_block("inrichting_gemeenten", figure, profile.gemeenten, rules.RULES["gemeenten"], context)
+
+# 2. Leefgebieden: at intake and at release, then beside the other PIs and the Netherlands.
+mine = profile.readiness[name]
+figure = charts.bars(
+    mine.frame, "label", {"pct_intake": texts.AT_INTAKE, "pct_op_orde": texts.AT_RELEASE},
+    texts.PI_PROFILE_READINESS.format(name=name), texts.READINESS_Y, hover="%{y:.1f}%",
+    percent=True,
+)  # fmt: skip
+chart_block("inrichting_instroom_uitstroom", figure, mine, rules.RULES["improved"], context)
+figure = charts.bars(
+    profile.readiness_side.frame, "label", {k: k for k in profile.series},
+    texts.PI_PROFILE_SIDE.format(name=name), texts.READINESS_Y, hover="%{y:.1f}%",
+    percent=True,
+)  # fmt: skip
+chart_block(
+    "inrichting_leefgebieden", figure, profile.readiness_side, rules.RULES["readiness"], context
+)
+
+# 3. Process steps beside the other PIs and the Netherlands.
+process_wide = profile.process.frame.pivot(on="scope", index="label", values="pct")
+figure = charts.bars(
+    process_wide, "label", {s: s for s in profile.series if s in process_wide.columns},
+    texts.PI_PROFILE_PROCESS.format(name=name), "%", hover="%{y:.1f}%", percent=True,
+)  # fmt: skip
+chart_block("inrichting_proces", figure, profile.process, rules.RULES["process_pi"], context)
+
+# 4. Recidivism, corrected for case mix, and the PI's place in the funnel.
+for k in (1, 2):
+    wide = comparison.series_wide(profile.recidivism[k])
+    figure = charts.lines_with_intervals(
+        wide, "year",
+        [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in profile.series
+         if f"{s}__rate" in wide.columns],
+        texts.PI_PROFILE_RECIDIVISM.format(k=k, name=name), texts.RECID_Y,
+    )  # fmt: skip
+    chart_block(
+        f"inrichting_recidive_{k}", figure, profile.recidivism[k],
+        rules.RULES["recidivism"] + "\n\n" + rules.RULES["compare"], context,
+    )  # fmt: skip
+units = profile.funnel[2]
+drawn = units.frame.filter(pl.col("corrected").is_not_null())
+if drawn.height:
+    position = units.frame.filter(pl.col("unit") == code)["position_label"].to_list()
+    st.markdown(texts.PI_PROFILE_POSITION.format(k=2, position=(position or ["–"])[0] or "–"))
+    figure = charts.funnel_plot(
+        drawn,
+        profile.funnel_limits[2],
+        "corrected",
+        [code],
+        texts.PI_PROFILE_FUNNEL.format(k=2),
+        texts.FUNNEL_X.format(unit=texts.COMPARE_KINDS["pi_code"].lower()),
+        "%",
+        {
+            "national": labels.NATIONAL,
+            "95": texts.FUNNEL_95,
+            "998": texts.FUNNEL_998,
+            "units": texts.FUNNEL_UNITS,
+            "chosen": texts.FUNNEL_CHOSEN,
+        },
+    )
+    chart_block(
+        "inrichting_trechter", figure, units,
+        rules.RULES["funnel"] + "\n\n" + rules.RULES["compare"], context,
+    )  # fmt: skip
+
+# 5. Three months after release, as the municipalities report it.
+if profile.aftercare.frame.height:
+    figure = charts.bars(
+        profile.aftercare.frame, "label", {"pct_op_orde": labels.COL["pct_op_orde"]},
+        texts.PI_PROFILE_AFTERCARE.format(name=name), texts.READINESS_Y,
+        hover="%{y:.1f}%", percent=True,
+    )  # fmt: skip
+    chart_block("inrichting_nazorg", figure, profile.aftercare, rules.RULES["aftercare"], context)
+else:
+    st.info(texts.PI_PROFILE_NO_AFTERCARE.format(name=name))
+
+buttons = st.container(horizontal=True)
+buttons.download_button(
+    texts.PI_PROFILE_DOWNLOAD.format(name=name),
+    data=lambda: xlsx_workbook(
+        profile.tables(),
+        note_for(texts.PAGES["inrichtingsprofiel"], rules.RULES["compare"], t, context),
+    ),
+    file_name=f"terugkeermonitor_inrichtingsprofiel_{code}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="pi_profile_download",
+    on_click="ignore",
+)
+RULE_OF_SHEET = {
+    "Uitstroom": "uitstroom", "Gemeenten van terugkeer": "gemeenten",
+    "Leefgebieden": "improved", "Leefgebieden vergeleken": "readiness",
+    "Recidive 1 jaar": "compare", "Recidive 2 jaar": "compare", "Trechter 2 jaar": "funnel",
+    "Proces": "process_pi", "Na 3 maanden": "aftercare",
+}  # fmt: skip
+buttons.download_button(
+    texts.PI_PROFILE_REPORT,
+    data=lambda: profile_report(
+        texts.PI_PROFILE_REPORT_TITLE.format(name=name),
+        [
+            texts.PI_PROFILE_FACTS.format(
+                name=name, place=profile.place or "–", peildatum=peildatum
+            ).replace("**", ""),
+            context["filters"],
+        ],
+        {
+            sheet: (table, rules.RULES[RULE_OF_SHEET[sheet]])
+            for sheet, table in profile.tables().items()
+        },
+        ctx.peildatum,
+        t,
+    ),  # fmt: skip
+    file_name=f"terugkeermonitor_inrichtingsprofiel_{code}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key="pi_profile_report",
+    on_click="ignore",
+)
