@@ -39,7 +39,7 @@ USERS = {
     "beheer@rijk.nl": ("beheerder", None),
 }
 FIGURES = ["Overzicht", "Uitstroom", "Leefgebieden", "Recidive", "Vergelijken",
-           "Succesfactoren", "Gemeenteprofiel"]  # fmt: skip
+           "Succesfactoren", "Gemeenteprofiel", "Inrichtingsprofiel"]  # fmt: skip
 SEES = {
     "lezer@rijk.nl": FIGURES,
     "zwolle@gemeente.nl": [*FIGURES, "Zelfscan"],
