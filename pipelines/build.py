@@ -8,6 +8,7 @@ transaction; it ends by publishing a read-only snapshot for the readers.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -50,6 +51,17 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     return [models[name] for name in TopologicalSorter(graph).static_order()]
 
 
+def models_digest(sql_dir: Path = SQL_DIR) -> str:
+    """A fingerprint of the code that makes the marts: every SQL file and the statistical
+    models. A store or publication made by other code is rebuilt before it is read (after an
+    upgrade a mart may have other columns)."""
+    digest = hashlib.sha256()
+    files = sorted(sql_dir.rglob("*.sql")) + [Path(__file__).with_name("models.py")]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
@@ -71,6 +83,10 @@ def build(
         started = time.perf_counter()
         build_models(con)
         timings["models (case-mix, success factors)"] = time.perf_counter() - started
+        con.execute(
+            "CREATE OR REPLACE TABLE build_info AS SELECT ? AS models_digest",
+            [models_digest(sql_dir)],
+        )
         _fault("build")
         con.execute("COMMIT")
     except BaseException:
@@ -93,6 +109,10 @@ def is_built(con: duckdb.DuckDBPyConnection) -> bool:
     expected = {m.name for m in discover_models()} | set(MODEL_TABLES)
     if not expected <= tables:
         return False
+    if "build_info" not in tables:
+        return False
+    if scalar(con, "SELECT models_digest FROM build_info") != models_digest():
+        return False  # built by other code
     built_version = scalar(con, "SELECT data_version FROM mart_data_status")
     current = scalar(con, "SELECT COALESCE(max(delivery_id), 0) FROM deliveries")
     return built_version == current

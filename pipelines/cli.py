@@ -165,15 +165,27 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def ensure_publication(store: Path, wait_seconds: float = 600.0) -> Path | None:
     """The current snapshot, after finishing any work a crash left (a build or publication
-    behind the store). While another load runs, its snapshot is served as it is: that load
-    publishes when done. None when there is no store and no publication."""
-    from pipelines.publish import WriterBusy, current, writer_active, writer_lock
+    behind the store) or an upgrade asks for (marts made by other code are rebuilt). While
+    another load runs, its snapshot is served as it is: that load publishes when done. None
+    when there is no store and no publication."""
+    from pipelines.build import models_digest
+    from pipelines.publish import (
+        WriterBusy,
+        current,
+        published_digest,
+        writer_active,
+        writer_lock,
+    )
     from pipelines.warehouse import connect
 
     snapshot = current(store)
     if not store.exists() or (snapshot is not None and writer_active(store)):
         return snapshot
-    if snapshot is not None and not _store_changed_since(store, snapshot):
+    if (
+        snapshot is not None
+        and not _store_changed_since(store, snapshot)
+        and published_digest(store) == models_digest()
+    ):
         return snapshot  # nothing left to finish: readers need not touch the store
     try:
         with writer_lock(

@@ -211,8 +211,8 @@ def publish(con: duckdb.DuckDBPyConnection, store: Path | None = None) -> Public
             con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM main.{table}")
         con.execute(
             "CREATE TABLE snapshot.publication AS SELECT ? AS name, ? AS data_version, "
-            "CAST(? AS TIMESTAMP) AS published_at",
-            [name, version, now],
+            "CAST(? AS TIMESTAMP) AS published_at, ? AS models_digest",
+            [name, version, now, _models_digest(con)],
         )
         _fault("publish-write")
         con.execute("CHECKPOINT snapshot")
@@ -237,6 +237,31 @@ def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
+def _models_digest(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        rows = con.execute("SELECT models_digest FROM build_info").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return rows[0][0] if rows else None
+
+
+def published_digest(store: Path) -> str | None:
+    """The fingerprint of the code that made the current publication (None when unknown)."""
+    path = current(store)
+    if path is None:
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute("SELECT models_digest FROM publication").fetchone()[0]
+    except duckdb.Error:
+        return None  # published by an older version, without a fingerprint
+    finally:
+        con.close()
+
+
 def published_version(store: Path) -> int | None:
     """The data version of the current publication (None when there is none)."""
     path = current(store)
@@ -249,8 +274,11 @@ def published_version(store: Path) -> int | None:
 
 
 def is_published(con: duckdb.DuckDBPyConnection, store: Path) -> bool:
-    """True when the current publication holds the store's built data version."""
-    return published_version(store) == _data_version(con)
+    """True when the current publication holds the store's built data version, made by the
+    code that built it."""
+    return published_version(store) == _data_version(con) and published_digest(
+        store
+    ) == _models_digest(con)
 
 
 def cleanup(store: Path, now: float | None = None) -> list[Path]:

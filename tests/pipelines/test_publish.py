@@ -184,3 +184,26 @@ def test_old_snapshots_are_removed_after_a_grace_period(tmp_path: Path) -> None:
     assert sorted(p.name for p in removed) == sorted(names[: len(names) - KEEP])
     assert sorted(p.name for p in folder.glob("*.duckdb")) == sorted(names[-KEEP:])
     assert current(store).name == names[-1]
+
+
+def test_marts_made_by_other_code_are_rebuilt_before_they_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade a mart may have other columns: the next command that reads (here
+    `terugkeer figures`) rebuilds and publishes before anything is read."""
+    from pipelines.build import models_digest
+    from pipelines.cli import ensure_publication
+    from pipelines.publish import published_digest
+
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    first, _, releases = _served(store)
+    assert published_digest(store) == models_digest()
+    assert ensure_publication(store) == current(store)  # same code: nothing to do
+    assert _served(store)[0] == first
+    # Other code: its fingerprint differs, so the store is rebuilt and published again.
+    monkeypatch.setattr("pipelines.build.models_digest", lambda sql_dir=None: "other-code")
+    ensure_publication(store)
+    second, _, again = _served(store)
+    assert second != first and again == releases == 12
+    assert published_digest(store) == "other-code"
