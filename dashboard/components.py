@@ -11,13 +11,14 @@ import io
 from collections.abc import Callable
 
 import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 import xlsxwriter
 
 from dashboard import texts
 from pipelines.disclosure import DisclosedTable
-from published import rules
-from published.format import display_frame, nl_datetime
+from published import labels, rules
+from published.format import display_frame, nl_datetime, nl_int, nl_pct
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -163,6 +164,54 @@ PRINT_CSS = """<style>@media print {
 def printable() -> None:
     """Make the page print cleanly (Ctrl+P)."""
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
+
+
+def profile_tiles(
+    outflow: DisclosedTable,
+    readiness: dict[str, DisclosedTable],
+    recidivism: DisclosedTable,
+    name: str,
+    year: int,
+    outflow_label: str,
+) -> None:
+    """The three tiles of a profile: the unit's outflow in `year`; all basisvoorwaarden op
+    orde and two-year recidivism (corrected for case mix) of its latest cohort, each beside
+    the Netherlands."""
+    tiles = st.columns(3)
+    n_now, hidden = outflow.cell("n_releases", year=year)
+    tiles[0].metric(
+        outflow_label.format(year=year),
+        f"<{outflow.threshold}" if hidden else nl_int(n_now or 0),
+        border=True,
+    )
+    alle = {
+        k: v.cell("pct_op_orde", label=labels.LEEFGEBIEDEN["alle"])[0] for k, v in readiness.items()
+    }
+    tiles[1].metric(
+        texts.TILE_PROFILE_READY,
+        nl_pct(alle[name]),
+        texts.TILE_VS_NATIONAL.format(value=nl_pct(alle[labels.NATIONAL])),
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    rates = recidivism.frame.filter(pl.col("rate").is_not_null())
+    latest = rates.filter(pl.col("series") == name).sort("year")
+    if latest.height == 0:
+        tiles[2].metric(texts.TILE_PROFILE_RECID, labels.NOT_SHOWN, border=True)
+        return
+    row = latest.row(-1, named=True)
+    national = rates.filter((pl.col("series") == labels.NATIONAL) & (pl.col("year") == row["year"]))
+    tiles[2].metric(
+        f"{texts.TILE_PROFILE_RECID} ({row['year']})",
+        nl_pct(row["rate"]),
+        texts.TILE_VS_NATIONAL.format(
+            value=nl_pct(national["rate"][0] if national.height else None)
+        ),
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
 
 
 def no_data() -> None:

@@ -397,6 +397,7 @@ FUNNEL_95 = "95%-grens"
 FUNNEL_998 = "99,8%-grens"
 FUNNEL_UNITS = "Overige eenheden"
 FUNNEL_CHOSEN = "Gekozen"
+FUNNEL_LABELS = {"95": FUNNEL_95, "998": FUNNEL_998, "units": FUNNEL_UNITS, "chosen": FUNNEL_CHOSEN}
 COMPARE_TABLE = "Alle eenheden"
 COMPARE_SMALL = "{n} eenheden staan niet in de trechter: hun cijfer mag niet getoond worden (minder dan {t} personen of uitstromen, of minder dan {t} met of zonder de uitkomst). In de tabel staat bij hen –."
 

@@ -3,14 +3,13 @@ province and the Netherlands, with one download of all its figures."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from dashboard import charts, texts
-from dashboard.components import chart_block, note_for, printable, xlsx_workbook
+from dashboard.components import chart_block, note_for, printable, profile_tiles, xlsx_workbook
 from dashboard.context import current
 from published import labels, queries, rules
-from published.format import nl_date, nl_int, nl_pct
+from published.format import nl_date, nl_int
 from published.tables import comparison
 from published.tables import profile as profile_tables
 
@@ -45,41 +44,8 @@ context = {**ctx.download_note(), "filters": f"{name}; " + ctx.download_note()["
 year = ctx.last_year()
 
 # Tiles: the last complete year and the latest cohort, beside the Netherlands.
-tiles = st.columns(3)
-n_now, hidden = profile.outflow.cell("n_releases", year=year)
-tiles[0].metric(
-    texts.TILE_PROFILE_OUTFLOW.format(year=year),
-    f"<{t}" if hidden else nl_int(n_now or 0),
-    border=True,
-)
-alle = {
-    k: v.cell("pct_op_orde", label=labels.LEEFGEBIEDEN["alle"])[0]
-    for k, v in profile.readiness.items()
-}
-tiles[1].metric(
-    texts.TILE_PROFILE_READY,
-    nl_pct(alle[name]),
-    texts.TILE_VS_NATIONAL.format(value=nl_pct(alle[labels.NATIONAL])),
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
-)
 trend = profile.recidivism
-latest = trend.frame.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
-national_latest = trend.frame.filter(pl.col("series") == labels.NATIONAL).sort("year")
-if latest.height:
-    row = latest.row(-1, named=True)
-    national_value = national_latest.filter(pl.col("year") == row["year"])["rate"].to_list()
-    tiles[2].metric(
-        f"{texts.TILE_PROFILE_RECID} ({row['year']})",
-        nl_pct(row["rate"]),
-        texts.TILE_VS_NATIONAL.format(value=nl_pct(national_value[0] if national_value else None)),
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-    )
-else:
-    tiles[2].metric(texts.TILE_PROFILE_RECID, labels.NOT_SHOWN, border=True)
+profile_tiles(profile.outflow, profile.readiness, trend, name, year, texts.TILE_PROFILE_OUTFLOW)
 
 # 1. Uitstroom per year.
 figure = charts.bars(

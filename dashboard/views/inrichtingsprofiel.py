@@ -8,10 +8,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, texts
-from dashboard.components import chart_block, note_for, printable, xlsx_workbook
+from dashboard.components import chart_block, note_for, printable, profile_tiles, xlsx_workbook
 from dashboard.context import current
 from published import labels, queries, rules
-from published.format import nl_date, nl_int, nl_pct
+from published.format import nl_date
 from published.report import profile_report
 from published.tables import comparison
 from published.tables import profile as profile_tables
@@ -42,42 +42,9 @@ context = {**ctx.download_note(), "filters": f"{name}; " + ctx.download_note()["
 year = ctx.last_year()
 
 # Tiles: outflow in the last complete year; readiness and corrected recidivism beside NL.
-tiles = st.columns(3)
-n_now, hidden = profile.outflow.cell("n_releases", year=year)
-tiles[0].metric(
-    texts.TILE_PI_OUTFLOW.format(year=year),
-    f"<{t}" if hidden else nl_int(n_now or 0),
-    border=True,
+profile_tiles(
+    profile.outflow, profile.readiness, profile.recidivism[2], name, year, texts.TILE_PI_OUTFLOW
 )
-alle = {
-    k: v.cell("pct_op_orde", label=labels.LEEFGEBIEDEN["alle"])[0]
-    for k, v in profile.readiness.items()
-}
-tiles[1].metric(
-    texts.TILE_PROFILE_READY,
-    nl_pct(alle[name]),
-    texts.TILE_VS_NATIONAL.format(value=nl_pct(alle[labels.NATIONAL])),
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
-)
-trend = profile.recidivism[2]
-latest = trend.frame.filter(pl.col("rate").is_not_null() & (pl.col("series") == name)).sort("year")
-if latest.height:
-    row = latest.row(-1, named=True)
-    national = trend.frame.filter(
-        (pl.col("series") == labels.NATIONAL) & (pl.col("year") == row["year"])
-    )["rate"].to_list()
-    tiles[2].metric(
-        f"{texts.TILE_PROFILE_RECID} ({row['year']})",
-        nl_pct(row["rate"]),
-        texts.TILE_VS_NATIONAL.format(value=nl_pct(national[0] if national else None)),
-        delta_color="off",
-        delta_arrow="off",
-        border=True,
-    )
-else:
-    tiles[2].metric(texts.TILE_PROFILE_RECID, labels.NOT_SHOWN, border=True)
 
 # 1. Uitstroom per year, and where its people go.
 figure = charts.bars(
@@ -143,13 +110,7 @@ if drawn.height:
         texts.PI_PROFILE_FUNNEL.format(k=2),
         texts.FUNNEL_X.format(unit=texts.COMPARE_KINDS["pi_code"].lower()),
         "%",
-        {
-            "national": labels.NATIONAL,
-            "95": texts.FUNNEL_95,
-            "998": texts.FUNNEL_998,
-            "units": texts.FUNNEL_UNITS,
-            "chosen": texts.FUNNEL_CHOSEN,
-        },
+        {"national": labels.NATIONAL, **texts.FUNNEL_LABELS},
     )
     chart_block(
         "inrichting_trechter", figure, units,

@@ -108,13 +108,7 @@ figure = charts.funnel_plot(
     texts.COMPARE_FUNNEL.format(measure=measure_label),
     texts.FUNNEL_X.format(unit=texts.COMPARE_KINDS[unit].lower()),
     "%",
-    {
-        "national": labels.NATIONAL,
-        "95": texts.FUNNEL_95,
-        "998": texts.FUNNEL_998,
-        "units": texts.FUNNEL_UNITS,
-        "chosen": texts.FUNNEL_CHOSEN,
-    },
+    {"national": labels.NATIONAL, **texts.FUNNEL_LABELS},
 )
 chart_block(
     f"vergelijken_trechter_{measure}",
