@@ -323,50 +323,6 @@ UPLOAD_LOADING_NOW = (
 )
 UPLOAD_QUARANTINE_NOTE = "Rijen in quarantaine worden niet geladen; de rest van het bestand wel."
 
-# Refusal reasons of pipelines/readers.py, validate.py and privacy.py, translated by pattern.
-REFUSALS = (
-    (r"^organisation: rows of (.+); only (.+) may be delivered$",
-     "dit bestand bevat gegevens van {0}; u mag alleen gegevens van {1} aanleveren. Er is "
-     "niets opgeslagen."),
-    (r"^privacy: column '(.+)' is named like a direct identifier$",
-     "privacy: kolom '{0}' heeft de naam van een direct identificerend gegeven"),
-    (r"^privacy: column '(.+)' holds a value that is a valid BSN$",
-     "privacy: kolom '{0}' bevat een waarde die een geldig BSN is"),
-    (r"^privacy: column '(.+)' holds an e-mail address$",
-     "privacy: kolom '{0}' bevat een e-mailadres"),
-    (r"^privacy: column '(.+)' holds a postcode with house number$",
-     "privacy: kolom '{0}' bevat een postcode met huisnummer"),
-    (r"^the file is empty$", "het bestand is leeg"),
-    (r"^the file has a header but no data rows$", "het bestand heeft een kopregel maar geen rijen"),
-    (r"^the file cannot be opened \((.*)\)$", "het bestand kan niet worden geopend ({0})"),
-    (r"^the file is named \.xlsx but is not an Excel workbook$",
-     "het bestand heet .xlsx maar is geen Excel-werkmap"),
-    (r"^the file is named \.parquet but is not a \(complete\) Parquet file$",
-     "het bestand heet .parquet maar is geen (volledig) Parquet-bestand"),
-    (r"^old Excel files \(\.xls\) are not accepted: save it as \.xlsx or CSV$",
-     "oude Excel-bestanden (.xls) worden niet aangenomen: sla het op als .xlsx of CSV"),
-    (r"^the file is binary, not a CSV, XLSX or Parquet export$",
-     "het bestand is binair, geen CSV-, Excel- of Parquet-export"),
-    (r"^the file is neither UTF-8 nor Windows-1252 text$",
-     "het bestand is geen tekst in UTF-8 of Windows-1252"),
-    (r"^the file could not be read as (\w+) \((\w+)\)$",
-     "het bestand kan niet als {0} worden gelezen ({1})"),
-    (r"^the header lacks required (\w+) columns: (.+)$",
-     "de kopregel mist verplichte kolommen voor {0}: {1}"),
-    (r"^the header fits no kind of export; closest is '(\w+)', which lacks: (.+)$",
-     "de kopregel past bij geen enkele soort export; het meest lijkt '{0}', dat mist: {1}"),
-    (r"^unknown source kind '(.+)'$", "onbekende soort export '{0}'"),
-    (r"^the file could not be read as CSV: a row has more fields than the header, or a quote is not closed$",
-     "het bestand kan niet als CSV worden gelezen: een rij heeft meer velden dan de kopregel, of een aanhalingsteken wordt niet gesloten"),
-    (r"^the workbook has no sheets$", "de Excel-werkmap heeft geen werkbladen"),
-    (r"^the columns '(.+)' and '(.+)' both name '(.+)'$",
-     "de kolommen '{0}' en '{1}' staan allebei voor '{2}'"),
-    (r"^the file has no columns$", "het bestand heeft geen kolommen"),
-    (r"^the file could not be validated \(schema error\)$",
-     "het bestand kan niet worden gecontroleerd (schemafout)"),
-    (r"^'(\w+)' must be the same on every row; the file has (\d+)$",
-     "'{0}' moet op elke rij gelijk zijn; het bestand heeft {1} verschillende waarden"),
-)  # fmt: skip
 REFUSAL_FALLBACK = "het bestand voldoet niet aan het uitwisselformaat"
 
 # --- vergelijken ----------------------------------------------------------------------------

@@ -11,7 +11,6 @@ written anywhere.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -20,17 +19,12 @@ from pathlib import Path
 
 from dashboard import texts
 from pipelines.ingest import FileReport, check_file
+from published.format import dutch_refusal
 
-_REFUSALS = [(re.compile(pattern), dutch) for pattern, dutch in texts.REFUSALS]
 
-
-def dutch_reason(reason: str | None) -> str:
-    """A refusal reason of the pipeline, in Dutch."""
-    for pattern, dutch in _REFUSALS:
-        match = pattern.match(reason or "")
-        if match:
-            return dutch.format(*match.groups())
-    return texts.REFUSAL_FALLBACK
+def dutch_reason(report: FileReport) -> str:
+    """Why the pipeline refused a file, in Dutch (from its refusal code)."""
+    return dutch_refusal(report.reason_code, report.reason_params) or texts.REFUSAL_FALLBACK
 
 
 @dataclass

@@ -23,6 +23,7 @@ from pipelines.privacy import find_privacy_breach
 from pipelines.publish import _fault
 from pipelines.readers import ROW, RawExport, UnreadableFile, read_export
 from pipelines.reference import fold_pi, load_reference
+from pipelines.refusals import Refusal
 from pipelines.validate import RefusedFile, Validated, detect_source, validate_export
 from pipelines.warehouse import RAW_TABLES, ensure_schema, scalar
 
@@ -45,12 +46,15 @@ class FileReport:
     ignored_columns: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     error_counts: dict[str, int] = field(default_factory=dict)
-    reason: str | None = None
+    reason: str | None = None  # in English (the CLI, the delivery log)
+    reason_code: str | None = None  # pipelines/refusals.py: the dashboard says it in Dutch
+    reason_params: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         if self.status != "refused":
-            data.pop("reason")
+            for key in ("reason", "reason_code", "reason_params"):
+                data.pop(key)
         return data
 
 
@@ -69,9 +73,17 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _refused(name: str, reason: str, source: str | None = None, rows_read: int = 0) -> FileReport:
+def _refused(
+    name: str, refusal: Refusal, source: str | None = None, rows_read: int = 0
+) -> FileReport:
     return FileReport(
-        file=name, source=source, status="refused", rows_read=rows_read, reason=reason
+        file=name,
+        source=source,
+        status="refused",
+        rows_read=rows_read,
+        reason=str(refusal),
+        reason_code=refusal.code,
+        reason_params=refusal.params,
     )
 
 
@@ -89,16 +101,17 @@ def check_file(
     try:
         raw = read_export(path, data=data, name=name)
     except UnreadableFile as exc:
-        return _refused(name, str(exc)), None, None
+        return _refused(name, exc), None, None
     breach = find_privacy_breach(raw)
     if breach:
         # The refusal names the rule and the column; the frame is dropped here.
-        return _refused(name, f"privacy: {breach.message}", rows_read=raw.frame.height), None, None
+        refusal = Refusal(breach.rule, column=breach.column)
+        return _refused(name, refusal, rows_read=raw.frame.height), None, None
     try:
         kind = detect_source(raw, source)
         validated = validate_export(raw, kind)
     except RefusedFile as exc:
-        return _refused(name, str(exc), source, raw.frame.height), None, None
+        return _refused(name, exc, source, raw.frame.height), None, None
     if organisation:
         foreign = foreign_organisations(raw, kind, organisation)
         if foreign:
@@ -106,7 +119,7 @@ def check_file(
             return (
                 _refused(
                     name,
-                    f"organisation: rows of {listed}; only {organisation} may be delivered",
+                    Refusal("organisation", found=listed, allowed=organisation),
                     kind,
                     raw.frame.height,
                 ),
@@ -180,7 +193,10 @@ def store(
         now = dt.datetime.now().replace(microsecond=0)
         loaded = validated is not None
         con.execute(
-            "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO deliveries (delivery_id, file_name, file_sha256, source, supplier, "
+            "delivery_date, ingested_at, status, rows_read, rows_loaded, rows_quarantined, "
+            "rows_duplicate, ignored_columns, error_counts, reason, is_synthetic, reason_code, "
+            "reason_params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 delivery_id,
                 report.file,
@@ -198,6 +214,8 @@ def store(
                 json.dumps(report.error_counts),
                 report.reason,
                 _is_synthetic(raw) if raw is not None else None,
+                report.reason_code,
+                json.dumps(report.reason_params) if report.reason_code else None,
             ],
         )
         if loaded:

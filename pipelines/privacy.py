@@ -21,17 +21,8 @@ EITHER = f"(?:{EMAIL})|(?:{POSTCODE_HOUSE_NUMBER})"
 
 @dataclass(frozen=True)
 class PrivacyFinding:
-    rule: str  # identifier_column, bsn_pseudonym, email_value, postcode_value
+    rule: str  # identifier_column, bsn_pseudonym, email_value, postcode_value (refusal codes)
     column: str  # as written in the file
-
-    @property
-    def message(self) -> str:
-        return {
-            "identifier_column": f"column '{self.column}' is named like a direct identifier",
-            "bsn_pseudonym": f"column '{self.column}' holds a value that is a valid BSN",
-            "email_value": f"column '{self.column}' holds an e-mail address",
-            "postcode_value": f"column '{self.column}' holds a postcode with house number",
-        }[self.rule]
 
 
 def passes_eleven_test(digits: pl.Expr) -> pl.Expr:

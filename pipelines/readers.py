@@ -15,11 +15,12 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.contract import CANONICAL_BY_FOLDED, fold_header
+from pipelines.refusals import Refusal
 
 ROW = "_row"
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(Refusal):
     """The file cannot be read as an export; the message is safe to show (no values)."""
 
 
@@ -41,9 +42,9 @@ def read_export(path: Path | str, data: bytes | None = None, name: str | None = 
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise UnreadableFile(f"the file cannot be opened ({exc.strerror})") from None
+            raise UnreadableFile("cannot_open", error=exc.strerror) from None
     if not data.strip():
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile("empty")
     form = _detect_form(name, data)
     try:
         frame = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet}[form](data)
@@ -58,10 +59,10 @@ def read_export(path: Path | str, data: bytes | None = None, name: str | None = 
         # too (they derive from BaseException). A library's message may quote values: only
         # the kind of failure is named.
         raise UnreadableFile(
-            f"the file could not be read as {form.upper()} ({type(exc).__name__})"
+            "unreadable_form", form=form.upper(), error=type(exc).__name__
         ) from None
     if frame.height == 0:
-        raise UnreadableFile("the file has a header but no data rows")
+        raise UnreadableFile("no_rows")
     return RawExport(name, hashlib.sha256(data).hexdigest(), form, frame, headers, extras)
 
 
@@ -71,20 +72,20 @@ def _detect_form(name: str, data: bytes) -> str:
     is_parquet = data[:4] == b"PAR1"
     if suffix in (".xlsx", ".xlsm"):
         if not is_zip:
-            raise UnreadableFile("the file is named .xlsx but is not an Excel workbook")
+            raise UnreadableFile("not_xlsx")
         return "xlsx"
     if suffix in (".parquet", ".pq"):
         if not is_parquet or data[-4:] != b"PAR1":
-            raise UnreadableFile("the file is named .parquet but is not a (complete) Parquet file")
+            raise UnreadableFile("not_parquet")
         return "parquet"
     if is_zip:
         return "xlsx"
     if is_parquet:
         return "parquet"
     if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnreadableFile("old Excel files (.xls) are not accepted: save it as .xlsx or CSV")
+        raise UnreadableFile("xls")
     if b"\x00" in data[:4096]:
-        raise UnreadableFile("the file is binary, not a CSV, XLSX or Parquet export")
+        raise UnreadableFile("binary")
     return "csv"
 
 
@@ -100,13 +101,13 @@ def _utf8(data: bytes) -> bytes:
     try:
         return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError:
-        raise UnreadableFile("the file is neither UTF-8 nor Windows-1252 text") from None
+        raise UnreadableFile("encoding") from None
 
 
 def _read_csv(data: bytes) -> pl.DataFrame:
     data = _utf8(data)
     if b"\x00" in data:
-        raise UnreadableFile("the file is binary, not a CSV, XLSX or Parquet export")
+        raise UnreadableFile("binary")
     header = data.split(b"\n", 1)[0]
     separator = ";" if header.count(b";") > header.count(b",") else ","
     try:
@@ -119,12 +120,9 @@ def _read_csv(data: bytes) -> pl.DataFrame:
             raise_if_empty=True,
         )
     except pl.exceptions.NoDataError:
-        raise UnreadableFile("the file is empty") from None
+        raise UnreadableFile("empty") from None
     except pl.exceptions.ComputeError:
-        raise UnreadableFile(
-            "the file could not be read as CSV: a row has more fields than the header, or a "
-            "quote is not closed"
-        ) from None
+        raise UnreadableFile("csv_shape") from None
     # Only a quoted field can hold a line break.
     return _with_row_numbers(frame, may_span_lines=b'"' in data)
 
@@ -150,7 +148,7 @@ def _read_xlsx(data: bytes) -> pl.DataFrame:
     reader = fastexcel.read_excel(data)
     names = reader.sheet_names
     if not names:
-        raise UnreadableFile("the workbook has no sheets")
+        raise UnreadableFile("no_sheets")
     sheet = next((n for n in names if n.strip().lower() == "export"), names[0])
     frame = reader.load_sheet(sheet, dtypes="string").to_polars()
     frame = frame.with_columns(pl.col(c).cast(pl.String) for c in frame.columns)
@@ -188,7 +186,7 @@ def _canonical_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str
         target = canonical or column
         if folded in seen:
             raise UnreadableFile(
-                f"the columns '{seen[folded]}' and '{column}' both name '{target}'"
+                "duplicate_columns", first=seen[folded], second=column, target=target
             )
         seen[folded] = column
         if not folded:
@@ -204,7 +202,7 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
     """Trim every cell, make empty cells null, and drop rows that are entirely empty."""
     columns = [c for c in frame.columns if c != ROW]
     if not columns:
-        raise UnreadableFile("the file has no columns")
+        raise UnreadableFile("no_columns")
     # Most columns need neither: find those with a blank or padded cell in one cheap pass
     # (no new strings), and trim only those.
     untidy = frame.select(

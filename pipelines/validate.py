@@ -19,6 +19,7 @@ from pipelines.contract import (
 )
 from pipelines.readers import ROW, RawExport
 from pipelines.reference import fold_pi_expr, load_reference
+from pipelines.refusals import Refusal
 from pipelines.schemas import (
     FRAME_RULE_COLUMN,
     MODELS,
@@ -29,7 +30,7 @@ from pipelines.schemas import (
 )
 
 
-class RefusedFile(Exception):
+class RefusedFile(Refusal):
     """The whole file is refused; the message names no values."""
 
 
@@ -54,20 +55,17 @@ def detect_source(raw: RawExport, given: str | None = None) -> str:
     present = set(raw.frame.columns)
     if given:
         if given not in SOURCES:
-            raise RefusedFile(f"unknown source kind '{given}'")
+            raise RefusedFile("unknown_source", source=given)
         missing = [c for c in REQUIRED[given] if c not in present]
         if missing:
-            raise RefusedFile(f"the header lacks required {given} columns: {', '.join(missing)}")
+            raise RefusedFile("missing_columns", source=given, columns=", ".join(missing))
         return given
     fits = [s for s in SOURCES if all(c in present for c in REQUIRED[s])]
     if fits:
         return max(fits, key=lambda s: len(present & set(COLUMNS[s])))
     closest = max(SOURCES, key=lambda s: len(present & set(COLUMNS[s])))
     missing = [c for c in REQUIRED[closest] if c not in present]
-    raise RefusedFile(
-        f"the header fits no kind of export; closest is '{closest}', which lacks: "
-        + ", ".join(missing)
-    )
+    raise RefusedFile("unknown_header", closest=closest, columns=", ".join(missing))
 
 
 def _normalise(frame: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -109,7 +107,7 @@ def _failures(frame: pl.DataFrame, source: str) -> pl.DataFrame:
     if cases.filter(pl.col("index").is_null()).height:
         # A schema-level failure (a column of the wrong type) cannot happen on a text frame;
         # refuse rather than load something unvalidated.
-        raise RefusedFile("the file could not be validated (schema error)")
+        raise RefusedFile("schema_error")
     rows = frame[ROW]
     out = cases.select(
         pl.col("index").cast(pl.Int64),
@@ -177,9 +175,7 @@ def validate_export(raw: RawExport, source: str) -> Validated:
     date_column = DELIVERY_DATE_COLUMN[source]
     dates = typed[date_column].unique().drop_nulls()
     if dates.len() > 1:
-        raise RefusedFile(
-            f"'{date_column}' must be the same on every row; the file has {dates.len()}"
-        )
+        raise RefusedFile("date_varies", column=date_column, n=dates.len())
     kept, conflicted, n_duplicate = _key_rules(typed, source)
     if conflicted.height:
         key = "+".join(KEYS[source])

@@ -105,6 +105,10 @@ SCHEMA = [
         gemeente_code VARCHAR, locaties VARCHAR
     )""",
     (SQL_DIR / "current_quarantine.sql").read_text(encoding="utf-8"),
+    # Added after the first stores were made: why a refused file was refused, as a code with
+    # its parameters (pipelines/refusals.py), so that the dashboard can say it in Dutch.
+    "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS reason_code VARCHAR",
+    "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS reason_params JSON",
 ]
 
 

@@ -88,3 +88,16 @@ def _display_frame(table: DisclosedTable) -> pl.DataFrame:
         values = table.frame[c.name].to_list()
         data[c.label] = [_cell(v, c.kind, table.mark(c.name, i)) for i, v in enumerate(values)]
     return pl.DataFrame(data, schema={c.label: pl.String for c in table.columns})
+
+
+def dutch_refusal(code: str | None, params: dict[str, str]) -> str | None:
+    """Why a file was refused (pipelines/refusals.py), in Dutch; None without a known code."""
+    from published.labels import REFUSALS
+
+    template = REFUSALS.get(code or "")
+    if template is None:
+        return None
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return None

@@ -227,3 +227,34 @@ MEASURE_LABELS = {
     "tijdig": "Tijdig gemeld bij gemeente (≥ 14 dagen)",
     "in_beeld": "In beeld bij gemeente",
 }
+# Refusals (pipelines/refusals.py) by code, with the same parameters.
+REFUSALS = {
+    "organisation": "dit bestand bevat gegevens van {found}; u mag alleen gegevens van "
+    "{allowed} aanleveren. Er is niets opgeslagen.",
+    "identifier_column": "privacy: kolom '{column}' heeft de naam van een direct "
+    "identificerend gegeven",
+    "bsn_pseudonym": "privacy: kolom '{column}' bevat een waarde die een geldig BSN is",
+    "email_value": "privacy: kolom '{column}' bevat een e-mailadres",
+    "postcode_value": "privacy: kolom '{column}' bevat een postcode met huisnummer",
+    "empty": "het bestand is leeg",
+    "no_rows": "het bestand heeft een kopregel maar geen rijen",
+    "cannot_open": "het bestand kan niet worden geopend ({error})",
+    "not_xlsx": "het bestand heet .xlsx maar is geen Excel-werkmap",
+    "not_parquet": "het bestand heet .parquet maar is geen (volledig) Parquet-bestand",
+    "xls": "oude Excel-bestanden (.xls) worden niet aangenomen: sla het op als .xlsx of CSV",
+    "binary": "het bestand is binair, geen CSV-, Excel- of Parquet-export",
+    "encoding": "het bestand is geen tekst in UTF-8 of Windows-1252",
+    "unreadable_form": "het bestand kan niet als {form} worden gelezen ({error})",
+    "missing_columns": "de kopregel mist verplichte kolommen voor {source}: {columns}",
+    "unknown_header": "de kopregel past bij geen enkele soort export; het meest lijkt "
+    "'{closest}', dat mist: {columns}",
+    "unknown_source": "onbekende soort export '{source}'",
+    "csv_shape": "het bestand kan niet als CSV worden gelezen: een rij heeft meer velden dan "
+    "de kopregel, of een aanhalingsteken wordt niet gesloten",
+    "no_sheets": "de Excel-werkmap heeft geen werkbladen",
+    "duplicate_columns": "de kolommen '{first}' en '{second}' staan allebei voor '{target}'",
+    "no_columns": "het bestand heeft geen kolommen",
+    "schema_error": "het bestand kan niet worden gecontroleerd (schemafout)",
+    "date_varies": "'{column}' moet op elke rij gelijk zijn; het bestand heeft {n} "
+    "verschillende waarden",
+}

@@ -60,9 +60,7 @@ with st.spinner(texts.UPLOAD_CHECKING):
         checked = checked_cache[key]
         report = checked.report
         if report.status == "refused":
-            st.error(
-                texts.UPLOAD_REFUSED.format(file=report.file, reason=dutch_reason(report.reason))
-            )
+            st.error(texts.UPLOAD_REFUSED.format(file=report.file, reason=dutch_reason(report)))
             continue
         if checked.sha256 and queries.is_loaded(checked.sha256):
             st.info(texts.UPLOAD_UNCHANGED.format(file=report.file))

@@ -4,10 +4,13 @@ persons in a group: they are shown as they are (kind 'int')."""
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
 from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
 from published import labels, queries
+from published.format import dutch_refusal
 from published.scope import Scope
 from published.tables import shared
 
@@ -15,7 +18,13 @@ from published.tables import shared
 @shared
 def delivery_log() -> pl.DataFrame:
     """The ingest log with Dutch labels, newest first."""
-    return queries.deliveries().with_columns(
+    log = queries.deliveries()
+    dutch = [
+        dutch_refusal(code, json.loads(params or "{}")) or reason
+        for code, params, reason in log.select("reason_code", "reason_params", "reason").rows()
+    ]
+    return log.with_columns(
+        pl.Series("reason", dutch, dtype=pl.String),
         pl.col("source").replace_strict(labels.SOURCES, default=labels.UNKNOWN).alias("source"),
         pl.col("status").replace_strict(labels.DELIVERY_STATUS, default=pl.col("status")),
         pl.col("supplier_name").fill_null(labels.UNKNOWN),

@@ -16,7 +16,8 @@ SELECT
     d.delivery_id, d.file_name, d.source, d.supplier,
     COALESCE(p.pi_naam, g.gemeente_naam, d.supplier) AS supplier_name,
     d.delivery_date, d.ingested_at, d.status, d.rows_read, d.rows_loaded, d.rows_quarantined,
-    d.rows_duplicate, d.reason, d.is_synthetic, pr.period_from, pr.period_to
+    d.rows_duplicate, d.reason, d.reason_code, CAST(d.reason_params AS VARCHAR) AS reason_params,
+    d.is_synthetic, pr.period_from, pr.period_to
 FROM deliveries AS d
 LEFT JOIN periods AS pr USING (delivery_id)
 LEFT JOIN ref_pis AS p ON p.pi_code = d.supplier

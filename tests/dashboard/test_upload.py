@@ -12,6 +12,8 @@ import pytest
 
 from dashboard import texts
 from dashboard.upload import check_upload, dutch_reason, load_files
+from pipelines.ingest import FileReport
+from published import labels
 from tests.conftest import PI_HEADER, pi_row
 
 
@@ -49,19 +51,32 @@ REFUSED = [
 def test_every_refusal_reads_in_dutch(name: str, data: bytes, says: str) -> None:
     checked = check_upload(name, data, None)
     assert checked.report.status == "refused"
-    reason = dutch_reason(checked.report.reason)
+    reason = dutch_reason(checked.report)
     assert says in reason, (checked.report.reason, reason)
     assert reason != texts.REFUSAL_FALLBACK
     assert checked.data == b""  # a refused file's bytes are not kept
 
 
 def test_an_unknown_reason_gets_the_general_dutch_sentence() -> None:
-    assert dutch_reason("something new") == texts.REFUSAL_FALLBACK
+    unknown = FileReport(file="x.csv", source=None, status="refused", reason_code="new")
+    assert dutch_reason(unknown) == texts.REFUSAL_FALLBACK
+
+
+def test_every_refusal_code_has_its_dutch_sentence_with_the_same_parameters() -> None:
+    import string
+
+    from pipelines.refusals import MESSAGES
+
+    assert set(labels.REFUSALS) == set(MESSAGES)
+    for code, english in MESSAGES.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
+        dutch = {f for _, f, _, _ in string.Formatter().parse(labels.REFUSALS[code]) if f}
+        assert dutch == fields, code
 
 
 def test_the_privacy_refusal_names_the_column_not_the_value() -> None:
     checked = check_upload("bsn2.csv", _csv([PI_HEADER, pi_row(pseudoniem="111222333")]), None)
-    reason = dutch_reason(checked.report.reason)
+    reason = dutch_reason(checked.report)
     assert "pseudoniem" in reason and "111222333" not in reason
 
 
@@ -111,3 +126,29 @@ def test_a_busy_warehouse_is_reported_as_busy(tmp_path: Path) -> None:
     with writer_lock(warehouse, what="ingest"):  # another load holds the store
         result = load_files([checked], warehouse, None, wait_seconds=1)
     assert not result.ok and result.busy
+
+
+def test_a_refusal_in_the_delivery_log_reads_in_dutch(tmp_path: Path) -> None:
+    from pipelines.build import build
+    from pipelines.ingest import ingest_paths
+    from pipelines.warehouse import connect
+    from published import reader
+    from published.tables import quality
+
+    good = tmp_path / "pi.csv"
+    good.write_bytes(_csv([PI_HEADER, pi_row()]))
+    empty = tmp_path / "leeg.csv"
+    empty.write_bytes(b"")
+    store = tmp_path / "store.duckdb"
+    con = connect(store)
+    reports = ingest_paths(con, [good, empty])
+    build(con)
+    con.close()
+    assert [(r.status, r.reason_code) for r in reports] == [("loaded", None), ("refused", "empty")]
+    reader.use_store(store)
+    try:
+        log = quality.delivery_log()
+    finally:
+        reader.release()
+    reasons = dict(zip(log["file_name"], log["reason"], strict=True))
+    assert reasons["leeg.csv"] == "het bestand is leeg"
