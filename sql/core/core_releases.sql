@@ -7,12 +7,13 @@ WITH releases AS (
         *,
         year(release_date) - birth_year AS age_at_release,
         datediff('day', admission_date, release_date) AS detention_days,
-        [readiness(id_bewijs_uitstroom), readiness(onderdak_uitstroom),
-         readiness(werk_inkomen_uitstroom), readiness(schulden_uitstroom),
-         readiness(zorg_uitstroom), readiness(sociaal_netwerk_uitstroom)] AS release_statuses,
-        [readiness(id_bewijs_instroom), readiness(onderdak_instroom),
-         readiness(werk_inkomen_instroom), readiness(schulden_instroom),
-         readiness(zorg_instroom), readiness(sociaal_netwerk_instroom)] AS intake_statuses
+        -- The status of each leefgebied at intake and release (stg: <leefgebied>_instroom, ..).
+        readiness(COLUMNS('^(.+)_instroom$')) AS '\1_intake',
+        readiness(COLUMNS('^(.+)_uitstroom$')) AS '\1_release',
+        list_transform(list_value(*COLUMNS('^.+_uitstroom$')), lambda s: readiness(s))
+            AS release_statuses,
+        list_transform(list_value(*COLUMNS('^.+_instroom$')), lambda s: readiness(s))
+            AS intake_statuses
     FROM stg_pi_episodes
     WHERE release_date IS NOT NULL AND release_reason <> 'overplaatsing'
 ),
@@ -50,18 +51,7 @@ SELECT
     age_band(r.age_at_release) AS age_band,
     r.detention_days,
     length_band(r.detention_days) AS length_band,
-    readiness(r.id_bewijs_instroom) AS id_bewijs_intake,
-    readiness(r.onderdak_instroom) AS onderdak_intake,
-    readiness(r.werk_inkomen_instroom) AS werk_inkomen_intake,
-    readiness(r.schulden_instroom) AS schulden_intake,
-    readiness(r.zorg_instroom) AS zorg_intake,
-    readiness(r.sociaal_netwerk_instroom) AS sociaal_netwerk_intake,
-    readiness(r.id_bewijs_uitstroom) AS id_bewijs_release,
-    readiness(r.onderdak_uitstroom) AS onderdak_release,
-    readiness(r.werk_inkomen_uitstroom) AS werk_inkomen_release,
-    readiness(r.schulden_uitstroom) AS schulden_release,
-    readiness(r.zorg_uitstroom) AS zorg_release,
-    readiness(r.sociaal_netwerk_uitstroom) AS sociaal_netwerk_release,
+    COLUMNS('^(id_bewijs|onderdak|werk_inkomen|schulden|zorg|sociaal_netwerk)_(intake|release)$'),
     -- Alle basisvoorwaarden: op orde when all six are, niet op orde when any is not.
     CASE WHEN list_contains(r.release_statuses, 'niet_op_orde') THEN 'niet_op_orde'
          WHEN list_count(list_filter(r.release_statuses, lambda s: s = 'op_orde')) = 6 THEN 'op_orde'
