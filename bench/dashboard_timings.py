@@ -27,6 +27,7 @@ PAGES = (
     "vergelijken",
     "succesfactoren",
     "gemeenteprofiel",
+    "inrichtingsprofiel",
     "datakwaliteit",
     "aanleveren",
 )
