@@ -47,6 +47,8 @@ def _show_state(state: reader.WarehouseState) -> None:
         st.warning(f"**{texts.BUSY_TITLE}**\n\n{texts.BUSY_BODY}")
     elif state.kind == "missing":
         st.info(f"**{texts.EMPTY_TITLE}**\n\n" + texts.MISSING_BODY.format(path=path))
+    elif state.kind == "outdated":
+        st.info(f"**{texts.OUTDATED_TITLE}**\n\n" + texts.OUTDATED_BODY.format(path=path))
     elif state.kind == "unpublished":
         st.info(f"**{texts.EMPTY_TITLE}**\n\n" + texts.UNPUBLISHED_BODY.format(path=path))
     else:

@@ -126,6 +126,12 @@ LOADING_NOW = (
     "Er worden nu nieuwe gegevens geladen (sinds {since}). U ziet de publicatie van "
     "{published}; de nieuwe verschijnt vanzelf zodra het laden klaar is."
 )
+OUTDATED_TITLE = "De cijfers worden opnieuw opgebouwd"
+OUTDATED_BODY = (
+    "De Terugkeermonitor is bijgewerkt en de gepubliceerde cijfers zijn nog met de vorige "
+    "versie gemaakt. Ze worden opnieuw opgebouwd bij de volgende lading of met "
+    "`terugkeer build --warehouse {path}`; `terugkeer dashboard` doet dat bij het starten."
+)
 UNPUBLISHED_BODY = (
     "Het datapakhuis `{path}` bestaat, maar er is nog niets uit gepubliceerd (bijvoorbeeld "
     "omdat het laden werd onderbroken). Draai `terugkeer build --warehouse {path}` of "

@@ -8,6 +8,7 @@ transaction; it ends by publishing a read-only snapshot for the readers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import time
@@ -51,6 +52,7 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     return [models[name] for name in TopologicalSorter(graph).static_order()]
 
 
+@functools.lru_cache(maxsize=4)
 def models_digest(sql_dir: Path = SQL_DIR) -> str:
     """A fingerprint of the code that makes the marts: every SQL file and the statistical
     models. A store or publication made by other code is rebuilt before it is read (after an

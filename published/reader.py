@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from pipelines import publish
+from pipelines.build import models_digest
 from pipelines.settings import warehouse_path
 from pipelines.warehouse import WarehouseBroken, connect
 from published import cache
@@ -165,10 +166,21 @@ def warehouse_state() -> WarehouseState:
         return WarehouseState("empty")
     except duckdb.Error:
         return WarehouseState("broken")
+    if _published_digest() != models_digest():
+        return WarehouseState("outdated")  # made by other code: its marts may not fit
     status = frame.row(0, named=True) if frame.height else None
     if not status or not status["n_deliveries"] or status["last_release_year"] is None:
         return WarehouseState("empty", status)
     return WarehouseState("ready", status)
+
+
+def _published_digest() -> str | None:
+    """The fingerprint of the code that made the current publication (None: unknown)."""
+    try:
+        frame = read("SELECT models_digest FROM publication")
+    except duckdb.Error:
+        return None  # published before publications carried one
+    return frame["models_digest"][0] if frame.height else None
 
 
 def loading_now() -> dict | None:

@@ -196,3 +196,21 @@ def test_readers_never_hold_the_store(tmp_path: Path, monkeypatch: pytest.Monkey
     assert reader.read("SELECT count(*) AS n FROM deliveries")["n"].to_list() == [0]
     # Right after the query, with the reader's snapshot still open, a writer opens the store.
     duckdb.connect(str(path)).close()
+
+
+def test_a_publication_made_by_other_code_is_not_read(
+    national_demo: dict, tmp_path: Path, open_app: Callable[..., AppTest]
+) -> None:
+    """After an upgrade, marts made by the previous version may lack columns: the pages say
+    that the figures are being rebuilt instead of failing."""
+    from pipelines.publish import current
+    from tests.conftest import copy_warehouse
+
+    store = copy_warehouse(national_demo["warehouse"], tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(current(store)))
+    con.execute("UPDATE publication SET models_digest = 'previous-version'")
+    con.close()
+    for page in ("overzicht", "datakwaliteit"):
+        app = open_app(store, page)
+        assert not app.exception
+        assert texts.OUTDATED_TITLE in app.info[0].value
