@@ -128,6 +128,15 @@ def funnel_from_counts(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
     )
 
 
+def parts_of_the_whole(series: list[list[str] | None]) -> bool:
+    """Whether, beside the whole ('*' or None: every unit), the other series are disjoint sets
+    of units: then the whole minus the others is a series too, and a hidden count of one could
+    be worked back from what is shown. The table must declare that they add up."""
+    whole = [s for s in series if s is None or s == ["*"]]
+    parts = [set(s) for s in series if s is not None and s != ["*"]]
+    return bool(whole) and len(parts) > 1 and sum(map(len, parts)) == len(set().union(*parts))
+
+
 def over_time_from_counts(
     frame: pl.DataFrame,
     series: dict[str, list[str]],
@@ -186,6 +195,10 @@ def over_time_from_counts(
         ],
         threshold,
         shares=(Share(("rate", "low", "high"), "k", "n"),),
+        # The national series and disjoint others (a PI beside all other PIs) add up per year.
+        totals=(Total(("n", "k"), by=("year",)),)
+        if parts_of_the_whole(list(series.values()))
+        else (),
     )
 
 

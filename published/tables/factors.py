@@ -8,7 +8,7 @@ import polars as pl
 from pipelines.disclosure import Column, DisclosedTable, Missing, Rate, Share, Total, disclose
 from published import labels, queries
 from published.scope import Scope
-from published.tables import shared
+from published.tables import comparison, shared
 
 ORDER = {f: i for i, f in enumerate(labels.FACTOR_LABELS)}
 ODDS_RATIOS = ("raw_or", "raw_low", "raw_high", "adj_or", "adj_low", "adj_high")
@@ -149,5 +149,9 @@ def process_by_scope(
         ],
         threshold,
         rates=(Rate("pct", "k", "n"),),
+        # The whole and disjoint parts of it (a PI beside all other PIs) add up per indicator.
+        totals=(Total(("n", "k"), by=("label",)),)
+        if comparison.parts_of_the_whole(list(scopes.values()))
+        else (),
         missing=NOT_DELIVERED,
     )

@@ -88,3 +88,63 @@ def test_the_word_report_holds_the_pi_and_its_figures(national_demo: dict) -> No
     assert rows[-1][1] == f"{_outflow(national_demo['warehouse'], 'almelo', last):,}".replace(
         ",", "."
     )
+
+
+def test_a_pi_beside_all_other_pis_cannot_be_worked_back_from_the_national_figure() -> None:
+    """National 177 = PI 5 + the others 172: showing the others beside the national figure
+    would give the PI's 5 away, so the others are hidden too ('x')."""
+    from published.tables.comparison import over_time_from_counts, parts_of_the_whole
+
+    counts = pl.DataFrame(
+        {
+            "year": [2015, 2015, 2015, 2016, 2016],
+            "unit": ["almelo", "vught", "zwolle", "almelo", "vught"],
+            "k": [2, 40, 30, 6, 70],
+            "n": [5, 90, 82, 20, 150],
+            "e": [2.0, 41.0, 33.0, 7.0, 69.0],
+        }
+    )
+    series = {
+        "Nederland": ["*"],
+        "Andere inrichtingen": ["vught", "zwolle"],
+        "PI Almelo": ["almelo"],
+    }
+    assert parts_of_the_whole(list(series.values()))
+    assert not parts_of_the_whole([["*"], ["vught", "zwolle"], ["vught"]])  # overlapping
+    table = over_time_from_counts(counts, series, 10, corrected=False)
+    shown = {(r[0], r[1]): r[2] for r in display_frame(table).rows()}
+    assert shown[("PI Almelo", "2015")] == "<10"
+    assert shown[("Andere inrichtingen", "2015")] == "x"
+    assert shown[("Nederland", "2015")] == "177"
+    assert shown[("PI Almelo", "2016")] == "20"  # nothing small in 2016: all shown
+    assert shown[("Andere inrichtingen", "2016")] == "150"
+
+
+def test_no_hidden_count_of_the_pi_follows_from_the_national_and_other_figures(
+    national_demo: dict,
+) -> None:
+    reader.use_store(national_demo["warehouse"])
+    try:
+        narrow = Scope(sexes=("V",), age_bands=("12-17", "50+"))
+        profile = pi_profile(narrow, 10, "almelo", {"almelo": "PI Almelo"})
+    finally:
+        reader.release()
+    checked = 0
+    tables = [(profile.recidivism[k], "year") for k in (1, 2)] + [(profile.process, "label")]
+    for table, by in tables:
+        series = "series" if "series" in table.frame.columns else "scope"
+        frame = table.frame.with_row_index("row")
+        for (key,), rows in frame.group_by(by):
+            row = {r[series]: r["row"] for r in rows.iter_rows(named=True)}
+            for column in ("n",):
+                mine, others, whole = (
+                    row["PI Almelo"],
+                    row["Andere inrichtingen"],
+                    row["Nederland"],
+                )
+                if table.is_suppressed(column, mine):
+                    checked += 1
+                    assert table.is_suppressed(column, others) or table.is_suppressed(
+                        column, whole
+                    ), (key, column)
+    assert checked > 0  # the narrow selection does hide some of the PI's counts
