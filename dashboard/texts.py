@@ -96,7 +96,7 @@ APPDB_ERROR = (
 )
 
 # --- sidebar filters ------------------------------------------------------------------------
-FILTERS_HEADER = "Scope"
+FILTERS_HEADER = "Filters"
 FILTERS_HELP = (
     "De filters gelden voor alle pagina's en staan in de link: deel de link om dit beeld te delen."
 )
@@ -106,7 +106,7 @@ FILTER_GEMEENTE = "Gemeente van terugkeer"
 FILTER_PROVINCIE = "Provincie"
 FILTER_SEX = "Geslacht"
 FILTER_AGE = "Leeftijdsklasse"
-FILTER_RESET = "Scope wissen"
+FILTER_RESET = "Filters wissen"
 FILTER_PLACEHOLDER = "Alle"
 FILTER_IGNORED = "Onbekende waarden in de link zijn genegeerd: {names}."
 

@@ -52,7 +52,8 @@ figure = charts.bars(
     texts.PI_PROFILE_OUTFLOW.format(name=name), texts.OUTFLOW_Y,
 )  # fmt: skip
 chart_block("inrichting_uitstroom", figure, profile.outflow, rules.RULES["uitstroom"], context)
-shown = profile.gemeenten.frame.filter(pl.col("n_releases").is_not_null())
+# The named municipalities (as on Uitstroom); the rest row stays in the table beneath.
+shown = profile.gemeenten.frame.head(profile_tables.PI_TOP_GEMEENTEN)
 figure = charts.bars(
     shown, "gemeente_naam", {"n_releases": labels.COL["n_releases"]},
     texts.PI_PROFILE_GEMEENTEN.format(name=name), texts.OUTFLOW_Y, horizontal=True,
