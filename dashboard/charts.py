@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.theme import INTERVAL_FILL, PALETTE, SEQUENTIAL, figure
+from pipelines.disclosure import DisclosedTable
 from published.cache import per_input
+from published.tables.comparison import series_wide
 
 
 def _colour(i: int) -> str:
@@ -362,4 +364,31 @@ def forest(frame: pl.DataFrame, title: str, x_title: str, labels: dict[str, str]
         yaxis={"tickmode": "array", "tickvals": list(range(len(rows))), "ticktext": rows,
                "autorange": "reversed", "rangemode": "normal", "tickformat": ""},
         height=max(420, 36 * len(rows) + 140),
+    )  # fmt: skip
+
+
+@per_input()
+def series_lines(
+    table: DisclosedTable, series: tuple[str, ...], title: str, y_title: str
+) -> go.Figure:
+    """The series of a table of rates per year (`series`, `year`, `rate`, `low`, `high`), each a
+    line with its interval, in the order of `series`."""
+    wide = series_wide(table)
+    present = [s for s in series if f"{s}__rate" in wide.columns]
+    return lines_with_intervals(
+        wide,
+        "year",
+        [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in present],
+        title,
+        y_title,
+    )
+
+
+@per_input()
+def scope_bars(table: DisclosedTable, series: tuple[str, ...], title: str) -> go.Figure:
+    """A percentage per label (`label`, `scope`, `pct`), one bar per scope in `series`."""
+    wide = table.frame.pivot(on="scope", index="label", values="pct")
+    return bars(
+        wide, "label", {s: s for s in series if s in wide.columns}, title, "%",
+        hover="%{y:.1f}%", percent=True,
     )  # fmt: skip

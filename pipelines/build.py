@@ -8,8 +8,6 @@ transaction; it ends by publishing a read-only snapshot for the readers.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import publish as publishing
 from pipelines.models import MODEL_TABLES, build_models
 from pipelines.publish import _fault, store_path
 from pipelines.publish import publish as publish_snapshot
@@ -52,18 +51,6 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     return [models[name] for name in TopologicalSorter(graph).static_order()]
 
 
-@functools.lru_cache(maxsize=4)
-def models_digest(sql_dir: Path = SQL_DIR) -> str:
-    """A fingerprint of the code that makes the marts: every SQL file and the statistical
-    models. A store or publication made by other code is rebuilt before it is read (after an
-    upgrade a mart may have other columns)."""
-    digest = hashlib.sha256()
-    files = sorted(sql_dir.rglob("*.sql")) + [Path(__file__).with_name("models.py")]
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
 def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
@@ -87,7 +74,7 @@ def build(
         timings["models (case-mix, success factors)"] = time.perf_counter() - started
         con.execute(
             "CREATE OR REPLACE TABLE build_info AS SELECT ? AS models_digest",
-            [models_digest(sql_dir)],
+            [publishing.models_digest(sql_dir)],
         )
         _fault("build")
         con.execute("COMMIT")
@@ -113,7 +100,7 @@ def is_built(con: duckdb.DuckDBPyConnection) -> bool:
         return False
     if "build_info" not in tables:
         return False
-    if scalar(con, "SELECT models_digest FROM build_info") != models_digest():
+    if scalar(con, "SELECT models_digest FROM build_info") != publishing.models_digest():
         return False  # built by other code
     built_version = scalar(con, "SELECT data_version FROM mart_data_status")
     current = scalar(con, "SELECT COALESCE(max(delivery_id), 0) FROM deliveries")

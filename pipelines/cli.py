@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -168,10 +168,10 @@ def ensure_publication(store: Path, wait_seconds: float = 600.0) -> Path | None:
     behind the store) or an upgrade asks for (marts made by other code are rebuilt). While
     another load runs, its snapshot is served as it is: that load publishes when done. None
     when there is no store and no publication."""
-    from pipelines.build import models_digest
     from pipelines.publish import (
         WriterBusy,
         current,
+        models_digest,
         published_digest,
         writer_active,
         writer_lock,
@@ -210,23 +210,32 @@ def _store_changed_since(store: Path, snapshot: Path) -> bool:
     )
 
 
-def cmd_figures(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def _published_tables(warehouse: str | None) -> Iterator[None]:
+    """Read the published tables of the store's current publication (finished first), the
+    same tables read the same way as the dashboard's."""
     from published import reader
+
+    path = warehouse_path(warehouse)
+    if ensure_publication(path) is None:
+        raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
+    reader.use_store(path)
+    try:
+        yield
+    finally:
+        reader.release()
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
     from published.figures import figures
     from published.scope import UnknownUnit, resolve_scope
 
-    path = warehouse_path(args.warehouse)
     try:
         scope = resolve_scope(args.gemeente, args.pi, args.year_from, args.year_to)
     except (UnknownUnit, ValueError) as exc:
         raise CliError(str(exc)) from None
-    if ensure_publication(path) is None:
-        raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
-    reader.use_store(path)  # the same tables, read the same way, as the dashboard's
-    try:
+    with _published_tables(args.warehouse):
         result = figures(scope, load_settings().suppression_threshold)
-    finally:
-        reader.release()
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return EXIT_OK
@@ -245,19 +254,12 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from published import reader
     from published.export import write_table_set
 
-    path = warehouse_path(args.warehouse)
-    if ensure_publication(path) is None:
-        raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
     if args.out.exists() and not args.out.is_dir():
         raise CliError(f"{args.out} exists and is not a folder")
-    reader.use_store(path)
-    try:
+    with _published_tables(args.warehouse):
         metadata = write_table_set(args.out, load_settings().suppression_threshold)
-    finally:
-        reader.release()
     print(
         f"wrote {len(metadata['tables'])} tables (CSV and Parquet) and metadata.json to "
         f"{args.out}; peildatum {metadata['peildatum'] or '(no recidivism data)'}"

@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
+import hashlib
 import json
 import os
 import time
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from pipelines.settings import SQL_DIR
 
 KEEP = 3
 GRACE_SECONDS = 600.0
@@ -235,6 +239,18 @@ def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     except duckdb.CatalogException:
         return 0
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+@functools.lru_cache(maxsize=4)
+def models_digest(sql_dir: Path = SQL_DIR) -> str:
+    """A fingerprint of the code that makes the marts: every SQL file and the statistical
+    models. A store or publication made by other code is rebuilt before it is read (after an
+    upgrade a mart may have other columns)."""
+    digest = hashlib.sha256()
+    files = sorted(sql_dir.rglob("*.sql")) + [Path(__file__).with_name("models.py")]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _models_digest(con: duckdb.DuckDBPyConnection) -> str | None:

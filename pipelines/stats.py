@@ -194,19 +194,6 @@ def levels_of(frame: pl.DataFrame, column: str, reference: str | None = None) ->
     return [first, *sorted(level for level in levels if level != first)]
 
 
-@dataclass(frozen=True)
-class Standardised:
-    """Indirect standardisation of one unit: observed, expected, and the corrected rate."""
-
-    n: int
-    observed: int
-    expected: float
-    rate: float
-    corrected: float
-    corrected_low: float
-    corrected_high: float
-
-
 def standardise(
     k: np.ndarray, n: np.ndarray, e: np.ndarray, national: np.ndarray | float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -220,15 +207,3 @@ def standardise(
         o_e = np.where(e > 0, k / e, np.nan)
         scale = np.where((e > 0) & (n > 0), np.asarray(national, dtype=float) * n / e, np.nan)
     return o_e, o_e * national, low * scale, high * scale
-
-
-def indirect_standardisation(
-    n: int, observed: int, expected: float, national_rate: float
-) -> Standardised:
-    """`standardise` of one unit."""
-    _, corrected, low, high = standardise(
-        np.array([observed]), np.array([n]), np.array([expected]), national_rate
-    )
-    return Standardised(
-        n, observed, expected, observed / n, float(corrected[0]), float(low[0]), float(high[0])
-    )

@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.disclosure import DisclosedTable
-from published import labels, queries, rules
+from published import labels, queries, reader, rules
 from published.scope import Scope
 from published.tables import comparison, factors, outflow, readiness, recidivism
 
@@ -156,7 +156,7 @@ def table_set(threshold: int, scope: Scope | None = None) -> dict[str, bytes]:
     """The files of the set: <table>.csv, <table>.parquet and metadata.json."""
     scope = scope or Scope()
     names = queries.unit_names()
-    status = queries.data_status()
+    status = reader.data_status()
     tables_meta = []
     files: dict[str, bytes] = {}
     for entry in _entries():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipelines.disclosure import DisclosedTable
-from published import labels, queries
+from published import labels, queries, reader
 from published.scope import Scope
 from published.tables import outflow, readiness, recidivism
 
@@ -28,7 +28,7 @@ def figures(scope: Scope, threshold: int) -> dict:
     releases = outflow.outflow_by_year(scope, threshold)
     ready = readiness.readiness_by_year(scope, threshold)
     recid = recidivism.recidivism(scope, threshold)
-    peildatum = queries.peildatum()
+    peildatum = reader.data_status().get("peildatum")
     recid_rows = {year: i for i, year in enumerate(recid.frame["cohort_year"].to_list())}
     ready_rows: dict[int, dict[str, int]] = {}
     for i, (year, label) in enumerate(ready.frame.select("year", "label").rows()):

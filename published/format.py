@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from pipelines.disclosure import DisclosedTable
-from published.labels import MONTHS, MONTHS_SHORT, NOT_SHOWN
+from published.labels import MONTHS, MONTHS_SHORT, NOT_SHOWN, REFUSALS
 
 
 def nl_int(value: float | int | None) -> str:
@@ -92,8 +92,6 @@ def _display_frame(table: DisclosedTable) -> pl.DataFrame:
 
 def dutch_refusal(code: str | None, params: dict[str, str]) -> str | None:
     """Why a file was refused (pipelines/refusals.py), in Dutch; None without a known code."""
-    from published.labels import REFUSALS
-
     template = REFUSALS.get(code or "")
     if template is None:
         return None

@@ -52,18 +52,6 @@ def pi_info() -> pl.DataFrame:
     )
 
 
-def data_status() -> dict:
-    """The data status row of the publication, with the time it was published."""
-    frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")
-    return frame.row(0, named=True) if frame.height else {}
-
-
-def peildatum() -> object:
-    """The peildatum of the recidivism data (None before any was loaded)."""
-    frame = read("SELECT peildatum FROM mart_data_status")
-    return frame["peildatum"][0] if frame.height else None
-
-
 def unit_names() -> dict[str, str]:
     """Code -> name of every PI and municipality, for labels."""
     frame = read(

@@ -22,7 +22,6 @@ import duckdb
 import polars as pl
 
 from pipelines import publish
-from pipelines.build import models_digest
 from pipelines.settings import warehouse_path
 from pipelines.warehouse import WarehouseBroken, connect
 from published import cache
@@ -150,6 +149,13 @@ class WarehouseState:
     status: dict | None = None
 
 
+def data_status() -> dict:
+    """The data status row of the current publication, with the time it was published ({}
+    when the mart is empty)."""
+    frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")
+    return frame.row(0, named=True) if frame.height else {}
+
+
 def warehouse_state() -> WarehouseState:
     """Whether there is anything to show, and the data status row (with the publication's
     time) when there is."""
@@ -159,16 +165,15 @@ def warehouse_state() -> WarehouseState:
             return WarehouseState("busy")
         return WarehouseState("missing" if not store.exists() else "unpublished")
     try:
-        frame = read("SELECT s.*, p.published_at FROM mart_data_status AS s, publication AS p")
+        status = data_status()
     except WarehouseBroken:
         return WarehouseState("broken")
     except duckdb.CatalogException:
         return WarehouseState("empty")
     except duckdb.Error:
         return WarehouseState("broken")
-    if _published_digest() != models_digest():
+    if _published_digest() != publish.models_digest():
         return WarehouseState("outdated")  # made by other code: its marts may not fit
-    status = frame.row(0, named=True) if frame.height else None
     if not status or not status["n_deliveries"] or status["last_release_year"] is None:
         return WarehouseState("empty", status)
     return WarehouseState("ready", status)

@@ -10,7 +10,6 @@ from dashboard.components import chart_block, note_for, printable, profile_tiles
 from dashboard.context import current
 from published import labels, queries, rules
 from published.format import nl_date, nl_int
-from published.tables import comparison
 from published.tables import profile as profile_tables
 
 ctx = current()
@@ -65,24 +64,16 @@ chart_block(
 )
 
 # 3. Recidivism per cohort, corrected for case mix.
-wide = comparison.series_wide(trend)
-figure = charts.lines_with_intervals(
-    wide, "year",
-    [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in profile.series
-     if f"{s}__rate" in wide.columns],
-    texts.PROFILE_RECIDIVISM.format(name=name), texts.RECID_Y,
-)  # fmt: skip
+figure = charts.series_lines(
+    trend, profile.series, texts.PROFILE_RECIDIVISM.format(name=name), texts.RECID_Y
+)
 chart_block(
     "profiel_recidive", figure, trend,
     rules.RULES["recidivism"] + "\n\n" + rules.RULES["compare"], context,
 )  # fmt: skip
 
 # 4. Process indicators beside the province and the Netherlands.
-process_wide = profile.process.frame.pivot(on="scope", index="label", values="pct")
-figure = charts.bars(
-    process_wide, "label", {s: s for s in profile.series if s in process_wide.columns},
-    texts.PROFILE_PROCESS.format(name=name), "%", hover="%{y:.1f}%", percent=True,
-)  # fmt: skip
+figure = charts.scope_bars(profile.process, profile.series, texts.PROFILE_PROCESS.format(name=name))
 chart_block("profiel_proces", figure, profile.process, rules.RULES["process_pi"], context)
 
 # 5. Three months after release (only municipalities that deliver nazorg-exports).

@@ -13,7 +13,6 @@ from dashboard.context import current
 from published import labels, queries, rules
 from published.format import nl_date
 from published.report import profile_report
-from published.tables import comparison
 from published.tables import profile as profile_tables
 
 ctx = current()
@@ -78,20 +77,15 @@ chart_block(
 )
 
 # 3. Process steps beside the other PIs and the Netherlands.
-process_wide = profile.process.frame.pivot(on="scope", index="label", values="pct")
-figure = charts.bars(
-    process_wide, "label", {s: s for s in profile.series if s in process_wide.columns},
-    texts.PI_PROFILE_PROCESS.format(name=name), "%", hover="%{y:.1f}%", percent=True,
-)  # fmt: skip
+figure = charts.scope_bars(
+    profile.process, profile.series, texts.PI_PROFILE_PROCESS.format(name=name)
+)
 chart_block("inrichting_proces", figure, profile.process, rules.RULES["process_pi"], context)
 
 # 4. Recidivism, corrected for case mix, and the PI's place in the funnel.
 for k in (1, 2):
-    wide = comparison.series_wide(profile.recidivism[k])
-    figure = charts.lines_with_intervals(
-        wide, "year",
-        [(f"{s}__rate", s, f"{s}__low", f"{s}__high") for s in profile.series
-         if f"{s}__rate" in wide.columns],
+    figure = charts.series_lines(
+        profile.recidivism[k], profile.series,
         texts.PI_PROFILE_RECIDIVISM.format(k=k, name=name), texts.RECID_Y,
     )  # fmt: skip
     chart_block(

@@ -78,16 +78,9 @@ else:
 series = {labels.NATIONAL: ["*"], peer_label: peer_units}
 series |= {ctx.label(c): [c] for c in chosen}
 trend_table = comparison.trend(filters, t, unit, measure, series)
-wide = comparison.series_wide(trend_table)
-series_names = list(series)
-figure = charts.lines_with_intervals(
-    wide,
-    "year",
-    [
-        (f"{s}__rate", s, f"{s}__low", f"{s}__high")
-        for s in series_names
-        if f"{s}__rate" in wide.columns
-    ],
+figure = charts.series_lines(
+    trend_table,
+    tuple(series),
     texts.COMPARE_OVER_TIME.format(measure=measure_label, units=names),
     "%",
 )

@@ -191,9 +191,8 @@ def test_marts_made_by_other_code_are_rebuilt_before_they_are_read(
 ) -> None:
     """After an upgrade a mart may have other columns: the next command that reads (here
     `terugkeer figures`) rebuilds and publishes before anything is read."""
-    from pipelines.build import models_digest
     from pipelines.cli import ensure_publication
-    from pipelines.publish import published_digest
+    from pipelines.publish import models_digest, published_digest
 
     store = tmp_path / "store.duckdb"
     assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
@@ -202,7 +201,7 @@ def test_marts_made_by_other_code_are_rebuilt_before_they_are_read(
     assert ensure_publication(store) == current(store)  # same code: nothing to do
     assert _served(store)[0] == first
     # Other code: its fingerprint differs, so the store is rebuilt and published again.
-    monkeypatch.setattr("pipelines.build.models_digest", lambda sql_dir=None: "other-code")
+    monkeypatch.setattr("pipelines.publish.models_digest", lambda sql_dir=None: "other-code")
     ensure_publication(store)
     second, _, again = _served(store)
     assert second != first and again == releases == 12

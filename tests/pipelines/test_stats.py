@@ -168,13 +168,14 @@ def test_grouped_logistic_fit_equals_statsmodels_logit_on_persons() -> None:
 
 
 def test_indirect_standardisation_by_hand() -> None:
-    from pipelines.stats import indirect_standardisation
+    from pipelines.stats import standardise
 
     # 40 of 100 re-offend where the case mix predicts 50: O/E = 0.8; national 45% -> 36%.
-    s = indirect_standardisation(100, 40, 50.0, 0.45)
-    assert s.corrected == pytest.approx(0.36)
+    o_e, corrected, corrected_low, corrected_high = standardise([40], [100], [50.0], 0.45)
+    assert o_e[0] == pytest.approx(0.8)
+    assert corrected[0] == pytest.approx(0.36)
     low, high = wilson_interval(40, 100)
-    assert (s.corrected_low, s.corrected_high) == pytest.approx((low * 0.9, high * 0.9))
+    assert (corrected_low[0], corrected_high[0]) == pytest.approx((low * 0.9, high * 0.9))
 
 
 def test_the_grouped_fit_equals_the_person_level_fit() -> None:
