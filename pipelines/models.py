@@ -22,7 +22,7 @@ import polars as pl
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from pipelines.stats import LogisticFit, fit_logistic, levels_of
+from pipelines.stats import LogisticFit, fit_logistic, levels_by_column
 
 WINDOWS = (1, 2)
 MODEL_TABLES = ("mart_casemix", "model_casemix", "model_factors")
@@ -40,55 +40,62 @@ PROCESS_FACTORS = ("reintegratieplan", "tbo_10_dagen", "tijdig_gemeld", "in_beel
 FACTORS = (*LEEFGEBIED_FACTORS, *PROCESS_FACTORS)
 # Enough for intervals far narrower than the effects; keeps the fit to seconds at any scale.
 FACTOR_MODEL_MAX_ROWS = 250_000
-SAMPLE_SEED = 20190702
 
 
 def _casemix_design(frame: pl.DataFrame) -> dict:
-    design: dict = {
-        c: levels_of(frame, c, CASEMIX_REFERENCES.get(c)) for c in CASEMIX_DESIGN_COLUMNS[:3]
-    }
+    design: dict = levels_by_column(
+        frame, {c: CASEMIX_REFERENCES.get(c) for c in CASEMIX_DESIGN_COLUMNS[:3]}
+    )
     design["n_earlier_releases"] = None
     return design
 
 
+_PATTERN_COLUMNS = (*CASEMIX_DESIGN_COLUMNS, "available_1y", "available_2y")
+
+
 def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(mart_casemix, model_casemix): expected counts per cell, and the coefficients."""
-    cells = con.sql(
-        "SELECT cohort_year, pi_code, gemeente_code, provincie, sex, age_band, length_band, "
-        "n_earlier_releases, available_1y, available_2y, "
+    """(mart_casemix, model_casemix): expected counts per cell, and the coefficients.
+
+    The model sees only the covariate patterns (a few hundred rows); the predicted probability
+    of each pattern is then summed over the cells in DuckDB."""
+    patterns = con.sql(
+        f"SELECT {', '.join(_PATTERN_COLUMNS)}, "
         "CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
         "CAST(sum(n_reoffended_1y) AS BIGINT) AS n_reoffended_1y, "
         "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y "
-        "FROM mart_factors GROUP BY ALL"
+        "FROM mart_factors GROUP BY ALL ORDER BY ALL"
     ).pl()
     coefficients = []
     for k in WINDOWS:
-        cells = cells.with_columns(pl.lit(None, pl.Float64).alias(f"expected_{k}y"))
-        fitted = cells.filter(pl.col(f"available_{k}y"))
+        patterns = patterns.with_columns(pl.lit(None, pl.Float64).alias(f"p_{k}y"))
+        fitted = patterns.filter(pl.col(f"available_{k}y"))
         if fitted.height == 0:
             continue
         fit = _try_fit(fitted, f"n_reoffended_{k}y", "n_cohort", _casemix_design(fitted))
         if fit is None:
             continue
-        probability = pl.Series(fit.predict(cells))
-        cells = cells.with_columns(
-            pl.when(pl.col(f"available_{k}y"))
-            .then(probability * pl.col("n_cohort"))
-            .alias(f"expected_{k}y")
-        )
+        patterns = patterns.with_columns(pl.Series(f"p_{k}y", fit.predict(patterns)))
         coefficients += [
             {"years": k, "term": name, "coef": c, "low": lo, "high": hi, "n": fit.n}
             for name, c, lo, hi in zip(fit.names, fit.coef, fit.low, fit.high, strict=True)
         ]
-    mart = cells.group_by(
-        "cohort_year", "pi_code", "gemeente_code", "provincie", "sex", "age_band",
-        "available_1y", "available_2y",
-    ).agg(
-        pl.col("n_cohort", "n_reoffended_1y", "n_reoffended_2y").sum(),
-        # A cell without a fitted model keeps no expected count (not a sum of nothing: 0).
-        *(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
-          for c in ("expected_1y", "expected_2y")),
-    )  # fmt: skip
+    con.register("casemix_probabilities", patterns)
+    try:
+        # A cell without a fitted model keeps no expected count (a sum of NULLs is NULL, not 0).
+        mart = con.sql(
+            "SELECT f.cohort_year, f.pi_code, f.gemeente_code, f.provincie, f.sex, f.age_band, "
+            "f.available_1y, f.available_2y, "
+            "CAST(sum(f.n_cohort) AS BIGINT) AS n_cohort, "
+            "CAST(sum(f.n_reoffended_1y) AS BIGINT) AS n_reoffended_1y, "
+            "CAST(sum(f.n_reoffended_2y) AS BIGINT) AS n_reoffended_2y, "
+            "sum(CASE WHEN f.available_1y THEN f.n_cohort * p.p_1y END) AS expected_1y, "
+            "sum(CASE WHEN f.available_2y THEN f.n_cohort * p.p_2y END) AS expected_2y "
+            "FROM mart_factors AS f JOIN casemix_probabilities AS p ON "
+            + " AND ".join(f"f.{c} IS NOT DISTINCT FROM p.{c}" for c in _PATTERN_COLUMNS)
+            + " GROUP BY ALL"
+        ).pl()
+    finally:
+        con.unregister("casemix_probabilities")
     return mart, pl.DataFrame(
         coefficients,
         schema={"years": pl.Int64, "term": pl.String, "coef": pl.Float64, "low": pl.Float64,
@@ -97,38 +104,38 @@ def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFr
 
 
 def _factor_rows(con: duckdb.DuckDBPyConnection, k: int) -> pl.DataFrame:
+    """The rows of window k, at most FACTOR_MODEL_MAX_ROWS of them: a fixed pseudo-random
+    selection (ordered by a hash of the row's key), so that a rebuild of the same data fits
+    the same model. (DuckDB's reservoir sample depends on the table's physical layout.)"""
     columns = ", ".join(("cohort_year", "pi_code", *CASEMIX_DESIGN_COLUMNS, *FACTORS))
-    n_rows = con.execute(f"SELECT count(*) FROM mart_factors WHERE available_{k}y").fetchall()[0][0]
-    sample = (
-        f"USING SAMPLE reservoir({FACTOR_MODEL_MAX_ROWS} ROWS) REPEATABLE ({SAMPLE_SEED})"
-        if n_rows > FACTOR_MODEL_MAX_ROWS
-        else ""
-    )
     return con.sql(
         f"SELECT {columns}, CAST(cohort_year AS VARCHAR) AS cohort, n_cohort, "
-        f"n_reoffended_{k}y AS k FROM mart_factors WHERE available_{k}y {sample}"
+        f"n_reoffended_{k}y AS k FROM mart_factors WHERE available_{k}y "
+        f"ORDER BY hash({columns}, gemeente_code, days, event), {columns}, gemeente_code, "
+        f"days, event LIMIT {FACTOR_MODEL_MAX_ROWS}"
     ).pl()
 
 
 def _factor_design(frame: pl.DataFrame) -> dict:
-    design = _casemix_design(frame)
-    design["pi_code"] = levels_of(frame, "pi_code")
-    design["cohort"] = levels_of(frame, "cohort")
-    duplicate_unknowns: set[tuple] = set()
-    for factor in FACTORS:
-        levels = levels_of(frame, factor, "nee")
-        unknown = frame[factor].is_null()
-        # 'onbekend' is left out where it only repeats another column: a factor that a whole
-        # PI does not deliver (TBO dates) is absorbed by the PI, and two factors that are
-        # unknown on the same rows (in beeld, casemanager) need one indicator, not two.
-        per_pi = frame.group_by("pi_code").agg(pl.col(factor).is_null().mean().alias("u"))["u"]
-        pattern = tuple(unknown.to_list())
-        if "onbekend" in levels and (
-            per_pi.is_in([0.0, 1.0]).all() or pattern in duplicate_unknowns
+    references = {c: CASEMIX_REFERENCES.get(c) for c in CASEMIX_DESIGN_COLUMNS[:3]}
+    levels = levels_by_column(
+        frame, {**references, "pi_code": None, "cohort": None, **dict.fromkeys(FACTORS, "nee")}
+    )
+    design = {c: levels[c] for c in references} | {"n_earlier_releases": None}
+    design |= {"pi_code": levels["pi_code"], "cohort": levels["cohort"]}
+    # 'onbekend' is left out where it only repeats another column: a factor that a whole PI
+    # does not deliver (TBO dates) is absorbed by the PI, and two factors that are unknown on
+    # the same rows (in beeld, casemanager) need one indicator, not two.
+    unknown_per_pi = frame.group_by("pi_code").agg(pl.col(FACTORS).is_null().mean())
+    unknown = frame.select(pl.col(FACTORS).is_null())
+    for i, factor in enumerate(FACTORS):
+        factor_levels = levels[factor]
+        repeats = any(unknown[factor].equals(unknown[other]) for other in FACTORS[:i])
+        if "onbekend" in factor_levels and (
+            unknown_per_pi[factor].is_in([0.0, 1.0]).all() or repeats
         ):
-            levels.remove("onbekend")
-        duplicate_unknowns.add(pattern)
-        design[factor] = levels
+            factor_levels.remove("onbekend")
+        design[factor] = factor_levels
     return design
 
 

@@ -115,19 +115,24 @@ class LogisticFit:
 
 def design_matrix(frame: pl.DataFrame, design: dict) -> tuple[np.ndarray, list[str]]:
     """Intercept, then per column: its value (numeric) or one dummy per non-reference level.
-    A null in a categorical column is its own level 'onbekend' when that level is listed."""
-    columns = [np.ones(frame.height)]
+    A null in a categorical column is its own level 'onbekend' when that level is listed.
+    Filled column by column into one array: the design is the largest object of a fit."""
     names = ["intercept"]
     for column, levels in design.items():
+        names += [column] if levels is None else [f"{column}={level}" for level in levels[1:]]
+    x = np.empty((frame.height, len(names)))
+    x[:, 0] = 1.0
+    i = 1
+    for column, levels in design.items():
         if levels is None:
-            columns.append(frame[column].cast(pl.Float64).to_numpy())
-            names.append(column)
+            x[:, i] = frame[column].cast(pl.Float64).to_numpy()
+            i += 1
             continue
-        values = frame[column].cast(pl.String).fill_null("onbekend").to_numpy()
+        codes = frame[column].cast(pl.String).fill_null("onbekend")
         for level in levels[1:]:
-            columns.append((values == level).astype(float))
-            names.append(f"{column}={level}")
-    return np.column_stack(columns), names
+            x[:, i] = (codes == level).cast(pl.Float64).to_numpy()
+            i += 1
+    return x, names
 
 
 def fit_logistic(frame: pl.DataFrame, successes: str, totals: str, design: dict) -> LogisticFit:
@@ -159,39 +164,59 @@ def _newton_logit(
 
     Written out rather than statsmodels' GLM: that keeps several copies of the design (and
     its pseudo-inverse) in memory and factorises it whole, which at national scale cost the
-    build 400 MB and seconds; this holds the design once. Checked against statsmodels'
-    person-level Logit to 1e-6 (tests/pipelines/test_stats.py)."""
-    hessian = x.T @ (x * n[:, None] * 0.25)
+    build 400 MB and seconds; this holds the design once. X'WX is the costly part: once the
+    steps are small (< 1e-3) the last one is kept for the remaining steps (they converge just
+    as surely, each for the price of two matrix-vector products), and it is computed afresh at
+    the estimate for the standard errors. Checked against statsmodels' person-level Logit to
+    1e-6 (tests/pipelines/test_stats.py)."""
+
+    def information(p: np.ndarray) -> np.ndarray:
+        weights = n * p * (1.0 - p)
+        out = np.zeros((x.shape[1], x.shape[1]))
+        for start in range(0, x.shape[0], 32_768):  # in slices: no second copy of the design
+            part = x[start : start + 32_768]
+            out += part.T @ (part * weights[start : start + 32_768, None])
+        return out
+
+    coef = np.zeros(x.shape[1])
+    p = np.full(x.shape[0], 0.5)
+    hessian = information(p)
     if np.linalg.matrix_rank(hessian) < x.shape[1]:
         raise ValueError("the covariates are collinear: some effects cannot be separated")
-    coef = np.zeros(x.shape[1])
+    small_steps = False
     for _ in range(max_steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ coef)))
-        hessian = x.T @ (x * (n * p * (1.0 - p))[:, None])
         step = np.linalg.solve(hessian, x.T @ (k - n * p))
         coef = coef + step
         if not np.all(np.isfinite(coef)):
             raise ValueError("the model does not converge (separation)")
-        if np.max(np.abs(step)) < 1e-10:
+        p = 1.0 / (1.0 + np.exp(-(x @ coef)))
+        largest = np.max(np.abs(step))
+        if largest < 1e-10:
             break
+        small_steps = small_steps or largest < 1e-3
+        if not small_steps:
+            hessian = information(p)
     else:
         raise ValueError("the model does not converge")
-    p = 1.0 / (1.0 + np.exp(-(x @ coef)))
-    hessian = x.T @ (x * (n * p * (1.0 - p))[:, None])
-    return coef, np.sqrt(np.diag(np.linalg.inv(hessian)))
+    return coef, np.sqrt(np.diag(np.linalg.inv(information(p))))
 
 
-def levels_of(frame: pl.DataFrame, column: str, reference: str | None = None) -> list[str]:
-    """The levels of a categorical column, the reference first (default: the largest);
-    'onbekend' stands for nulls when there are any."""
-    counts = (
-        frame.group_by(pl.col(column).cast(pl.String).fill_null("onbekend"))
-        .agg(pl.len())
-        .sort("len", descending=True)
+def levels_by_column(frame: pl.DataFrame, references: dict[str, str | None]) -> dict[str, list]:
+    """The levels of each categorical column, in one pass over the frame: its reference
+    first (None: the largest), then the others; 'onbekend' stands for nulls when there are
+    any."""
+    counts = frame.select(
+        pl.col(c).cast(pl.String).fill_null("onbekend").value_counts().implode() for c in references
     )
-    levels = counts[column].to_list()
-    first = reference if reference in levels else levels[0]
-    return [first, *sorted(level for level in levels if level != first)]
+    out = {}
+    for column, reference in references.items():
+        ranked = (
+            counts[column].explode().struct.unnest().sort("count", column, descending=[True, False])
+        )
+        levels = ranked[column].to_list()
+        first = reference if reference in levels else levels[0]
+        out[column] = [first, *sorted(level for level in levels if level != first)]
+    return out
 
 
 def standardise(
