@@ -24,6 +24,10 @@ from pipelines.settings import SQL_DIR
 from pipelines.warehouse import ensure_schema, scalar
 
 LAYERS = ("staging", "core", "marts")
+# DuckDB's memory during a build; beyond it DuckDB spills to a temporary file beside the store.
+# At national scale this keeps the build's peak under 1 GB (1,052 MB without a limit, 965 MB
+# with it) and makes it no slower; at ten times the scale it bounds what would grow with the data.
+BUILD_MEMORY_LIMIT = "600MB"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ def build(
     returns the seconds each step took."""
     ensure_schema(con)
     timings: dict[str, float] = {}
+    con.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute((sql_dir / "macros.sql").read_text(encoding="utf-8"))
@@ -80,8 +85,10 @@ def build(
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
+        con.execute("RESET memory_limit")
         raise
     con.execute("CHECKPOINT")
+    con.execute("RESET memory_limit")
     if publish and store_path(con) is not None:
         started = time.perf_counter()
         publish_snapshot(con)

@@ -14,15 +14,11 @@ The dashboard reads these tables; it never fits a model on a click.
 
 from __future__ import annotations
 
-import warnings
-
 import duckdb
 import numpy as np
 import polars as pl
-from statsmodels.stats.contingency_tables import Table2x2
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from pipelines.stats import LogisticFit, fit_logistic, levels_by_column
+from pipelines.stats import LogisticFit, fit_logistic, levels_by_column, odds_ratio_2x2
 
 WINDOWS = (1, 2)
 MODEL_TABLES = ("mart_casemix", "model_casemix", "model_factors")
@@ -161,8 +157,7 @@ def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             n_nee, k_nee = counts.get((factor, "nee"), (0, 0))
             raw = (None, None, None)
             if min(k_ja, n_ja - k_ja, k_nee, n_nee - k_nee) > 0:
-                table = Table2x2([[k_ja, n_ja - k_ja], [k_nee, n_nee - k_nee]])
-                raw = (table.oddsratio, *table.oddsratio_confint())
+                raw = odds_ratio_2x2(k_ja, n_ja - k_ja, k_nee, n_nee - k_nee)
             term = f"{factor}=ja"
             adjusted = fit.odds_ratio(term) if term in fit.names else (None,) * 3
             se = float(fit.se[fit.names.index(term)]) if term in fit.names else None
@@ -192,11 +187,9 @@ def _try_fit(frame: pl.DataFrame, successes: str, totals: str, design: dict) -> 
     collinear covariates, no convergence): the build goes on and the pages say that there is
     no model, rather than showing unstable numbers."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", ConvergenceWarning)
-            warnings.simplefilter("ignore", PerfectSeparationWarning)
+        with np.errstate(over="ignore"):  # exp() of a diverging fit: caught below
             fit = fit_logistic(frame, successes, totals, design)
-    except (ValueError, np.linalg.LinAlgError, ConvergenceWarning):
+    except (ValueError, np.linalg.LinAlgError):
         return None
     return fit if np.isfinite(fit.coef).all() and np.isfinite(fit.se).all() else None
 

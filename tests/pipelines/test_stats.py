@@ -8,7 +8,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from pipelines.disclosure import proportion_with_interval, secondary_suppression, suppress_count
-from pipelines.stats import wilson_interval
+from pipelines.stats import odds_ratio_2x2, wilson_interval
 
 
 @pytest.mark.parametrize("total", [1, 2, 9, 10, 37, 100, 1_000, 29_876])
@@ -19,6 +19,16 @@ def test_wilson_interval_agrees_with_statsmodels(total: int, share: float) -> No
     ref_low, ref_high = proportion_confint(k, total, alpha=0.05, method="wilson")
     assert low == pytest.approx(ref_low, abs=1e-12)
     assert high == pytest.approx(ref_high, abs=1e-12)
+
+
+@pytest.mark.parametrize("cells", [(1, 1, 1, 1), (3, 17, 40, 12), (6_512, 20_114, 9_870, 18_002)])
+def test_the_odds_ratio_of_a_2x2_table_agrees_with_statsmodels(cells: tuple) -> None:
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    a, b, c, d = cells
+    table = Table2x2([[a, b], [c, d]])
+    expected = (table.oddsratio, *table.oddsratio_confint())
+    assert odds_ratio_2x2(a, b, c, d) == pytest.approx(expected, rel=1e-12)
 
 
 def test_counts_below_the_threshold_read_less_than_it() -> None:
