@@ -15,7 +15,7 @@ import scipy.stats  # noqa: F401
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import access, texts
+from dashboard import access, texts, texts_access
 from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
@@ -127,15 +127,15 @@ def main() -> None:
 
 def _login_page() -> None:
     st.title(texts.APP_TITLE)
-    st.write(texts.LOGIN_INTRO)
-    if st.button(texts.LOGIN_BUTTON, type="primary", key="login"):
+    st.write(texts_access.LOGIN_INTRO)
+    if st.button(texts_access.LOGIN_BUTTON, type="primary", key="login"):
         st.login()
 
 
 def _no_access_page(person: access.Person) -> None:
     st.title(texts.APP_TITLE)
-    st.warning(texts.NO_ACCESS.format(email=person.email or "?"))
-    if st.button(texts.LOGOUT_BUTTON, key="logout_unknown"):
+    st.warning(texts_access.NO_ACCESS.format(email=person.email or "?"))
+    if st.button(texts_access.LOGOUT_BUTTON, key="logout_unknown"):
         st.logout()
 
 
@@ -156,17 +156,19 @@ def _navigation(person: access.Person) -> st.Page | None:
             for name in allowed:
                 st.sidebar.page_link(pages[name])
     if person.local:
-        st.sidebar.caption(texts.LOCAL_MODE)
+        st.sidebar.caption(texts_access.LOCAL_MODE)
     else:
         st.sidebar.caption(
-            texts.LOGGED_IN_AS.format(email=person.email, role=texts.ROLES[person.role])
+            texts_access.LOGGED_IN_AS.format(
+                email=person.email, role=texts_access.ROLES[person.role]
+            )
         )
-        if st.sidebar.button(texts.LOGOUT_BUTTON, key="logout"):
+        if st.sidebar.button(texts_access.LOGOUT_BUTTON, key="logout"):
             st.logout()
     name = page.url_path or FIGURE_PAGES[0]
     if not person.may_open(name):
         st.title(texts.PAGES.get(name, name))
-        st.error(texts.NO_PAGE_ACCESS.format(role=texts.ROLES[person.role]))
+        st.error(texts_access.NO_PAGE_ACCESS.format(role=texts_access.ROLES[person.role]))
         return None
     return page
 
@@ -175,7 +177,7 @@ def run() -> None:
     try:
         engine = appdb.open_database(reader.warehouse_file())
     except (SettingsError, SQLAlchemyError) as exc:
-        st.error(texts.APPDB_ERROR.format(error=type(exc).__name__))
+        st.error(texts_access.APPDB_ERROR.format(error=type(exc).__name__))
         return
     person = access.current_person(engine)
     if person.email is None:

@@ -16,3 +16,10 @@ CREATE OR REPLACE MACRO length_band(days) AS
 -- cohort year + k lies on or before the peildatum (false while there is no peildatum).
 CREATE OR REPLACE MACRO followed_up(cohort_year, k, peildatum) AS
     peildatum IS NOT NULL AND make_date(cohort_year + k, 12, 31) <= peildatum;
+-- contract, re-deliveries: the rows of a raw table from the deliveries that were loaded (not the
+-- refused ones), each with its delivery's date; a staging model keeps the latest per key.
+CREATE OR REPLACE MACRO loaded_rows(raw_table) AS TABLE
+    SELECT r.*, d.delivery_date
+    FROM query_table(raw_table) AS r
+    JOIN deliveries AS d USING (delivery_id)
+    WHERE d.status = 'loaded';

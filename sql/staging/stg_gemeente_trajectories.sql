@@ -12,11 +12,9 @@ SELECT
     r.schulden_3mnd, r.zorg_3mnd, r.sociaal_netwerk_3mnd,
     r.exportdatum AS export_date,
     r.delivery_id
-FROM raw_gemeente_trajectories AS r
-JOIN deliveries AS d USING (delivery_id)
+FROM loaded_rows('raw_gemeente_trajectories') AS r
 LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = r.gemeente_code
-WHERE d.status = 'loaded'
 QUALIFY row_number() OVER (
     PARTITION BY r.pseudoniem, r.gemeente_code, r.melding_datum
-    ORDER BY d.delivery_date DESC, r.delivery_id DESC
+    ORDER BY r.delivery_date DESC, r.delivery_id DESC
 ) = 1

@@ -20,11 +20,9 @@ SELECT
     r.melding_gemeente_datum AS notice_date,
     r.exportdatum AS export_date,
     r.delivery_id
-FROM raw_pi_episodes AS r
-JOIN deliveries AS d USING (delivery_id)
+FROM loaded_rows('raw_pi_episodes') AS r
 LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = r.gemeente_code
-WHERE d.status = 'loaded'
 QUALIFY row_number() OVER (
     PARTITION BY r.pseudoniem, r.instroomdatum
-    ORDER BY d.delivery_date DESC, r.delivery_id DESC
+    ORDER BY r.delivery_date DESC, r.delivery_id DESC
 ) = 1

@@ -13,10 +13,8 @@ SELECT
     r.afdoening NOT IN ('vrijspraak', 'technisch_sepot') AS counts_as_recidivism,
     r.peildatum AS peildatum,
     r.delivery_id
-FROM raw_recidive_cases AS r
-JOIN deliveries AS d USING (delivery_id)
-WHERE d.status = 'loaded'
+FROM loaded_rows('raw_recidive_cases') AS r
 QUALIFY row_number() OVER (
     PARTITION BY r.zaak_id
-    ORDER BY d.delivery_date DESC, r.delivery_id DESC
+    ORDER BY r.delivery_date DESC, r.delivery_id DESC
 ) = 1

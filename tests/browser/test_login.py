@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from dashboard import texts
+from dashboard import texts, texts_access
 from pipelines import appdb
 from pipelines.cli import streamlit_flags
 from pipelines.publish import current
@@ -80,7 +80,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 def _login(page: Page, url: str, email: str, path: str = "") -> None:
     page.goto(f"{url}/{path}")
-    page.get_by_role("button", name=texts.LOGIN_BUTTON).click()
+    page.get_by_role("button", name=texts_access.LOGIN_BUTTON).click()
     page.locator("input[name='sub']").fill(email)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**", timeout=30_000)
@@ -98,8 +98,10 @@ def _links(page: Page) -> list[str]:
 def test_an_anonymous_visitor_sees_only_the_login_page(secured: dict, page: Page) -> None:
     for path in ("", "uitstroom", "beheer"):
         page.goto(f"{secured['url']}/{path}")
-        expect(page.get_by_role("button", name=texts.LOGIN_BUTTON)).to_be_visible(timeout=60_000)
-        expect(page.get_by_text(texts.LOGIN_INTRO)).to_be_visible()
+        expect(page.get_by_role("button", name=texts_access.LOGIN_BUTTON)).to_be_visible(
+            timeout=60_000
+        )
+        expect(page.get_by_text(texts_access.LOGIN_INTRO)).to_be_visible()
         assert _links(page) == []
         assert page.locator("[data-testid='stMetric']").count() == 0
         assert page.locator("[data-testid='stPlotlyChart']").count() == 0
@@ -193,5 +195,5 @@ def test_a_supplier_cannot_upload_another_organisations_file(
 def test_the_beheerder_sees_users_and_the_audit_trail(secured: dict, page: Page) -> None:
     _login(page, secured["url"], "beheer@rijk.nl", "beheer")
     no_exceptions(page)
-    expect(page.get_by_role("heading", name=texts.ADMIN_AUDIT)).to_be_visible()
+    expect(page.get_by_role("heading", name=texts_access.ADMIN_AUDIT)).to_be_visible()
     assert page.locator("[data-testid='stDataFrame']").count() == 2

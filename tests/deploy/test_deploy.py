@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from dashboard import texts
+from dashboard import texts, texts_access
 from pipelines import appdb
 from pipelines.settings import ROOT
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
@@ -88,7 +88,7 @@ def _session(browser: Browser, url: str, backend: str | None) -> tuple[BrowserCo
 def _login(page: Page, url: str, path: str = "") -> str:
     """Log in through nginx; the name of the process that served the page."""
     page.goto(url)
-    page.get_by_role("button", name=texts.LOGIN_BUTTON).click()
+    page.get_by_role("button", name=texts_access.LOGIN_BUTTON).click()
     page.locator("input[name='sub']").fill(USER)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**", timeout=60_000)

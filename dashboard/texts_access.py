@@ -1,0 +1,71 @@
+"""The dashboard's UI strings of login, roles and the Beheer page (users and the audit
+trail), in Dutch, for translators; the other pages' strings are in dashboard/texts.py."""
+
+from __future__ import annotations
+
+LOGIN_INTRO = (
+    "De Terugkeermonitor is alleen toegankelijk na inloggen met het account van uw organisatie."
+)
+LOGIN_BUTTON = "Inloggen"
+LOGOUT_BUTTON = "Uitloggen"
+NO_ACCESS = (
+    "U bent ingelogd als **{email}**, maar u heeft nog geen toegang tot de Terugkeermonitor. "
+    "Vraag de beheerder van de Terugkeermonitor om u toe te voegen, met de rol die bij uw werk "
+    "past (lezer, gemeente, aanleverancier of beheerder)."
+)
+NO_PAGE_ACCESS = (
+    "Deze pagina is niet beschikbaar voor uw rol ({role}). Kies een pagina in de zijbalk, of "
+    "vraag de beheerder om een andere rol."
+)
+LOCAL_MODE = "Lokaal, zonder inlog (u werkt als beheerder)"
+LOGGED_IN_AS = "Ingelogd als {email} ({role})"
+ROLES = {
+    "lezer": "lezer",
+    "gemeente": "gemeente",
+    "aanleverancier": "aanleverancier",
+    "beheerder": "beheerder",
+}
+ADMIN_INTRO = (
+    "Wie de Terugkeermonitor mag gebruiken, met welke rol, en het logboek: wie welk bestand "
+    "laadde of geweigerd kreeg, wie welk zelfscan-antwoord gaf en wie welke gebruiker wijzigde."
+)
+ADMIN_USERS = "Gebruikers"
+ADMIN_EMAIL = "E-mailadres"
+ADMIN_ROLE = "Rol"
+ADMIN_ORGANISATION = "Organisatie"
+ADMIN_ORGANISATION_HELP = (
+    "Voor de rol gemeente de GM-code; voor een aanleverancier de code van de inrichting, de "
+    "GM-code of JD (Justitiële Documentatie). Leeg voor lezer en beheerder."
+)
+ADMIN_ADDED = "Toegevoegd"
+ADMIN_ADD = "Toevoegen of wijzigen"
+ADMIN_ADDED_OK = "{email} is opgeslagen."
+ADMIN_USER_REFUSED = "Niet opgeslagen: {reason}"
+ADMIN_REMOVE_WHO = "Gebruiker verwijderen"
+ADMIN_REMOVE = "Verwijderen"
+ADMIN_AUDIT = "Logboek"
+ADMIN_SINCE = "Vanaf"
+ADMIN_UNTIL = "Tot en met"
+ADMIN_WHO = "Wie"
+ADMIN_AT = "Wanneer"
+ADMIN_ACTION = "Handeling"
+ADMIN_TARGET = "Waarop"
+ADMIN_DETAIL = "Details"
+AUDIT_ACTIONS = {
+    "file_loaded": "bestand geladen",
+    "file_unchanged": "bestand al geladen",
+    "file_refused": "bestand geweigerd",
+    "zelfscan_started": "zelfscan gestart",
+    "zelfscan_answered": "zelfscan beantwoord",
+    "zelfscan_carried_over": "zelfscans overgezet",
+    "user_added": "gebruiker toegevoegd",
+    "user_changed": "gebruiker gewijzigd",
+    "user_removed": "gebruiker verwijderd",
+    "delivery_withdrawn": "levering ingetrokken",
+    "backup_made": "back-up gemaakt",
+    "backup_restored": "back-up teruggezet",
+}
+APPDB_ERROR = (
+    "De applicatiedatabase (gebruikers, zelfscans, logboek) is niet bereikbaar ({error}). "
+    "Controleer de instelling database_url of TERUGKEER_DATABASE_URL."
+)
