@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from pipelines.cellkey import KEY_MODULUS
 from pipelines.stats import LogisticFit, fit_logistic, levels_by_column, odds_ratio_2x2
 
 WINDOWS = (1, 2)
@@ -84,7 +85,12 @@ def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFr
             "CAST(sum(f.n_cohort) AS BIGINT) AS n_cohort, "
             "CAST(sum(f.n_reoffended_1y) AS BIGINT) AS n_reoffended_1y, "
             "CAST(sum(f.n_reoffended_2y) AS BIGINT) AS n_reoffended_2y, "
-            "sum(CASE WHEN f.available_1y THEN f.n_cohort * p.p_1y END) AS expected_1y, "
+            # The cell-key method: the key sums of the three counts (modulo 2^32).
+            + ", ".join(
+                f"CAST(sum(f.ck_{c}) % {KEY_MODULUS} AS BIGINT) AS ck_{c}"
+                for c in ("cohort", "reoffended_1y", "reoffended_2y")
+            )
+            + ", sum(CASE WHEN f.available_1y THEN f.n_cohort * p.p_1y END) AS expected_1y, "
             "sum(CASE WHEN f.available_2y THEN f.n_cohort * p.p_2y END) AS expected_2y "
             "FROM mart_factors AS f JOIN casemix_probabilities AS p ON "
             + " AND ".join(f"f.{c} IS NOT DISTINCT FROM p.{c}" for c in _PATTERN_COLUMNS)

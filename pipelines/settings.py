@@ -6,6 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = ROOT / "data" / "reference"
@@ -23,6 +24,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     suppression_threshold: int = 10
+    cell_key_max_noise: int = 2  # the cell-key method (docs/cellkey.md); 0 = no noise
+    cell_key_variance: float = 1.0
 
 
 def warehouse_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -42,17 +45,26 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{path.name} is not valid TOML: {exc}") from exc
-    threshold = os.environ.get(
-        "TERUGKEER_SUPPRESSION_THRESHOLD", values.get("suppression_threshold", 10)
-    )
-    try:
-        threshold_int = int(threshold)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
+    threshold = _number(values, "suppression_threshold", int, 10)
+    if not 1 <= threshold <= 1000:
+        raise SettingsError(f"suppression_threshold must lie between 1 and 1000, not {threshold}")
+    max_noise = _number(values, "cell_key_max_noise", int, 2)
+    if not 0 <= max_noise <= 10:
+        raise SettingsError(f"cell_key_max_noise must lie between 0 and 10, not {max_noise}")
+    variance = _number(values, "cell_key_variance", float, 1.0)
+    if max_noise and not 0 < variance < max_noise**2:
         raise SettingsError(
-            f"suppression_threshold must be a whole number, not {threshold!r}"
-        ) from exc
-    if not 1 <= threshold_int <= 1000:
-        raise SettingsError(
-            f"suppression_threshold must lie between 1 and 1000, not {threshold_int}"
+            f"cell_key_variance must lie above 0 and below cell_key_max_noise squared "
+            f"({max_noise**2}), not {variance}"
         )
-    return Settings(suppression_threshold=threshold_int)
+    return Settings(threshold, max_noise, variance)
+
+
+def _number(values: dict, name: str, kind: type, default: float) -> Any:
+    """A setting from TERUGKEER_<NAME>, else terugkeer.toml, else its default."""
+    raw = os.environ.get(f"TERUGKEER_{name.upper()}", values.get(name, default))
+    try:
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name} must be {what}, not {raw!r}") from exc

@@ -8,6 +8,7 @@ what it reads per data version (see published/reader.py).
 
 from __future__ import annotations
 
+import secrets
 import time
 from pathlib import Path
 
@@ -109,6 +110,9 @@ SCHEMA = [
     # its parameters (pipelines/refusals.py), so that the dashboard can say it in Dutch.
     "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS reason_code VARCHAR",
     "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS reason_params JSON",
+    # The secret behind the record keys of the cell-key method (core_releases, docs/cellkey.md):
+    # drawn once when the store is made, kept with it, never published.
+    f"CREATE TABLE IF NOT EXISTS record_key_secret AS SELECT '{secrets.token_hex(32)}' AS secret",
 ]
 
 

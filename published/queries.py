@@ -5,9 +5,12 @@ The table functions (published/tables) disclose them; nothing else reads marts.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import polars as pl
 
+from pipelines.cellkey import KEY_MODULUS, KEY_SUFFIX
 from pipelines.contract import LEEFGEBIEDEN
 from pipelines.warehouse import WarehouseBroken, WarehouseBusy
 from published.reader import publication, read
@@ -23,6 +26,17 @@ PERIODS = {
     "quarter": ("release_year", "release_quarter", "NULL"),
     "month": ("release_year", "NULL", "release_month"),
 }
+
+
+def total(expression: str, name: str) -> str:
+    """The SQL of one published count: the sum of a mart's count column(s) as `name`, and
+    beside it `name`__ck, the sum of the same records' keys (ck_ for n_) modulo 2^32. The
+    reader gives the count its cell-key noise from it (pipelines/cellkey.py)."""
+    keys = re.sub(r"\bn_", "ck_", expression)
+    return (
+        f"CAST(sum({expression}) AS BIGINT) AS {name}, "
+        f"CAST(sum({keys}) % {KEY_MODULUS} AS BIGINT) AS {name}{KEY_SUFFIX}"
+    )
 
 
 def filter_options() -> dict[str, pl.DataFrame]:
@@ -71,7 +85,7 @@ def outflow(scope: Scope, period: str = "year", split: str | None = None) -> pl.
     where, params = scope.where("release_year")
     return read(
         f"SELECT {year} AS year, {quarter} AS quarter, {month} AS month, "
-        f"CAST({group} AS VARCHAR) AS grp, CAST(sum(n_releases) AS BIGINT) AS n_releases "
+        f"CAST({group} AS VARCHAR) AS grp, {total('n_releases', 'n_releases')} "
         f"FROM mart_outflow WHERE {where} GROUP BY ALL ORDER BY ALL",
         params,
     )
@@ -81,10 +95,11 @@ def releases_by_gemeente(scope: Scope) -> pl.DataFrame:
     """Releases in scope per municipality ('onbekend' included, as a row), most first."""
     where, params = scope.where("release_year")
     return read(
-        "WITH counts AS (SELECT gemeente_code, CAST(sum(n_releases) AS BIGINT) AS n_releases "
+        f"WITH counts AS (SELECT gemeente_code, {total('n_releases', 'n_releases')} "
         f"FROM mart_outflow WHERE {where} GROUP BY ALL) "
         "SELECT c.gemeente_code, COALESCE(g.gemeente_naam, c.gemeente_code) AS gemeente_naam, "
-        "c.n_releases FROM counts AS c LEFT JOIN ref_gemeenten AS g USING (gemeente_code) "
+        "c.n_releases, c.n_releases__ck "
+        "FROM counts AS c LEFT JOIN ref_gemeenten AS g USING (gemeente_code) "
         "ORDER BY c.n_releases DESC, gemeente_naam",
         params,
     )
@@ -108,12 +123,12 @@ def _readiness_long(group_by: str, scope: Scope) -> pl.DataFrame:
     """One scan of the wide mart, then one row per group and leefgebied (six + 'alle')."""
     where, params = scope.where("release_year")
     sums = ", ".join(
-        f"CAST(sum(n_{lg}_{m}) AS BIGINT) AS {lg}__{m}"
+        total(f"n_{lg}_{m}", f"{lg}__{m}")
         for lg in READINESS_GROUPS  # constants, not user input
         for m in READINESS_MEASURES
     )
     wide = read(
-        f"SELECT {group_by}, CAST(sum(n_releases) AS BIGINT) AS n_releases, {sums} "
+        f"SELECT {group_by}, {total('n_releases', 'n_releases')}, {sums} "
         f"FROM mart_readiness WHERE {where} GROUP BY ALL ORDER BY ALL",
         params,
     )
@@ -154,12 +169,17 @@ def recidivism_by_cohort(scope: Scope, split: str | None = None) -> pl.DataFrame
     where, params = scope.where("cohort_year")
     return read(
         f"SELECT cohort_year, CAST({group} AS VARCHAR) AS grp, "
-        "CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
-        "CAST(sum(n_reoffended_1y) AS BIGINT) AS n_reoffended_1y, "
-        "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y, "
-        "CAST(sum(n_severe_1y) AS BIGINT) AS n_severe_1y, "
-        "CAST(sum(n_severe_2y) AS BIGINT) AS n_severe_2y, "
-        "bool_and(available_1y) AS available_1y, bool_and(available_2y) AS available_2y "
+        + "".join(
+            total(c, c) + ", "
+            for c in (
+                "n_cohort",
+                "n_reoffended_1y",
+                "n_reoffended_2y",
+                "n_severe_1y",
+                "n_severe_2y",
+            )
+        )  # fmt: skip
+        + "bool_and(available_1y) AS available_1y, bool_and(available_2y) AS available_2y "
         f"FROM mart_recidivism WHERE {where} GROUP BY ALL ORDER BY ALL",
         params,
     )
@@ -171,13 +191,13 @@ def reoffence_groups(scope: Scope) -> pl.DataFrame:
     where, params = scope.where("cohort_year")
     return read(
         "WITH groups AS (SELECT cohort_year, offence_group, "
-        "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y "
+        f"{total('n_reoffended_2y', 'n_reoffended_2y')} "
         f"FROM mart_reoffence_groups WHERE {where} GROUP BY ALL), "
-        "cohorts AS (SELECT cohort_year, CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
+        f"cohorts AS (SELECT cohort_year, {total('n_cohort', 'n_cohort')}, "
         f"bool_and(available_2y) AS available_2y FROM mart_recidivism WHERE {where} "
         "GROUP BY ALL) "
-        "SELECT c.cohort_year, g.offence_group, COALESCE(g.n_reoffended_2y, 0) "
-        "AS n_reoffended_2y, c.n_cohort, c.available_2y "
+        "SELECT c.cohort_year, g.offence_group, g.n_reoffended_2y, g.n_reoffended_2y__ck, "
+        "c.n_cohort, c.n_cohort__ck, c.available_2y "
         "FROM cohorts AS c JOIN groups AS g USING (cohort_year) ORDER BY ALL",
         params * 2,
     )
@@ -228,11 +248,9 @@ COMPLETENESS_FIELDS = (
 def completeness_by_pi(scope: Scope) -> pl.DataFrame:
     """Per PI: releases in scope and, per field, how many lack it."""
     where, params = scope.where("release_year")
-    sums = ", ".join(
-        f"CAST(sum(n_missing_{f}) AS BIGINT) AS n_missing_{f}" for f in COMPLETENESS_FIELDS
-    )
+    sums = ", ".join(total(f"n_missing_{f}", f"n_missing_{f}") for f in COMPLETENESS_FIELDS)
     return read(
-        f"SELECT pi_code, CAST(sum(n_releases) AS BIGINT) AS n_releases, {sums} "
+        f"SELECT pi_code, {total('n_releases', 'n_releases')}, {sums} "
         f"FROM mart_completeness WHERE {where} GROUP BY ALL ORDER BY pi_code",
         params,
     )
@@ -302,8 +320,7 @@ def unit_rates_many(scope: Scope, unit: str, measures: tuple[str, ...]) -> pl.Da
     parts = []
     for (mart, year, available), members in groups.items():
         sums = ", ".join(
-            f"CAST(sum({MEASURES[m][2]}) AS BIGINT) AS k{i}, "
-            f"CAST(sum({MEASURES[m][3]}) AS BIGINT) AS n{i}, "
+            f"{total(MEASURES[m][2], f'k{i}')}, {total(MEASURES[m][3], f'n{i}')}, "
             + (f"sum({MEASURES[m][4]})" if MEASURES[m][4] else "CAST(NULL AS DOUBLE)")
             + f" AS e{i}"
             for i, m in enumerate(members)
@@ -353,10 +370,9 @@ def factor_outcomes(scope: Scope, years: int) -> pl.DataFrame:
     where, params = scope.where("cohort_year")
     factors = ", ".join(FACTOR_COLUMNS)
     return read(
-        f"WITH scope AS (SELECT {factors}, n_cohort, n_reoffended_{k}y AS k FROM mart_factors "
-        f"WHERE available_{k}y AND {where}) "
-        f"SELECT factor, level, CAST(sum(n_cohort) AS BIGINT) AS n, "
-        "CAST(sum(k) AS BIGINT) AS k "
+        f"WITH scope AS (SELECT {factors}, n_cohort, ck_cohort, n_reoffended_{k}y AS n_k, "
+        f"ck_reoffended_{k}y AS ck_k FROM mart_factors WHERE available_{k}y AND {where}) "
+        f"SELECT factor, level, {total('n_cohort', 'n')}, {total('n_k', 'k')} "
         f"FROM (UNPIVOT scope ON {factors} INTO NAME factor VALUE level) "
         "GROUP BY ALL ORDER BY ALL",
         params,
@@ -391,7 +407,7 @@ def process_by_pi(scope: Scope, unit: str = "pi_code") -> pl.DataFrame:
     return read(
         f"SELECT {column}, "
         + ", ".join(
-            f"CAST(sum({c}) AS BIGINT) AS {c}"
+            total(c, c)
             for c in (
                 "n_releases",
                 "n_plan_yes",
@@ -415,10 +431,11 @@ def aftercare(scope: Scope) -> pl.DataFrame:
     PI is that of the release it follows)."""
     where, params = scope.where("year", ("gemeenten", "pis"))
     return read(
-        "SELECT leefgebied, CAST(sum(n_trajectories) AS BIGINT) AS n_trajectories, "
-        "CAST(sum(n_op_orde) AS BIGINT) AS n_op_orde, "
-        "CAST(sum(n_niet_op_orde) AS BIGINT) AS n_niet_op_orde, "
-        "CAST(sum(n_onbekend) AS BIGINT) AS n_onbekend "
+        "SELECT leefgebied, "
+        + ", ".join(
+            total(c, c) for c in ("n_trajectories", "n_op_orde", "n_niet_op_orde", "n_onbekend")
+        )  # fmt: skip
+        + " "
         f"FROM mart_aftercare WHERE {where} GROUP BY ALL ORDER BY ALL",
         params,
     )

@@ -22,7 +22,8 @@ import duckdb
 import polars as pl
 
 from pipelines import publish
-from pipelines.settings import warehouse_path
+from pipelines.cellkey import PTable, perturb_frame, ptable
+from pipelines.settings import load_settings, warehouse_path
 from pipelines.warehouse import WarehouseBroken, connect
 from published import cache
 
@@ -127,11 +128,34 @@ def release() -> None:
     _store.clear()
 
 
+_exact: list[bool] = [False]
+
+
+def exact_counts() -> None:
+    """From now on this process reads counts without the cell-key noise (`terugkeer figures
+    --exact`: the operator's reference on the server; suppression still applies)."""
+    _exact[0] = True
+    cache.clear()
+
+
+def noise_table() -> PTable | None:
+    """The perturbation table of the settings, or None for exact counts."""
+    if _exact[0]:
+        return None
+    settings = load_settings()
+    return ptable(
+        settings.cell_key_max_noise, settings.cell_key_variance, settings.suppression_threshold
+    )
+
+
 @cache.per_publication(lambda: version(), size=1024)
 def _read(sql: str, params: tuple) -> pl.DataFrame:
     with _reader.cursor(version()) as con:
         # Parameters are cached as tuples; DuckDB binds a tuple as a STRUCT, so lists return.
-        return con.sql(sql, params=[list(p) if isinstance(p, tuple) else p for p in params]).pl()
+        frame = con.sql(sql, params=[list(p) if isinstance(p, tuple) else p for p in params]).pl()
+    # Every count that travels with its key sum gets its noise here, before anything is
+    # computed from it (published/queries.py writes the key sums beside the counts).
+    return perturb_frame(frame, noise_table())
 
 
 def read(sql: str, params: list | None = None) -> pl.DataFrame:

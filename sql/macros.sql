@@ -23,3 +23,17 @@ CREATE OR REPLACE MACRO loaded_rows(raw_table) AS TABLE
     FROM query_table(raw_table) AS r
     JOIN deliveries AS d USING (delivery_id)
     WHERE d.status = 'loaded';
+-- The cell-key method (docs/cellkey.md): a record's key, a fixed pseudo-random whole number in
+-- [0, 2^32) from the store's secret and the record's identity (the same at every rebuild and
+-- re-delivery of the record) ...
+CREATE OR REPLACE MACRO record_key(identity) AS
+    ('0x' || left(md5((SELECT secret FROM record_key_secret) || '|' || identity), 8))::UBIGINT;
+-- ... and beside each count n_<x> of a mart, ck_<x>: the sum of the keys of the records it
+-- counts (flag true), modulo 2^32, from which the reader draws the count's noise. A mart holds
+-- one flag per count and record and aggregates them all with these two (COLUMNS):
+CREATE OR REPLACE MACRO count_true(flag) AS count(*) FILTER (WHERE flag);
+-- (Summed as DOUBLE, which is exact for whole numbers below 2^53, i.e. for any cell of fewer
+-- than two million records, and half the time of a 128-bit integer sum.)
+CREATE OR REPLACE MACRO key_sum(flag, record_key) AS
+    CAST(COALESCE(sum(CAST(record_key AS DOUBLE) * CAST(flag AS DOUBLE)), 0) % 4294967296
+        AS BIGINT);

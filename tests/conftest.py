@@ -18,6 +18,10 @@ from pipelines.demo.generate import generate_demo
 from pipelines.ingest import ingest_paths
 from pipelines.warehouse import connect
 
+# The tests of hand-worked figures read exact counts: the cell-key noise is off unless a test
+# switches it on (tests/pipelines/test_cellkey.py). Servers started by tests inherit this.
+os.environ.setdefault("TERUGKEER_CELL_KEY_MAX_NOISE", "0")
+
 PI_HEADER = (
     "pseudoniem;inrichting;instroomdatum;uitstroomdatum;uitstroomreden;gemeente_code;"
     "geboortejaar;geslacht;exportdatum"

@@ -73,7 +73,9 @@ SELECT
     count(*) OVER (
         PARTITION BY r.pseudoniem ORDER BY r.release_date, r.admission_date
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-    ) AS n_earlier_releases
+    ) AS n_earlier_releases,
+    -- The cell-key method (docs/cellkey.md): the release's record key.
+    record_key(r.pseudoniem || '|' || r.admission_date) AS record_key
 FROM releases AS r
 LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = r.gemeente_code
 LEFT JOIN known_to_gemeente AS k

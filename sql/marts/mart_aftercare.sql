@@ -3,13 +3,16 @@
 -- Rule: meetregels Proces, % op orde na 3 maanden (status classes as for readiness); the year
 -- is that of the release date the municipality knows, else of its notification. The PI is
 -- that of the release with the same person and release date (null when none is known).
+-- Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key method).
 WITH long AS (
     UNPIVOT (
         SELECT year(COALESCE(t.release_date, t.notice_date)) AS year, t.gemeente_code,
                COALESCE(g.provincie, 'onbekend') AS provincie, r.pi_code, t.case_manager,
                readiness(id_bewijs_3mnd) AS id_bewijs, readiness(onderdak_3mnd) AS onderdak,
                readiness(werk_inkomen_3mnd) AS werk_inkomen, readiness(schulden_3mnd) AS schulden,
-               readiness(zorg_3mnd) AS zorg, readiness(sociaal_netwerk_3mnd) AS sociaal_netwerk
+               readiness(zorg_3mnd) AS zorg, readiness(sociaal_netwerk_3mnd) AS sociaal_netwerk,
+               record_key(t.pseudoniem || '|' || t.gemeente_code || '|' || t.notice_date)
+                   AS record_key
         FROM stg_gemeente_trajectories AS t
         LEFT JOIN ref_gemeenten AS g USING (gemeente_code)
         LEFT JOIN (
@@ -20,13 +23,20 @@ WITH long AS (
     )
     ON id_bewijs, onderdak, werk_inkomen, schulden, zorg, sociaal_netwerk
     INTO NAME leefgebied VALUE status
+),
+flags AS (
+    SELECT
+        year, gemeente_code, provincie, pi_code, leefgebied, record_key,
+        true AS n_trajectories,
+        status = 'op_orde' AS n_op_orde,
+        status = 'niet_op_orde' AS n_niet_op_orde,
+        status = 'onbekend' AS n_onbekend,
+        case_manager = 'ja' AS n_case_manager
+    FROM long
 )
 SELECT
     year, gemeente_code, provincie, pi_code, leefgebied,
-    count(*) AS n_trajectories,
-    count(*) FILTER (WHERE status = 'op_orde') AS n_op_orde,
-    count(*) FILTER (WHERE status = 'niet_op_orde') AS n_niet_op_orde,
-    count(*) FILTER (WHERE status = 'onbekend') AS n_onbekend,
-    count(*) FILTER (WHERE case_manager = 'ja') AS n_case_manager
-FROM long
+    count_true(COLUMNS('^(n_.+)$')) AS '\1',
+    key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1'
+FROM flags
 GROUP BY ALL

@@ -37,7 +37,11 @@ SELECT
     r.available_2y,
     count(*) AS n_cohort,
     count(*) FILTER (WHERE o.reoffended_1y) AS n_reoffended_1y,
-    count(*) FILTER (WHERE o.reoffended_2y) AS n_reoffended_2y
+    count(*) FILTER (WHERE o.reoffended_2y) AS n_reoffended_2y,
+    -- The cell-key method: the key sums of the three counts.
+    key_sum(true, m.record_key) AS ck_cohort,
+    key_sum(o.reoffended_1y, m.record_key) AS ck_reoffended_1y,
+    key_sum(o.reoffended_2y, m.record_key) AS ck_reoffended_2y
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 CROSS JOIN core_peildatum AS p

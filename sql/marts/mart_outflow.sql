@@ -5,6 +5,7 @@
 SELECT
     release_year, release_quarter, release_month, pi_code, gemeente_code, provincie,
     release_reason, sex, age_band, length_band,
-    count(*) AS n_releases
+    count(*) AS n_releases,
+    key_sum(true, record_key) AS ck_releases
 FROM core_releases
 GROUP BY ALL

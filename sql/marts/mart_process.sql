@@ -3,17 +3,26 @@
 -- Rule: meetregels Proces: re-integratieplan, TBO binnen 10 dagen (only PIs that deliver TBO
 -- dates), tijdig gemeld (>= 14 days before release), in beeld bij gemeente (only
 -- municipalities that deliver nazorg-exports).
+-- Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key method).
+WITH flags AS (
+    SELECT
+        release_year, pi_code, gemeente_code, provincie, sex, age_band, record_key,
+        notice_date, notice_days,
+        true AS n_releases,
+        reintegration_plan = 'ja' AS n_plan_yes,
+        reintegration_plan IN ('ja', 'nee') AS n_plan_known,
+        pi_delivers_tbo AND tbo_within_10_days AS n_tbo_within_10_days,
+        pi_delivers_tbo AS n_tbo_scope,
+        notice_date IS NOT NULL AND notice_days >= 14 AS n_notice_timely,
+        notice_date IS NOT NULL AS n_notice_known,
+        gemeente_delivers_nazorg AND known_to_gemeente AS n_known_to_gemeente,
+        gemeente_delivers_nazorg AS n_known_scope
+    FROM core_releases
+)
 SELECT
     release_year, pi_code, gemeente_code, provincie, sex, age_band,
-    count(*) AS n_releases,
-    count(*) FILTER (WHERE reintegration_plan = 'ja') AS n_plan_yes,
-    count(*) FILTER (WHERE reintegration_plan IN ('ja', 'nee')) AS n_plan_known,
-    count(*) FILTER (WHERE pi_delivers_tbo AND tbo_within_10_days) AS n_tbo_within_10_days,
-    count(*) FILTER (WHERE pi_delivers_tbo) AS n_tbo_scope,
-    count(*) FILTER (WHERE notice_date IS NOT NULL AND notice_days >= 14) AS n_notice_timely,
-    count(*) FILTER (WHERE notice_date IS NOT NULL) AS n_notice_known,
-    sum(notice_days) FILTER (WHERE notice_date IS NOT NULL) AS sum_notice_days,
-    count(*) FILTER (WHERE gemeente_delivers_nazorg AND known_to_gemeente) AS n_known_to_gemeente,
-    count(*) FILTER (WHERE gemeente_delivers_nazorg) AS n_known_scope
-FROM core_releases
+    count_true(COLUMNS('^(n_.+)$')) AS '\1',
+    key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1',
+    sum(notice_days) FILTER (WHERE notice_date IS NOT NULL) AS sum_notice_days
+FROM flags
 GROUP BY ALL

@@ -2,16 +2,27 @@
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band
 -- Rule: meetregels Recidive: cohort size, persons re-offending (and seriously) within one and
 -- two years, and whether the window has passed for everyone (31 Dec of Y + k <= peildatum).
+-- Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key method).
+WITH members AS (
+    SELECT
+        m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band,
+        m.length_band, m.record_key,
+        followed_up(m.cohort_year, 1, p.peildatum) AS available_1y,
+        followed_up(m.cohort_year, 2, p.peildatum) AS available_2y,
+        true AS n_cohort,
+        o.reoffended_1y AS n_reoffended_1y,
+        o.reoffended_2y AS n_reoffended_2y,
+        o.severe_1y AS n_severe_1y,
+        o.severe_2y AS n_severe_2y
+    FROM core_cohort_members AS m
+    CROSS JOIN core_peildatum AS p
+    LEFT JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
+)
 SELECT
-    m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band, m.length_band,
-    count(*) AS n_cohort,
-    count(*) FILTER (WHERE o.reoffended_1y) AS n_reoffended_1y,
-    count(*) FILTER (WHERE o.reoffended_2y) AS n_reoffended_2y,
-    count(*) FILTER (WHERE o.severe_1y) AS n_severe_1y,
-    count(*) FILTER (WHERE o.severe_2y) AS n_severe_2y,
-    any_value(followed_up(m.cohort_year, 1, p.peildatum)) AS available_1y,
-    any_value(followed_up(m.cohort_year, 2, p.peildatum)) AS available_2y
-FROM core_cohort_members AS m
-CROSS JOIN core_peildatum AS p
-LEFT JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
+    cohort_year, pi_code, gemeente_code, provincie, sex, age_band, length_band,
+    count_true(COLUMNS('^(n_.+)$')) AS '\1',
+    key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1',
+    any_value(available_1y) AS available_1y,
+    any_value(available_2y) AS available_2y
+FROM members
 GROUP BY ALL

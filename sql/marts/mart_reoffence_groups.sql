@@ -5,7 +5,8 @@
 SELECT
     m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band,
     o.first_offence_group AS offence_group,
-    count(*) AS n_reoffended_2y
+    count(*) AS n_reoffended_2y,
+    key_sum(true, m.record_key) AS ck_reoffended_2y
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 WHERE o.reoffended_2y

@@ -1,0 +1,148 @@
+"""The cell-key method: small, consistent noise on every published count (docs/cellkey.md).
+
+Every release in the store has a record key: a whole number in [0, 2^32) drawn once by a keyed
+hash of the record's identity (so it is the same at every rebuild and re-delivery, and cannot
+be recomputed without the store's secret). A published count carries the sum of its records'
+keys modulo 2^32; divided by 2^32 that is its cell key in [0, 1). The perturbation table
+(ptable) gives, for each original count and cell-key interval, the noise to add. The same
+records give the same cell key in every view, process and rebuild, and so the same noise:
+asking again, or differencing two views, yields noise rather than people.
+
+The ptable follows the maximum-entropy construction of Giessing (2016) as implemented by the
+R package ptable (sdcTools): noise at most D, zero mean, variance V, and no count pushed
+across the suppression threshold. Written here rather than installed: there is no Python
+port, and the construction is a small convex problem per row.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy.optimize import linprog, minimize
+
+KEY_MODULUS = 2**32
+KEY_SUFFIX = "__ck"  # a published count column C travels with its key sum C__ck
+
+
+@dataclass(frozen=True)
+class PTableRow:
+    """The noise distribution of one original count: noises in ascending order with their
+    probabilities, and the upper ends of their cell-key intervals."""
+
+    count: int  # the original count (the last row stands for every larger count too)
+    noises: tuple[int, ...]
+    probabilities: tuple[float, ...]
+
+    @property
+    def bounds(self) -> np.ndarray:
+        return np.cumsum(self.probabilities)
+
+
+@dataclass(frozen=True)
+class PTable:
+    max_noise: int
+    variance: float
+    threshold: int
+    rows: tuple[PTableRow, ...]  # counts threshold .. threshold + max_noise
+
+    def row(self, count: int) -> PTableRow | None:
+        """The row of an original count; None for counts that are never perturbed (0 stays
+        0, and 1..threshold-1 read '<threshold' whatever their noise would be)."""
+        if count < max(self.threshold, 1) or not self.rows:
+            return None
+        return self.rows[min(count - self.threshold, len(self.rows) - 1)]
+
+
+def _max_entropy(noises: np.ndarray, variance: float) -> np.ndarray:
+    """The distribution on `noises` with mean 0 and the given variance that has the largest
+    entropy: p(d) proportional to exp(a d + b d^2), (a, b) from the convex dual problem."""
+
+    def dual(ab: np.ndarray) -> tuple[float, np.ndarray]:
+        exponent = ab[0] * noises + ab[1] * noises**2
+        top = exponent.max()
+        weights = np.exp(exponent - top)
+        z = weights.sum()
+        p = weights / z
+        value = top + math.log(z) - ab[1] * variance
+        return value, np.array([p @ noises, p @ noises**2 - variance])
+
+    result = minimize(dual, np.zeros(2), jac=True, method="BFGS", options={"gtol": 1e-12})
+    exponent = result.x[0] * noises + result.x[1] * noises**2
+    weights = np.exp(exponent - exponent.max())
+    return weights / weights.sum()
+
+
+def _row(count: int, max_noise: int, variance: float, threshold: int) -> PTableRow:
+    noises = np.arange(-max_noise, max_noise + 1)
+    noises = noises[count + noises >= threshold]  # never across the threshold
+    if noises.min() >= 0:  # no room below: only 'no noise' has mean 0
+        return PTableRow(count, (0,), (1.0,))
+    # The largest variance that a zero-mean distribution on these noises can have.
+    widest = linprog(
+        -(noises**2), A_eq=np.vstack([np.ones(noises.size), noises]), b_eq=[1, 0], bounds=(0, 1)
+    )
+    if variance < -widest.fun - 1e-9:
+        p = _max_entropy(noises.astype(float), variance)
+    else:
+        p = np.clip(widest.x, 0, 1)
+    keep = p > 1e-12
+    p = p[keep] / p[keep].sum()
+    return PTableRow(count, tuple(int(d) for d in noises[keep]), tuple(float(x) for x in p))
+
+
+@functools.lru_cache(maxsize=8)
+def ptable(max_noise: int, variance: float, threshold: int) -> PTable:
+    """The perturbation table for noise at most `max_noise` with variance `variance`, for a
+    suppression threshold (no count of `threshold` or more is perturbed below it). With
+    max_noise 0 there is no noise."""
+    if max_noise <= 0:
+        return PTable(0, 0.0, threshold, ())
+    start = max(threshold, 1)
+    rows = tuple(_row(c, max_noise, variance, start) for c in range(start, start + max_noise + 1))
+    return PTable(max_noise, variance, threshold, rows)
+
+
+def noise(table: PTable, counts: np.ndarray, key_sums: np.ndarray) -> np.ndarray:
+    """The noise of each count, from its original value and the sum of its records' keys
+    (modulo 2^32)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    cell_keys = np.mod(np.asarray(key_sums, dtype=np.int64), KEY_MODULUS) / KEY_MODULUS
+    out = np.zeros(counts.shape, dtype=np.int64)
+    if not table.rows:
+        return out
+    start = table.rows[0].count
+    row_index = np.clip(counts - start, 0, len(table.rows) - 1)
+    for i, row in enumerate(table.rows):
+        chosen = (row_index == i) & (counts >= start)
+        if chosen.any():
+            slot = np.searchsorted(row.bounds, cell_keys[chosen], side="right")
+            out[chosen] = np.asarray(row.noises)[np.minimum(slot, len(row.noises) - 1)]
+    return out
+
+
+def perturb_frame(frame: pl.DataFrame, table: PTable | None) -> pl.DataFrame:
+    """Every count column C that travels with its key sum C__ck gets its noise; the key sums
+    are dropped. `table` None: the exact counts (the operator's reference), keys dropped."""
+    keyed = [c for c in frame.columns if c.endswith(KEY_SUFFIX)]
+    if not keyed:
+        return frame
+    if table is not None and table.rows:
+        frame = frame.with_columns(
+            (
+                pl.col(column)
+                + pl.Series(
+                    noise(
+                        table,
+                        frame[column].fill_null(0).to_numpy(),
+                        frame[key].fill_null(0).to_numpy(),
+                    )
+                )
+            ).cast(frame.schema[column])
+            for key in keyed
+            for column in [key.removesuffix(KEY_SUFFIX)]
+        )
+    return frame.drop(keyed)
