@@ -17,7 +17,7 @@ from pipelines import appdb
 # What each role may open (meetregels aside: every figure shown is disclosed already).
 FIGURE_PAGES = (
     "overzicht", "uitstroom", "leefgebieden", "recidive", "vergelijken", "succesfactoren",
-    "gemeenteprofiel", "inrichtingsprofiel",
+    "gemeenteprofiel", "inrichtingsprofiel", "toelichting",
 )  # fmt: skip
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "lezer": FIGURE_PAGES,

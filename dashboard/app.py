@@ -28,7 +28,7 @@ from published.format import nl_date, nl_datetime
 
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
-FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive")
+FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "toelichting")
 ANALYSIS_PAGES = (
     "vergelijken", "succesfactoren", "gemeenteprofiel", "inrichtingsprofiel", "zelfscan",
 )  # fmt: skip

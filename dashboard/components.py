@@ -17,7 +17,7 @@ import xlsxwriter
 
 from dashboard import texts
 from pipelines.disclosure import DisclosedTable
-from published import labels, rules
+from published import labels, reader, rules
 from published.format import display_frame, nl_datetime, nl_int, nl_pct
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -79,7 +79,7 @@ def xlsx_workbook(tables: dict[str, DisclosedTable], note: dict[str, str]) -> by
 def toelichting(rule: str, threshold: int) -> None:
     with st.expander(texts.TOELICHTING):
         st.markdown(rule.format(t=threshold))
-        st.caption(rules.SUPPRESSION.format(t=threshold))
+        st.caption(rules.disclosure_note(threshold, reader.max_noise()))
 
 
 def table_and_downloads(
@@ -123,7 +123,7 @@ def note_for(title: str, rule: str, threshold: int, context: dict[str, str]) -> 
         **context,
         "title": title,
         "rule": rule.format(t=threshold),
-        "suppression": rules.SUPPRESSION.format(t=threshold).replace("`", ""),
+        "suppression": rules.disclosure_note(threshold, reader.max_noise()).replace("`", ""),
         "made": nl_datetime(dt.datetime.now().replace(microsecond=0)),
     }
 

@@ -22,10 +22,15 @@ PAGES = {
     "gemeenteprofiel": "Gemeenteprofiel",
     "inrichtingsprofiel": "Inrichtingsprofiel",
     "zelfscan": "Zelfscan",
+    "toelichting": "Over de cijfers",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
 }
 NAV_FIGURES = "Cijfers"
+CELL_KEY_COUNT = "Oorspronkelijk aantal"
+CELL_KEY_NOISE = "{d:+d}"
+CELL_KEY_SMALL = "1 tot {t} (staat er als <{t})"
+CELL_KEY_LAST = "{c} of meer"
 NAV_ANALYSIS = "Analyse"
 NAV_DATA = "Gegevens"
 

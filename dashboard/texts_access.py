@@ -55,6 +55,7 @@ AUDIT_ACTIONS = {
     "file_loaded": "bestand geladen",
     "file_unchanged": "bestand al geladen",
     "file_refused": "bestand geweigerd",
+    "figures_exact": "cijfers zonder ruis opgevraagd (terugkeer figures --exact)",
     "zelfscan_started": "zelfscan gestart",
     "zelfscan_answered": "zelfscan beantwoord",
     "zelfscan_carried_over": "zelfscans overgezet",

@@ -146,3 +146,19 @@ def perturb_frame(frame: pl.DataFrame, table: PTable | None) -> pl.DataFrame:
             for column in [key.removesuffix(KEY_SUFFIX)]
         )
     return frame.drop(keyed)
+
+
+def rate_error(table: PTable, n: int, k: int) -> tuple[float, float]:
+    """The largest and the typical (standard deviation) error, in percentage points, of the
+    percentage k/n when k and n each carry their own noise (independent cell keys)."""
+    rows = [table.row(c) for c in (k, n)]
+    if not table.rows or None in rows:
+        return 0.0, 0.0
+    truth = 100 * k / n
+    errors, weights = [], []
+    for dk, pk in zip(rows[0].noises, rows[0].probabilities, strict=True):
+        for dn, pn in zip(rows[1].noises, rows[1].probabilities, strict=True):
+            errors.append(100 * (k + dk) / (n + dn) - truth)
+            weights.append(pk * pn)
+    errors_array = np.array(errors)
+    return float(np.abs(errors_array).max()), float(np.sqrt(np.dot(weights, errors_array**2)))

@@ -245,6 +245,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
     except (UnknownUnit, ValueError) as exc:
         raise CliError(str(exc)) from None
     with _published_tables(args.warehouse):
+        if args.exact:
+            _exact_counts(warehouse_path(args.warehouse), scope)
         result = figures(scope, load_settings().suppression_threshold)
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
@@ -261,6 +263,21 @@ def cmd_figures(args: argparse.Namespace) -> int:
         return EXIT_OK
     _print_table(result, rows)
     return EXIT_OK
+
+
+def _exact_counts(store: Path, scope: object) -> None:
+    """`figures --exact`: this process reads counts without the cell-key noise; recorded."""
+    from pipelines import appdb
+    from published import reader
+
+    appdb.record(
+        appdb.open_database(store),
+        appdb.os_user(),
+        "figures_exact",
+        str(store),
+        {"scope": str(scope)},
+    )
+    reader.exact_counts()
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -81,6 +81,12 @@ def parser() -> argparse.ArgumentParser:
     figures.add_argument("--pi", metavar="CODE")
     figures.add_argument("--from", dest="year_from", type=int, metavar="YEAR")
     figures.add_argument("--to", dest="year_to", type=int, metavar="YEAR")
+    figures.add_argument(
+        "--exact",
+        action="store_true",
+        help="counts without the cell-key noise (suppression still applies): the operator's "
+        "reference on the server; every use is written to the audit trail",
+    )
     warehouse_arg(figures)
     fmt = figures.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")

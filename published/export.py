@@ -187,7 +187,11 @@ def table_set(threshold: int, scope: Scope | None = None) -> dict[str, bytes]:
         "synthetic": bool(status.get("any_synthetic")),
         "suppression": {
             "threshold": threshold,
-            "rule": rules.SUPPRESSION.format(t=threshold).replace("`", "").replace("*", ""),
+            "rule": rules.disclosure_note(threshold, reader.max_noise())
+            .replace("`", "")
+            .replace("*", ""),
+            # The cell-key method (docs/cellkey.md): every count carries noise of at most this.
+            "cell_key_max_noise": reader.max_noise(),
         },
         "legend": {k.format(t=threshold): v.format(t=threshold) for k, v in LEGEND.items()},
         "tables": tables_meta,

@@ -126,6 +126,7 @@ def release() -> None:
     _reader.release()
     cache.clear()
     _store.clear()
+    _exact[0] = False
 
 
 _exact: list[bool] = [False]
@@ -146,6 +147,12 @@ def noise_table() -> PTable | None:
     return ptable(
         settings.cell_key_max_noise, settings.cell_key_variance, settings.suppression_threshold
     )
+
+
+def max_noise() -> int:
+    """The largest noise on a count as read now (0: exact counts)."""
+    table = noise_table()
+    return table.max_noise if table else 0
 
 
 @cache.per_publication(lambda: version(), size=1024)

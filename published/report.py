@@ -11,7 +11,7 @@ from docx import Document
 from docx.shared import Pt
 
 from pipelines.disclosure import DisclosedTable
-from published import rules
+from published import reader, rules
 from published.format import display_frame, nl_date
 
 
@@ -46,7 +46,9 @@ def profile_report(
                 cell.text = value
         doc.add_paragraph(rule.format(t=threshold).replace("**", "").replace("*", ""))
     doc.add_heading("Leeswijzer", 1)
-    doc.add_paragraph(rules.SUPPRESSION.format(t=threshold).replace("`", "").replace("*", ""))
+    doc.add_paragraph(
+        rules.disclosure_note(threshold, reader.max_noise()).replace("`", "").replace("*", "")
+    )
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -138,3 +138,48 @@ SUPPRESSION = (
     "Verder: `0` is geen enkele; *nog niet beschikbaar*: de opvolgtijd is nog niet voorbij "
     "(recidive); *niet geleverd*: er is geen export die deze eenheid of periode dekt."
 )
+
+CELL_KEY = (
+    "Bovendien is elk aantal met hooguit {d} verschoven (ruis volgens de celsleutelmethode): "
+    "dezelfde personen krijgen overal dezelfde ruis, zodat het verschil tussen twee selecties "
+    "niemand prijsgeeft. Percentages zijn berekend uit de verschoven aantallen. Zie *Over de "
+    "cijfers*."
+)
+
+
+def disclosure_note(threshold: int, max_noise: int) -> str:
+    """The disclosure legend under every table and in every download: suppression, and the
+    cell-key noise when there is any."""
+    note = SUPPRESSION.format(t=threshold)
+    return f"{note} {CELL_KEY.format(d=max_noise)}" if max_noise else note
+
+
+# The page Over de cijfers (docs/cellkey.md in Dutch, for the users).
+CELL_KEY_PAGE = """
+**Hoe de cijfers personen beschermen.** Twee regels gelden voor elk cijfer van de monitor, op
+elke pagina, in elke download, in de open data en in `terugkeer figures`.
+
+1. *Kleine aantallen.* {suppression}
+
+2. *Ruis (de celsleutelmethode).* Met de filters kunt u veel verschillende selecties maken.
+Zonder meer zou het verschil tussen twee selecties (bijvoorbeeld een gemeente, en dezelfde
+gemeente met alleen mannen) een klein aantal personen kunnen verraden. Daarom telt bij elk
+aantal een kleine, vaste ruis op: ten hoogste {d}, gemiddeld 0. De ruis hangt alleen af van
+welke personen er geteld worden: dezelfde personen geven op elke pagina, in elke download en
+na elke herberekening precies hetzelfde aantal. Nog eens vragen of selecties van elkaar
+aftrekken levert dus ruis op, geen personen. Een aantal van {t} of meer komt nooit onder de
+{t} uit, en 0 blijft 0.
+"""
+CELL_KEY_TABLE_TITLE = "Kans op elke verschuiving, per oorspronkelijk aantal"
+CELL_KEY_EFFECT = (
+    "Wat de ruis met een percentage doet: bij een cohort van **{n_small}** personen met de helft "
+    "recidivisten wijkt het getoonde percentage hooguit **{max_small}** procentpunt af (meestal "
+    "minder dan {sd_small}); bij **{n_large}** personen hooguit **{max_large}** procentpunt. "
+    "Totalen die een tabel zelf optelt (een rij *Totaal*) zijn de som van de verschoven rijen; "
+    "een totaal elders kan daarom een paar verschillen."
+)
+CELL_KEY_NOT = (
+    "Zonder ruis: aantallen bestanden en rijen op *Datakwaliteit* (zij gaan over leveringen, "
+    "niet over personen), de overlevingscurves en de landelijke modellen van *Succesfactoren*."
+)
+CELL_KEY_OFF = "De ruis staat in deze installatie uit (cell_key_max_noise = 0)."

@@ -35,6 +35,7 @@ PAGES = {
     "succesfactoren": "Succesfactoren",
     "gemeenteprofiel": "Gemeenteprofiel",
     "inrichtingsprofiel": "Inrichtingsprofiel",
+    "toelichting": "Over de cijfers",
     "zelfscan": "Zelfscan",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",

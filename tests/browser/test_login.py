@@ -38,8 +38,8 @@ USERS = {
     "pi@zwolle.nl": ("aanleverancier", "zwolle"),
     "beheer@rijk.nl": ("beheerder", None),
 }
-FIGURES = ["Overzicht", "Uitstroom", "Leefgebieden", "Recidive", "Vergelijken",
-           "Succesfactoren", "Gemeenteprofiel", "Inrichtingsprofiel"]  # fmt: skip
+FIGURES = ["Overzicht", "Uitstroom", "Leefgebieden", "Recidive", "Over de cijfers",
+           "Vergelijken", "Succesfactoren", "Gemeenteprofiel", "Inrichtingsprofiel"]  # fmt: skip
 SEES = {
     "lezer@rijk.nl": FIGURES,
     "zwolle@gemeente.nl": [*FIGURES, "Zelfscan"],

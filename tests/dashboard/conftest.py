@@ -21,6 +21,7 @@ PAGES = (
     "succesfactoren",
     "gemeenteprofiel",
     "inrichtingsprofiel",
+    "toelichting",
     "datakwaliteit",
     "aanleveren",
 )

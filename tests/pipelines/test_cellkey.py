@@ -68,7 +68,9 @@ def test_the_row_beside_the_threshold_maximises_entropy_under_the_same_constrain
     assert ptable(2, 1.0, 10).row(9) is None and ptable(2, 1.0, 10).row(0) is None
 
 
-@pytest.mark.parametrize(("max_noise", "variance", "threshold"), [(2, 1.0, 10), (3, 2.5, 5), (1, 0.5, 10)])
+@pytest.mark.parametrize(
+    ("max_noise", "variance", "threshold"), [(2, 1.0, 10), (3, 2.5, 5), (1, 0.5, 10)]
+)
 def test_every_row_keeps_the_promises(max_noise: int, variance: float, threshold: int) -> None:
     table = ptable(max_noise, variance, threshold)
     for count in range(threshold, threshold + max_noise + 5):
@@ -149,10 +151,14 @@ def _views(queries) -> list[tuple]:
     for code in rng.sample(gemeenten, 150):
         for year in (2021, 2022, 2023, 2024):
             base = Scope(year_from=year, year_to=year, gemeenten=(code,))
-            pairs.append((base, Scope(year_from=year, year_to=year, gemeenten=(code,), sexes=("M",))))
+            pairs.append(
+                (base, Scope(year_from=year, year_to=year, gemeenten=(code,), sexes=("M",)))
+            )
             ages = ("18-22", "23-29", "30-39", "40-49", "50+")
-            pairs.append((base, Scope(year_from=year, year_to=year, gemeenten=(code,), age_bands=ages)))
-    for provincie, members in info.group_by("provincie"):
+            pairs.append(
+                (base, Scope(year_from=year, year_to=year, gemeenten=(code,), age_bands=ages))
+            )
+    for _, members in info.group_by("provincie"):
         codes = sorted(members["gemeente_code"].to_list())
         for left_out in rng.sample(codes, min(10, len(codes))):
             for year in (2023, 2024):
@@ -160,7 +166,8 @@ def _views(queries) -> list[tuple]:
                     (
                         Scope(year_from=year, year_to=year, gemeenten=tuple(codes)),
                         Scope(
-                            year_from=year, year_to=year,
+                            year_from=year,
+                            year_to=year,
                             gemeenten=tuple(c for c in codes if c != left_out),
                         ),
                     )
@@ -188,6 +195,7 @@ def test_differencing_two_views_yields_noise_not_people(reading: dict) -> None:
     row = ptable(2, 1.0, 10).row(12)
     allowed = sum(p**2 for p in row.probabilities)
     assert allowed == pytest.approx(0.275, abs=1e-3)
+    print(f"differencing: {hits} of {trials} pairs gave the true count; allowed {allowed:.3f}")
     assert trials >= 200
     assert hits / trials <= allowed + 3 * math.sqrt(allowed * (1 - allowed) / trials)
 
@@ -226,7 +234,9 @@ def test_the_same_cell_is_the_same_in_every_view_process_and_rebuild(
     # One cell, three ways in this process: Uitstroom per year, per quarter summed is a
     # different cell set, so compare the same cell: the year 2024, and the municipality list.
     by_year, _ = reading["both"](queries.outflow, Scope(year_from=2024, year_to=2024))
-    by_gemeente, _ = reading["both"](queries.releases_by_gemeente, Scope(year_from=2024, year_to=2024))
+    by_gemeente, _ = reading["both"](
+        queries.releases_by_gemeente, Scope(year_from=2024, year_to=2024)
+    )
     amsterdam, _ = reading["both"](
         queries.outflow, Scope(year_from=2024, year_to=2024, gemeenten=("GM0363",))
     )
@@ -264,3 +274,37 @@ def test_figures_exact_gives_the_exact_counts_and_is_audited(store: Path) -> Non
     assert noisy != {year: row["releases"] for year, row in exact.items()}
     trail = appdb.audit_trail(appdb.open_database(store))
     assert [a["action"] for a in trail].count("figures_exact") == 1
+
+
+def test_the_dashboard_shows_the_same_noisy_cells_as_the_cli_and_explains_them(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard (another process than `terugkeer figures`) shows the same perturbed
+    national releases per year, and Over de cijfers shows the table in force."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import texts
+    from published import labels, reader
+    from published.format import nl_int
+    from published.labels import COL
+
+    cli = {str(y["year"]): nl_int(y["releases"]) for y in _figures_json(store)["years"]}
+    monkeypatch.setenv("TERUGKEER_WAREHOUSE", str(store))
+    monkeypatch.setenv("TERUGKEER_CELL_KEY_MAX_NOISE", "2")
+    reader.release()
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page("views/uitstroom.py").run()
+    assert not app.exception
+    outflow = app.dataframe[0].value
+    shown = dict(zip(outflow[COL["period"]], outflow[labels.TOTAL], strict=True))
+    assert len(shown) >= 10  # the dashboard's default period: the complete years
+    assert shown == {year: cli[year] for year in shown}
+    app.switch_page("views/toelichting.py").run()
+    assert not app.exception
+    ptable_shown = app.dataframe[0].value
+    last = ptable_shown[ptable_shown[texts.CELL_KEY_COUNT] == "12 of meer"].iloc[0]
+    assert [last[f"{d:+d}"] for d in range(-2, 3)] == ["6,4%", "24,5%", "38,3%", "24,5%", "6,4%"]
+    # A cohort of 100 with 50 re-offenders: at worst 52 of 98 = 53.06%, 3.1 points off.
+    assert "hooguit **3,1** procentpunt" in "".join(m.value for m in app.markdown)
+    reader.release()
