@@ -37,7 +37,7 @@ def shows_share(
     """Whether a figure computed from numerator / denominator may be shown (meetregels
     Onthulling): denominator at least the threshold and, unless the figure describes the
     records (% onbekend), numerator and complement each 0 or at least the threshold."""
-    if denominator < max(threshold, 1):
+    if denominator < max(threshold, 1) or numerator > denominator:
         return False
     if about_records:
         return True
@@ -370,7 +370,9 @@ def _shown_shares(
 ) -> np.ndarray:
     k = _values(df, num)
     n = np.nan_to_num(_values(df, den))
-    keep = (n >= t) & ~np.isnan(k)
+    # A numerator above its denominator (possible only through the cell-key noise, when the
+    # complement is within the noise of 0) gives no percentage.
+    keep = (n >= t) & ~np.isnan(k) & (np.nan_to_num(k) <= n)
     if not about_records:
         keep &= ~_small(k, threshold) & ~_small(n - k, threshold)
     return keep

@@ -104,6 +104,28 @@ def test_the_cell_key_picks_the_noise_by_hand() -> None:
     assert perturb_frame(frame, None).to_dict(as_series=False) == {"n": [250, None]}
 
 
+def test_a_numerator_pushed_above_its_denominator_gives_no_percentage() -> None:
+    """11 of 12 (complement 1) may read 13 of 10 after the noise: the percentage is hidden,
+    as the true one is (its complement is small)."""
+    from pipelines.disclosure import Column, Rate, disclose, share_pct
+
+    frame = pl.DataFrame({"k": [13, 40], "n": [10, 50]})
+    table = disclose(
+        frame,
+        [
+            Column("k", "K", "count"),
+            Column("n", "N", "count"),
+            Column("pct", "%", "pct"),
+            Column("u", "% onbekend", "pct"),
+        ],  # fmt: skip
+        10,
+        rates=(Rate("pct", "k", "n", interval=True), Rate("u", "k", "n", about_records=True)),
+    )
+    assert table.frame["pct"].to_list() == [None, 80.0]
+    assert table.frame["u"].to_list() == [None, 80.0]
+    assert share_pct(13, 10, 10) is None and share_pct(13, 10, 10, about_records=True) is None
+
+
 # --- on the national demo ------------------------------------------------------------------------
 
 
