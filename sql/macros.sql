@@ -29,11 +29,20 @@ CREATE OR REPLACE MACRO loaded_rows(raw_table) AS TABLE
 CREATE OR REPLACE MACRO record_key(identity) AS
     ('0x' || left(md5((SELECT secret FROM record_key_secret) || '|' || identity), 8))::UBIGINT;
 -- ... and beside each count n_<x> of a mart, ck_<x>: the sum of the keys of the records it
--- counts (flag true), modulo 2^32, from which the reader draws the count's noise. A mart holds
--- one flag per count and record and aggregates them all with these two (COLUMNS):
-CREATE OR REPLACE MACRO count_true(flag) AS count(*) FILTER (WHERE flag);
+-- counts (flag true), modulo 2^32, from which the reader draws the count's noise.
 -- (Summed as DOUBLE, which is exact for whole numbers below 2^53, i.e. for any cell of fewer
 -- than two million records, and half the time of a 128-bit integer sum.)
+CREATE OR REPLACE MACRO count_true(flag) AS count(*) FILTER (WHERE flag);
 CREATE OR REPLACE MACRO key_sum(flag, record_key) AS
     CAST(COALESCE(sum(CAST(record_key AS DOUBLE) * CAST(flag AS DOUBLE)), 0) % 4294967296
         AS BIGINT);
+-- A counting mart: a CTE with one row per record, its cells' columns, its record_key and one
+-- flag n_<x> per count; counted('<cte>') groups by every column but the flags and the key and
+-- gives each count n_<x> with its key sum ck_<x>.
+CREATE OR REPLACE MACRO counted(flags) AS TABLE
+    SELECT
+        COLUMNS(lambda c: NOT starts_with(c, 'n_') AND c <> 'record_key'),
+        count_true(COLUMNS('^(n_.+)$')) AS '\1',
+        key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1'
+    FROM query_table(flags)
+    GROUP BY ALL;

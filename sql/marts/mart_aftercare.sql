@@ -34,9 +34,4 @@ flags AS (
         case_manager = 'ja' AS n_case_manager
     FROM long
 )
-SELECT
-    year, gemeente_code, provincie, pi_code, leefgebied,
-    count_true(COLUMNS('^(n_.+)$')) AS '\1',
-    key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1'
-FROM flags
-GROUP BY ALL
+SELECT * FROM counted('flags')

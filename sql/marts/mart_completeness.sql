@@ -16,9 +16,4 @@ WITH flags AS (
             = 'onbekend' AS 'n_missing_\1_\2'
     FROM core_releases
 )
-SELECT
-    release_year, pi_code, gemeente_code, provincie, sex, age_band,
-    count_true(COLUMNS('^(n_.+)$')) AS '\1',
-    key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1'
-FROM flags
-GROUP BY ALL
+SELECT * FROM counted('flags')

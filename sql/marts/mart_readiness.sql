@@ -50,9 +50,4 @@ flags AS (
             AS n_alle_intake_niet_known
     FROM statuses
 )
-SELECT
-    release_year, pi_code, gemeente_code, provincie, sex, age_band,
-    count_true(COLUMNS('^(n_.+)$')) AS '\1',
-    key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1'
-FROM flags
-GROUP BY ALL
+SELECT * FROM counted('flags')

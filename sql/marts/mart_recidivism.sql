@@ -3,6 +3,7 @@
 -- Rule: meetregels Recidive: cohort size, persons re-offending (and seriously) within one and
 -- two years, and whether the window has passed for everyone (31 Dec of Y + k <= peildatum).
 -- Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key method).
+-- (available_1y/2y depend on the cohort year only: grouping by them adds no cells.)
 WITH members AS (
     SELECT
         m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band,
@@ -18,11 +19,4 @@ WITH members AS (
     CROSS JOIN core_peildatum AS p
     LEFT JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 )
-SELECT
-    cohort_year, pi_code, gemeente_code, provincie, sex, age_band, length_band,
-    count_true(COLUMNS('^(n_.+)$')) AS '\1',
-    key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1',
-    any_value(available_1y) AS available_1y,
-    any_value(available_2y) AS available_2y
-FROM members
-GROUP BY ALL
+SELECT * FROM counted('members')
