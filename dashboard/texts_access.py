@@ -35,7 +35,8 @@ ADMIN_ROLE = "Rol"
 ADMIN_ORGANISATION = "Organisatie"
 ADMIN_ORGANISATION_HELP = (
     "Voor de rol gemeente de GM-code; voor een aanleverancier de code van de inrichting, de "
-    "GM-code of JD (Justitiële Documentatie). Leeg voor lezer en beheerder."
+    "GM-code, JD (Justitiële Documentatie) of die van een reclasseringsorganisatie (rn, svg, "
+    "ldh). Leeg voor lezer en beheerder."
 )
 ADMIN_ADDED = "Toegevoegd"
 ADMIN_ADD = "Toevoegen of wijzigen"

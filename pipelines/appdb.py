@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pipelines.contract import JUSTICE_RECORDS
+from pipelines.contract import JUSTICE_RECORDS, PROBATION_ORGANISATIONS
 from pipelines.settings import ROOT, SETTINGS_FILE, SettingsError
 
 DATABASE_ENV = "TERUGKEER_DATABASE_URL"
@@ -228,7 +228,8 @@ def _check_user(role: str, organisation: str | None) -> str | None:
     organisation = organisation.strip() if organisation else None
     if role in ("gemeente", "aanleverancier") and not organisation:
         raise UserError(
-            f"role {role} needs --organisation (a GM code, PI code or {JUSTICE_RECORDS})"
+            f"role {role} needs --organisation (a GM code, PI code, {JUSTICE_RECORDS} or a "
+            "probation organisation: rn, svg, ldh)"
         )
     if role == "gemeente" and not (organisation or "").upper().startswith("GM"):
         raise UserError(f"role gemeente needs a municipality code (GMxxxx), not {organisation!r}")
@@ -236,6 +237,8 @@ def _check_user(role: str, organisation: str | None) -> str | None:
         raise UserError(f"role {role} is not tied to an organisation")
     if organisation and organisation.upper().startswith("GM"):
         organisation = organisation.upper()
+    if organisation and organisation.lower() in PROBATION_ORGANISATIONS:
+        organisation = organisation.lower()
     return organisation
 
 

@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from pipelines.contract import SOURCES
+
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -52,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
         description="Validate export files and load them into the warehouse.",
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
-    ingest.add_argument("--source", choices=["pi", "gemeente", "recidive"])
+    ingest.add_argument("--source", choices=list(SOURCES))
     warehouse_arg(ingest)
     ingest.add_argument("--dry-run", action="store_true", help="validate and report only")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -40,7 +40,14 @@ DISPOSALS: tuple[str, ...] = (
     "lopend",
 )
 
-SOURCES: tuple[str, ...] = ("pi", "gemeente", "recidive")
+# reclassering (v1.1): the three probation organisations (3RO), what a trajectory is, the legal
+# frame of a supervision and how an ended supervision ended.
+PROBATION_ORGANISATIONS: tuple[str, ...] = ("rn", "svg", "ldh")
+PROBATION_KINDS: tuple[str, ...] = ("advies", "toezicht")
+SUPERVISION_FRAMES: tuple[str, ...] = ("vi", "voorwaardelijke_straf", "schorsing", "overig")
+SUPERVISION_ENDINGS: tuple[str, ...] = ("regulier", "negatief", "overig")
+
+SOURCES: tuple[str, ...] = ("pi", "gemeente", "recidive", "reclassering")
 
 PI_COLUMNS: tuple[str, ...] = (
     "pseudoniem",
@@ -79,20 +86,35 @@ RECIDIVE_COLUMNS: tuple[str, ...] = (
     "peildatum",
 )
 
+RECLASSERING_COLUMNS: tuple[str, ...] = (
+    "pseudoniem",
+    "organisatie",
+    "soort",
+    "kader",
+    "startdatum",
+    "einddatum",
+    "afloop",
+    "betrokken_bij_tbo",
+    "exportdatum",
+)
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "pi": PI_COLUMNS,
     "gemeente": GEMEENTE_COLUMNS,
     "recidive": RECIDIVE_COLUMNS,
+    "reclassering": RECLASSERING_COLUMNS,
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "pi": ("pseudoniem", "inrichting", "instroomdatum", "geboortejaar", "geslacht", "exportdatum"),
     "gemeente": ("pseudoniem", "gemeente_code", "melding_datum", "exportdatum"),
     "recidive": ("pseudoniem", "zaak_id", "pleegdatum", "delictgroep", "afdoening", "peildatum"),
+    "reclassering": ("pseudoniem", "organisatie", "soort", "startdatum", "exportdatum"),
 }
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "pi": ("instroomdatum", "uitstroomdatum", "tbo_datum", "melding_gemeente_datum", "exportdatum"),
     "gemeente": ("melding_datum", "uitstroomdatum", "eerste_contact_datum", "exportdatum"),
     "recidive": ("pleegdatum", "registratiedatum", "peildatum"),
+    "reclassering": ("startdatum", "einddatum", "exportdatum"),
 }
 # The row key of each source kind, and the column holding the delivery's date, which decides
 # which of two deliveries of the same key wins.
@@ -100,11 +122,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "pi": ("pseudoniem", "instroomdatum"),
     "gemeente": ("pseudoniem", "gemeente_code", "melding_datum"),
     "recidive": ("zaak_id",),
+    "reclassering": ("pseudoniem", "organisatie", "soort", "startdatum"),
 }
 DELIVERY_DATE_COLUMN: dict[str, str] = {
     "pi": "exportdatum",
     "gemeente": "exportdatum",
     "recidive": "peildatum",
+    "reclassering": "exportdatum",
 }
 
 # Column names that look like direct identifiers: a file with one is refused whole.

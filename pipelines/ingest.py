@@ -149,13 +149,17 @@ def organisations_in(raw: RawExport, source: str) -> set[str]:
     PI codes for a PI export, municipality codes for a municipality's, JD for the records."""
     if source == "recidive":
         return {JUSTICE_RECORDS}
-    column = {"pi": "inrichting", "gemeente": "gemeente_code"}[source]
+    column = {"pi": "inrichting", "gemeente": "gemeente_code", "reclassering": "organisatie"}[
+        source
+    ]
     if column not in raw.frame.columns:
         return set()
     values = raw.frame[column].drop_nulls().str.strip_chars().unique().to_list()
     if source == "pi":
         lookup = load_reference().pi_lookup
         return {lookup.get(fold_pi(v), v) for v in values if v}
+    if source == "reclassering":
+        return {v.lower() for v in values if v}
     return {v.upper() for v in values if v}
 
 
@@ -164,11 +168,15 @@ def foreign_organisations(raw: RawExport, source: str, organisation: str) -> lis
     mine = organisation.upper() if organisation.upper().startswith("GM") else organisation
     if source == "pi" and not mine.upper().startswith(("GM", JUSTICE_RECORDS)):
         mine = load_reference().pi_lookup.get(fold_pi(mine), mine)
+    if source == "reclassering":
+        mine = organisation.lower()
     return sorted(o for o in organisations_in(raw, source) if o != mine)
 
 
 def _supplier(validated: Validated) -> str:
-    column = {"pi": "inrichting", "gemeente": "gemeente_code"}.get(validated.source)
+    column = {"pi": "inrichting", "gemeente": "gemeente_code", "reclassering": "organisatie"}.get(
+        validated.source
+    )
     if column is None or validated.rows.height == 0:
         return "justitiele_documentatie" if validated.source == "recidive" else "onbekend"
     return validated.rows[column].mode().sort()[0]

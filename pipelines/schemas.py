@@ -19,9 +19,13 @@ from pandera.typing.polars import Series
 from pipelines.contract import (
     DISPOSALS,
     OFFENCE_GROUPS,
+    PROBATION_KINDS,
+    PROBATION_ORGANISATIONS,
     RELEASE_REASONS,
     SEX_CODES,
     STATUS_CODES,
+    SUPERVISION_ENDINGS,
+    SUPERVISION_FRAMES,
     YES_NO,
 )
 from pipelines.reference import fold_pi_expr, load_reference
@@ -213,10 +217,63 @@ class RecidiveExport(_Base):
         return data.lazyframe.select(_ok(_date("registratiedatum") >= _date("pleegdatum")))
 
 
+class ReclasseringExport(_Base):
+    """reclasseringsexport (v1.1): one probation trajectory (advice or supervision) per row."""
+
+    organisatie: Series[str] = pa.Field(nullable=False, isin=PROBATION_ORGANISATIONS)
+    soort: Series[str] = pa.Field(nullable=False, isin=PROBATION_KINDS)
+    kader: Optional[Series[str]] = pa.Field(nullable=True, isin=SUPERVISION_FRAMES)
+    startdatum: Series[str] = pa.Field(nullable=False)
+    einddatum: Optional[Series[str]] = pa.Field(nullable=True)
+    afloop: Optional[Series[str]] = pa.Field(nullable=True, isin=SUPERVISION_ENDINGS)
+    betrokken_bij_tbo: Optional[Series[str]] = pa.Field(nullable=True, isin=YES_NO)
+    exportdatum: Series[str] = pa.Field(nullable=False)
+
+    @pa.check("startdatum", "einddatum", "exportdatum", name="invalid_date")
+    def valid_date(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _valid_date(data)
+
+    @pa.dataframe_check(name="start_out_of_range")
+    def start_in_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        start = _date("startdatum")
+        return data.lazyframe.select(
+            _ok((start >= EARLIEST_ADMISSION) & (start <= _date("exportdatum")))
+        )
+
+    @pa.dataframe_check(name="end_before_start")
+    def end_after_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(_ok(_date("einddatum") >= _date("startdatum")))
+
+    @pa.dataframe_check(name="end_after_export_date")
+    def end_not_after_export(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(_ok(_date("einddatum") <= _date("exportdatum")))
+
+    @pa.dataframe_check(name="supervision_without_frame")
+    def supervision_needs_frame(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        supervision = pl.col("soort") == "toezicht"
+        return data.lazyframe.select(_ok(~supervision | pl.col("kader").is_not_null()))
+
+    @pa.dataframe_check(name="frame_without_supervision")
+    def frame_only_with_supervision(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        supervision = pl.col("soort") == "toezicht"
+        return data.lazyframe.select(_ok(supervision | pl.col("kader").is_null()))
+
+    @pa.dataframe_check(name="ended_supervision_without_outcome")
+    def ended_supervision_needs_outcome(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        ended = (pl.col("soort") == "toezicht") & pl.col("einddatum").is_not_null()
+        return data.lazyframe.select(_ok(~ended | pl.col("afloop").is_not_null()))
+
+    @pa.dataframe_check(name="outcome_without_ended_supervision")
+    def outcome_only_when_ended(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        ended = (pl.col("soort") == "toezicht") & pl.col("einddatum").is_not_null()
+        return data.lazyframe.select(_ok(ended | pl.col("afloop").is_null()))
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "pi": PiExport,
     "gemeente": GemeenteExport,
     "recidive": RecidiveExport,
+    "reclassering": ReclasseringExport,
 }
 
 # The column a frame-level rule is reported against.
@@ -230,6 +287,13 @@ FRAME_RULE_COLUMN: dict[str, str] = {
     "tbo_before_admission": "tbo_datum",
     "notice_before_admission": "melding_gemeente_datum",
     "registration_before_offence": "registratiedatum",
+    "start_out_of_range": "startdatum",
+    "end_before_start": "einddatum",
+    "end_after_export_date": "einddatum",
+    "supervision_without_frame": "kader",
+    "frame_without_supervision": "kader",
+    "ended_supervision_without_outcome": "afloop",
+    "outcome_without_ended_supervision": "afloop",
 }
 
 RULE_MESSAGES: dict[str, str] = {
@@ -248,6 +312,13 @@ RULE_MESSAGES: dict[str, str] = {
     "tbo_before_admission": "TBO date before admission date",
     "notice_before_admission": "notification date before admission date",
     "registration_before_offence": "registration date before the offence date",
+    "start_out_of_range": "start before 1990-01-01 or after the export date",
+    "end_before_start": "end date before start date",
+    "end_after_export_date": "end date after the export date",
+    "supervision_without_frame": "a supervision (toezicht) without its legal frame (kader)",
+    "frame_without_supervision": "a legal frame (kader) given for an advice",
+    "ended_supervision_without_outcome": "an ended supervision without its outcome (afloop)",
+    "outcome_without_ended_supervision": "an outcome (afloop) without an ended supervision",
     "conflict": "the same key appears on rows with different values",
 }
 

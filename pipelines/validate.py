@@ -82,6 +82,11 @@ def _normalise(frame: pl.DataFrame, source: str) -> pl.DataFrame:
             "delictgroep",
             "ernstig",
             "afdoening",
+            "organisatie",
+            "soort",
+            "kader",
+            "afloop",
+            "betrokken_bij_tbo",
         )
     ]
     upper = [c for c in ("geslacht", "gemeente_code") if c in frame.columns]

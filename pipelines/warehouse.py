@@ -22,6 +22,7 @@ RAW_TABLES: dict[str, str] = {
     "pi": "raw_pi_episodes",
     "gemeente": "raw_gemeente_trajectories",
     "recidive": "raw_recidive_cases",
+    "reclassering": "raw_reclassering_trajectories",
 }
 
 

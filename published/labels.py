@@ -46,7 +46,12 @@ OFFENCE_GROUPS = {
     "zeden": "Zeden",
     "overig": "Overig",
 }
-SOURCES = {"pi": "PI-export", "gemeente": "Nazorg-export gemeente", "recidive": "Recidivegegevens"}
+SOURCES = {
+    "pi": "PI-export",
+    "gemeente": "Nazorg-export gemeente",
+    "recidive": "Recidivegegevens",
+    "reclassering": "Reclasseringsexport",
+}
 DELIVERY_STATUS = {
     "loaded": "geladen",
     "refused": "geweigerd",
@@ -160,6 +165,13 @@ RULE_LABELS = {
     "tbo_before_admission": "TBO-datum vóór instroomdatum",
     "notice_before_admission": "meldingsdatum vóór instroomdatum",
     "registration_before_offence": "registratiedatum vóór pleegdatum",
+    "start_out_of_range": "startdatum vóór 1990 of na de exportdatum",
+    "end_before_start": "einddatum vóór startdatum",
+    "end_after_export_date": "einddatum na de exportdatum",
+    "supervision_without_frame": "toezicht zonder kader",
+    "frame_without_supervision": "kader bij een advies (alleen bij toezicht)",
+    "ended_supervision_without_outcome": "beëindigd toezicht zonder afloop",
+    "outcome_without_ended_supervision": "afloop zonder beëindigd toezicht",
     "conflict": "dezelfde sleutel staat op rijen met verschillende waarden",
 }
 POSITION_LABELS = {
