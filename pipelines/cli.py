@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import io
 import json
 import os
 import subprocess
@@ -16,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.cli_parser import parser
-from pipelines.settings import ROOT, STREAMLIT_CONFIG, SettingsError, load_settings, warehouse_path
+from pipelines.settings import ROOT, STREAMLIT_CONFIG, SettingsError, warehouse_path
 
 if TYPE_CHECKING:
     import duckdb
@@ -236,109 +234,6 @@ def _published_tables(warehouse: str | None) -> Iterator[None]:
         reader.release()
 
 
-def cmd_figures(args: argparse.Namespace) -> int:
-    from published.figures import figures
-    from published.scope import UnknownUnit, resolve_scope
-
-    try:
-        scope = resolve_scope(args.gemeente, args.pi, args.year_from, args.year_to)
-    except (UnknownUnit, ValueError) as exc:
-        raise CliError(str(exc)) from None
-    with _published_tables(args.warehouse):
-        if args.exact:
-            _exact_counts(warehouse_path(args.warehouse), scope)
-        result = figures(scope, load_settings().suppression_threshold)
-    if args.json:
-        print(json.dumps(result, indent=1, ensure_ascii=False))
-        return EXIT_OK
-    from published.figures import flat_rows
-
-    rows = flat_rows(result)
-    if args.csv:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["year"])
-        writer.writeheader()
-        writer.writerows(rows)
-        print(out.getvalue(), end="")
-        return EXIT_OK
-    _print_table(result, rows)
-    return EXIT_OK
-
-
-def _exact_counts(store: Path, scope: object) -> None:
-    """`figures --exact`: this process reads counts without the cell-key noise; recorded."""
-    from pipelines import appdb
-    from published import reader
-
-    appdb.record(
-        appdb.open_database(store),
-        appdb.os_user(),
-        "figures_exact",
-        str(store),
-        {"scope": str(scope)},
-    )
-    reader.exact_counts()
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from published.export import write_table_set
-
-    if args.out.exists() and not args.out.is_dir():
-        raise CliError(f"{args.out} exists and is not a folder")
-    with _published_tables(args.warehouse):
-        metadata = write_table_set(args.out, load_settings().suppression_threshold)
-    print(
-        f"wrote {len(metadata['tables'])} tables (CSV and Parquet) and metadata.json to "
-        f"{args.out}; peildatum {metadata['peildatum'] or '(no recidivism data)'}"
-    )
-    return EXIT_OK
-
-
-def _print_table(result: dict, rows: list[dict]) -> None:
-    def cell(value: object) -> str:
-        return "-" if value is None else str(value)
-
-    print(
-        f"peildatum {result['peildatum'] or '(no recidivism data)'}; counts 1-"
-        f"{result['suppression_threshold'] - 1} read <{result['suppression_threshold']}"
-    )
-    header = [
-        "year",
-        "releases",
-        "alle op orde %",
-        "onderdak %",
-        "werk %",
-        "recid 1y %",
-        "1y ci95",
-        "recid 2y %",
-        "2y ci95",
-    ]
-    print("  ".join(f"{h:>14}" for h in header))
-    for r in rows:
-        ci1 = (
-            f"{r['recidive_1y_ci95_low']}-{r['recidive_1y_ci95_high']}"
-            if r["recidive_1y_ci95_low"] is not None
-            else None
-        )
-        ci2 = (
-            f"{r['recidive_2y_ci95_low']}-{r['recidive_2y_ci95_high']}"
-            if r["recidive_2y_ci95_low"] is not None
-            else None
-        )
-        values = [
-            r["year"],
-            r["releases"],
-            r["alle_pct_op_orde"],
-            r["onderdak_pct_op_orde"],
-            r["werk_inkomen_pct_op_orde"],
-            r["recidive_1y_pct"],
-            ci1,
-            r["recidive_2y_pct"],
-            ci2,
-        ]
-        print("  ".join(f"{cell(v):>14}" for v in values))
-
-
 def streamlit_flags(config: Path = STREAMLIT_CONFIG, port: int | None = None) -> list[str]:
     """Every setting of streamlit_config.toml as a Streamlit command-line flag."""
     try:
@@ -401,11 +296,10 @@ COMMANDS = {
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "build": cmd_build,
-    "figures": cmd_figures,
-    "export": cmd_export,
     "dashboard": cmd_dashboard,
 }
-# The operator's commands (pipelines/cli_admin.py).
+# The reading commands (pipelines/cli_figures.py) and the operator's (pipelines/cli_admin.py).
+FIGURE_COMMANDS = ("figures", "export")
 ADMIN_COMMANDS = ("users", "audit", "deliveries", "withdraw", "backup", "restore")
 
 
@@ -418,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines import cli_admin
 
         handler = getattr(cli_admin, f"cmd_{args.command}")
+    elif args.command in FIGURE_COMMANDS:
+        from pipelines import cli_figures
+
+        handler = getattr(cli_figures, f"cmd_{args.command}")
     else:
         handler = COMMANDS[args.command]
     try:

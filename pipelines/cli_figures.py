@@ -1,0 +1,116 @@
+"""The reading commands of `terugkeer`: the published figures and the open data, read from the
+current publication the same way the dashboard reads them."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from pathlib import Path
+
+from pipelines.cli import EXIT_OK, CliError, _published_tables
+from pipelines.settings import load_settings, warehouse_path
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from published.figures import figures
+    from published.scope import UnknownUnit, resolve_scope
+
+    try:
+        scope = resolve_scope(args.gemeente, args.pi, args.year_from, args.year_to)
+    except (UnknownUnit, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    with _published_tables(args.warehouse):
+        if args.exact:
+            _exact_counts(warehouse_path(args.warehouse), scope)
+        result = figures(scope, load_settings().suppression_threshold)
+    if args.json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        return EXIT_OK
+    from published.figures import flat_rows
+
+    rows = flat_rows(result)
+    if args.csv:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["year"])
+        writer.writeheader()
+        writer.writerows(rows)
+        print(out.getvalue(), end="")
+        return EXIT_OK
+    _print_table(result, rows)
+    return EXIT_OK
+
+
+def _exact_counts(store: Path, scope: object) -> None:
+    """`figures --exact`: this process reads counts without the cell-key noise; recorded."""
+    from pipelines import appdb
+    from published import reader
+
+    appdb.record(
+        appdb.open_database(store),
+        appdb.os_user(),
+        "figures_exact",
+        str(store),
+        {"scope": str(scope)},
+    )
+    reader.exact_counts()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from published.export import write_table_set
+
+    if args.out.exists() and not args.out.is_dir():
+        raise CliError(f"{args.out} exists and is not a folder")
+    with _published_tables(args.warehouse):
+        metadata = write_table_set(args.out, load_settings().suppression_threshold)
+    print(
+        f"wrote {len(metadata['tables'])} tables (CSV and Parquet) and metadata.json to "
+        f"{args.out}; peildatum {metadata['peildatum'] or '(no recidivism data)'}"
+    )
+    return EXIT_OK
+
+
+def _print_table(result: dict, rows: list[dict]) -> None:
+    def cell(value: object) -> str:
+        return "-" if value is None else str(value)
+
+    print(
+        f"peildatum {result['peildatum'] or '(no recidivism data)'}; counts 1-"
+        f"{result['suppression_threshold'] - 1} read <{result['suppression_threshold']}"
+    )
+    header = [
+        "year",
+        "releases",
+        "alle op orde %",
+        "onderdak %",
+        "werk %",
+        "recid 1y %",
+        "1y ci95",
+        "recid 2y %",
+        "2y ci95",
+    ]
+    print("  ".join(f"{h:>14}" for h in header))
+    for r in rows:
+        ci1 = (
+            f"{r['recidive_1y_ci95_low']}-{r['recidive_1y_ci95_high']}"
+            if r["recidive_1y_ci95_low"] is not None
+            else None
+        )
+        ci2 = (
+            f"{r['recidive_2y_ci95_low']}-{r['recidive_2y_ci95_high']}"
+            if r["recidive_2y_ci95_low"] is not None
+            else None
+        )
+        values = [
+            r["year"],
+            r["releases"],
+            r["alle_pct_op_orde"],
+            r["onderdak_pct_op_orde"],
+            r["werk_inkomen_pct_op_orde"],
+            r["recidive_1y_pct"],
+            ci1,
+            r["recidive_2y_pct"],
+            ci2,
+        ]
+        print("  ".join(f"{cell(v):>14}" for v in values))
