@@ -30,10 +30,14 @@ from pipelines.contract import (
     DISPOSALS,
     KEYS,
     OFFENCE_GROUPS,
+    PROBATION_KINDS,
+    PROBATION_ORGANISATIONS,
     RELEASE_REASONS,
     REQUIRED,
     SEX_CODES,
     STATUS_CODES,
+    SUPERVISION_ENDINGS,
+    SUPERVISION_FRAMES,
     YES_NO,
     fold_header,
 )
@@ -209,10 +213,46 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
         },
         checks=[*_valid_dates("recidive"), _after("registratiedatum", "pleegdatum")],
     )
-    return {"pi": pi, "gemeente": gemeente, "recidive": recidive}
+
+    def start_ok(df: pd.DataFrame) -> pd.Series:
+        a, e = df[PARSED + "startdatum"], df[PARSED + "exportdatum"]
+        return a.isna() | e.isna() | ((a >= pd.Timestamp("1990-01-01")) & (a <= e))
+
+    def frame_ok(df: pd.DataFrame) -> pd.Series:
+        return (df["soort"] == "toezicht").fillna(False) != df["kader"].isna()
+
+    def ending_ok(df: pd.DataFrame) -> pd.Series:
+        ended = (df["soort"] == "toezicht").fillna(False) & df["einddatum"].notna()
+        return ended != df["afloop"].isna()
+
+    reclassering = pa.DataFrameSchema(
+        {
+            "pseudoniem": pseudonym,
+            "organisatie": col(False, [pa.Check.isin(PROBATION_ORGANISATIONS)]),
+            "soort": col(False, [pa.Check.isin(PROBATION_KINDS)]),
+            "kader": col(True, [pa.Check.isin(SUPERVISION_FRAMES)]),
+            "startdatum": col(False),
+            "einddatum": col(True),
+            "afloop": col(True, [pa.Check.isin(SUPERVISION_ENDINGS)]),
+            "betrokken_bij_tbo": col(True, [pa.Check.isin(YES_NO)]),
+            "exportdatum": col(False),
+        },
+        checks=[
+            *_valid_dates("reclassering"),
+            pa.Check(start_ok, name="start_out_of_range"),
+            _after("einddatum", "startdatum"),
+            _after("exportdatum", "einddatum"),
+            pa.Check(frame_ok, name="frame_with_supervision_only"),
+            pa.Check(ending_ok, name="outcome_with_ended_supervision_only"),
+        ],
+    )
+    return {"pi": pi, "gemeente": gemeente, "recidive": recidive, "reclassering": reclassering}
 
 
-LOWER = ("uitstroomreden", "reintegratieplan", "casemanager", "delictgroep", "ernstig", "afdoening")
+LOWER = (
+    "uitstroomreden", "reintegratieplan", "casemanager", "delictgroep", "ernstig", "afdoening",
+    "organisatie", "soort", "kader", "afloop", "betrokken_bij_tbo",
+)  # fmt: skip
 
 
 def normalise(frame: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -234,7 +274,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, models: dict) -> int
     frame = read(path)
     if privacy_breach(frame):
         return 0
-    source = next(s for s in ("pi", "recidive", "gemeente") if set(REQUIRED[s]) <= set(frame))
+    source = next(
+        s for s in ("pi", "recidive", "reclassering", "gemeente") if set(REQUIRED[s]) <= set(frame)
+    )
     frame = normalise(frame, source)
     try:
         models[source].validate(frame, lazy=True)

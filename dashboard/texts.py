@@ -317,6 +317,12 @@ FACTORS_WITH_WITHOUT = "Recidive binnen {window} met en zonder de factor (select
 FACTORS_KM_CHOICE = "Tijd tot recidive voor"
 FACTORS_KM_CHART = "Deel dat nog niet heeft gerecidiveerd: met en zonder {factor}"
 FACTORS_PROCESS = "Procesindicatoren per inrichting"
+FACTORS_PROBATION = "Reclassering: toezicht na uitstroom"
+FACTORS_PROBATION_CHART = "Onder toezicht van de reclassering na uitstroom, per uitstroomjaar"
+FACTORS_PROBATION_SERIES = "% onder toezicht"
+FACTORS_ENDINGS_CHART = "Toezichten regulier afgerond, per jaar van beëindiging"
+FACTORS_ENDINGS_SERIES = "% regulier afgerond"
+PERCENT_AXIS = "%"
 FACTORS_NO_MODEL = "Het model is nog niet geschat: er zijn geen cohorten met volledige opvolging."
 PROCESS_HEATMAP = "Procesindicatoren per inrichting (%)"
 

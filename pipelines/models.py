@@ -33,7 +33,14 @@ LEEFGEBIED_FACTORS = (
     "zorg",
     "sociaal_netwerk",
 )
-PROCESS_FACTORS = ("reintegratieplan", "tbo_10_dagen", "tijdig_gemeld", "in_beeld", "casemanager")
+PROCESS_FACTORS = (
+    "reintegratieplan",
+    "tbo_10_dagen",
+    "tijdig_gemeld",
+    "in_beeld",
+    "casemanager",
+    "onder_toezicht",
+)
 FACTORS = (*LEEFGEBIED_FACTORS, *PROCESS_FACTORS)
 # Enough for intervals far narrower than the effects; keeps the fit to seconds at any scale.
 FACTOR_MODEL_MAX_ROWS = 250_000

@@ -106,6 +106,12 @@ def _entries() -> list[Entry]:
               lambda s, t, n: recidivism.reoffence_groups(s, t)),
         Entry("procesindicatoren_per_inrichting", "Procesindicatoren per inrichting (alle jaren)",
               "uitstromen", "process_pi", lambda s, t, n: factors.process_by_pi(s, t, n)),
+        Entry("onder_toezicht_na_uitstroom",
+              "Onder toezicht van de reclassering na uitstroom, per jaar en kader",
+              "uitstromen", "supervision", lambda s, t, n: factors.supervision_by_frame(s, t)),
+        Entry("toezicht_regulier_afgerond", "Toezichten regulier afgerond, per jaar",
+              "toezichten", "supervision_endings",
+              lambda s, t, n: factors.supervision_endings(t)),
         *(
             Entry(f"succesfactoren_{years}_jaar",
                   f"Succesfactoren: recidive binnen {years} jaar met en zonder, odds ratio's",

@@ -12,7 +12,7 @@ import datetime as dt
 from pipelines.disclosure import DisclosedTable
 from published import labels, queries, reader
 from published.scope import Scope
-from published.tables import outflow, readiness, recidivism
+from published.tables import factors, outflow, readiness, recidivism
 
 READINESS_GROUPS = queries.READINESS_GROUPS
 _CODE_OF_LABEL = {label: code for code, label in labels.LEEFGEBIEDEN.items()}
@@ -28,6 +28,8 @@ def figures(scope: Scope, threshold: int) -> dict:
     releases = outflow.outflow_by_year(scope, threshold)
     ready = readiness.readiness_by_year(scope, threshold)
     recid = recidivism.recidivism(scope, threshold)
+    supervision = factors.supervision_by_frame(scope, threshold)
+    supervision_rows = {y: i for i, y in enumerate(supervision.frame["year"].to_list())}
     peildatum = reader.data_status().get("peildatum")
     recid_rows = {year: i for i, year in enumerate(recid.frame["cohort_year"].to_list())}
     ready_rows: dict[int, dict[str, int]] = {}
@@ -51,6 +53,7 @@ def figures(scope: Scope, threshold: int) -> dict:
                 "recidivism": None
                 if peildatum is None or year not in recid_rows
                 else windows(recid, recid_rows[year]),
+                "supervision": _supervision(supervision, supervision_rows.get(year)),
             }
         )
     return {
@@ -61,6 +64,18 @@ def figures(scope: Scope, threshold: int) -> dict:
             "pi": scope.pis[0] if scope.pis else None,
         },
         "years": years,
+    }
+
+
+def _supervision(table: DisclosedTable, row: int | None) -> dict | None:
+    """% onder toezicht na uitstroom of a release year; None where not delivered (outside the
+    reclassering coverage)."""
+    if row is None or table.mark("n_covered", row) == labels.NOT_DELIVERED:
+        return None
+    return {
+        "covered": _cell(table, "n_covered", row),
+        "supervised": _cell(table, "n_supervised", row),
+        "pct": table.frame["pct_supervised"][row],
     }
 
 
@@ -100,5 +115,7 @@ def flat_rows(result: dict) -> list[dict]:
             ci = rec["ci95"] if rec else None
             row[f"recidive_{window}_ci95_low"] = ci[0] if ci else None
             row[f"recidive_{window}_ci95_high"] = ci[1] if ci else None
+        supervision = year.get("supervision") or {}
+        row["onder_toezicht_pct"] = supervision.get("pct")
         rows.append(row)
     return rows

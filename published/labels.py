@@ -188,6 +188,7 @@ FACTOR_LABELS = {
     "tijdig_gemeld": "Tijdig gemeld bij gemeente",
     "in_beeld": "In beeld bij gemeente",
     "casemanager": "Casemanager gemeente",
+    "onder_toezicht": "Onder toezicht reclassering na uitstroom",
 }
 FACTORS_WITH = "Met (ja)"
 FACTORS_WITHOUT = "Zonder (nee)"
@@ -196,9 +197,24 @@ PROCESS_LABELS = {
     "tbo": "TBO binnen 10 dagen",
     "tijdig": "Tijdig gemeld",
     "in_beeld": "In beeld bij gemeente",
+    "toezicht": "Onder toezicht na uitstroom",
+    "reclassering_tbo": "Reclassering bij TBO",
 }
+SUPERVISION_FRAMES = {
+    "vi": "Voorwaardelijke invrijheidstelling",
+    "voorwaardelijke_straf": "Voorwaardelijke straf",
+    "schorsing": "Schorsing",
+    "overig": "Overig",
+}
+PROBATION_ORGANISATIONS = {"rn": "Reclassering Nederland", "svg": "SVG", "ldh": "Leger des Heils"}
 COL.update(
     {
+        "n_covered": "Uitstromen (reclassering geleverd)",
+        "n_supervised": "Onder toezicht na uitstroom",
+        "pct_supervised": "% onder toezicht",
+        "n_ended_known": "Toezichten beëindigd (afloop bekend)",
+        "n_ended_regular": "Waarvan regulier afgerond",
+        "pct_regular": "% regulier afgerond",
         "unit": "Eenheid",
         "code": "Code",
         "rate": "Percentage",
@@ -238,6 +254,8 @@ MEASURE_LABELS = {
     "tbo": "TBO binnen 10 dagen",
     "tijdig": "Tijdig gemeld bij gemeente (≥ 14 dagen)",
     "in_beeld": "In beeld bij gemeente",
+    "toezicht": "Onder toezicht reclassering na uitstroom",
+    "reclassering_tbo": "Reclassering betrokken bij het TBO",
 }
 # Refusals (pipelines/refusals.py) by code, with the same parameters.
 REFUSALS = {

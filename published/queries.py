@@ -12,6 +12,7 @@ import polars as pl
 
 from pipelines.cellkey import KEY_MODULUS, KEY_SUFFIX
 from pipelines.contract import LEEFGEBIEDEN
+from pipelines.models import FACTORS
 from pipelines.warehouse import WarehouseBroken, WarehouseBusy
 from published.reader import publication, read
 from published.scope import Scope
@@ -294,11 +295,14 @@ MEASURES: dict[str, tuple[str, str, str, str, str | None, str | None]] = {
     "tijdig": ("mart_process", "release_year", "n_notice_timely", "n_notice_known", None, None),
     "in_beeld": ("mart_process", "release_year", "n_known_to_gemeente", "n_known_scope",
                  None, None),
+    "toezicht": ("mart_probation", "release_year", "n_supervised", "n_covered", None, None),
+    "reclassering_tbo": ("mart_probation", "release_year", "n_probation_at_tbo",
+                         "n_tbo_covered", None, None),
 }  # fmt: skip
 # The measures Vergelijken offers (the rest of MEASURES: % onbekend, for the Zelfscan).
 COMPARE_MEASURES = (
     "recidive_2y", "recidive_1y", *(f"op_orde_{k}" for k in READINESS_GROUPS), "plan", "tbo",
-    "tijdig", "in_beeld",
+    "tijdig", "in_beeld", "toezicht", "reclassering_tbo",
 )  # fmt: skip
 UNIT_COLUMNS = ("gemeente_code", "pi_code")
 
@@ -353,14 +357,7 @@ def gemeente_info() -> pl.DataFrame:
     )
 
 
-FACTOR_COLUMNS = (
-    *LEEFGEBIEDEN,
-    "reintegratieplan",
-    "tbo_10_dagen",
-    "tijdig_gemeld",
-    "in_beeld",
-    "casemanager",
-)
+FACTOR_COLUMNS = FACTORS  # the columns of mart_factors that are success factors
 
 
 def factor_outcomes(scope: Scope, years: int) -> pl.DataFrame:
@@ -401,10 +398,11 @@ def model_casemix_terms() -> pl.DataFrame:
 
 
 def process_by_pi(scope: Scope, unit: str = "pi_code") -> pl.DataFrame:
-    """Per PI (or municipality): numerators and denominators of the four process indicators."""
+    """Per PI (or municipality): numerators and denominators of the process indicators (the
+    probation ones from mart_probation: 0 outside the reclassering coverage)."""
     column = unit if unit in UNIT_COLUMNS else "pi_code"
     where, params = scope.where("release_year")
-    return read(
+    process = read(
         f"SELECT {column}, "
         + ", ".join(
             total(c, c)
@@ -422,6 +420,41 @@ def process_by_pi(scope: Scope, unit: str = "pi_code") -> pl.DataFrame:
         )  # fmt: skip
         + f" FROM mart_process WHERE {where} GROUP BY ALL ORDER BY {column}",
         params,
+    )
+    probation = read(
+        f"SELECT {column}, "
+        + ", ".join(
+            total(c, c)
+            for c in ("n_covered", "n_supervised", "n_tbo_covered", "n_probation_at_tbo")
+        )
+        + f" FROM mart_probation WHERE {where} GROUP BY ALL",
+        params,
+    )
+    return process.join(probation, on=column, how="left", nulls_equal=True).fill_null(0)
+
+
+def supervision_by_frame(scope: Scope) -> pl.DataFrame:
+    """Per release year: covered releases and those under supervision, in total and by kader."""
+    where, params = scope.where("release_year")
+    frames = ("vi", "voorwaardelijke_straf", "schorsing", "overig")
+    return read(
+        "SELECT release_year AS year, "
+        + ", ".join(
+            total(c, c)
+            for c in ("n_covered", "n_supervised", *(f"n_supervised_{f}" for f in frames))
+        )
+        + f" FROM mart_probation WHERE {where} GROUP BY ALL ORDER BY ALL",
+        params,
+    )
+
+
+def supervision_endings() -> pl.DataFrame:
+    """Per year of ending: supervisions ended with a known afloop, and ended regularly
+    (national: a probation trajectory has no PI or municipality)."""
+    return read(
+        "SELECT end_year AS year, "
+        + ", ".join(total(c, c) for c in ("n_ended_known", "n_ended_regular"))
+        + " FROM mart_supervision_endings GROUP BY ALL ORDER BY ALL"
     )
 
 

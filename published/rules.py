@@ -110,8 +110,22 @@ RULES |= {
         "Per inrichting de procesindicatoren van de meetregels: % met re-integratieplan (van "
         "bekend), % TBO binnen 10 dagen (alleen inrichtingen die TBO-data leveren), % tijdig "
         "gemeld (≥ 14 dagen vóór uitstroom, van bekend) en % in beeld bij gemeente (alleen "
-        "gemeenten die nazorggegevens leveren). Een leeg vak: minder dan {t} in de noemer of "
-        "niet geleverd."
+        "gemeenten die nazorggegevens leveren), % onder toezicht na uitstroom en % "
+        "reclassering bij TBO (alleen maanden die alle drie reclasseringsorganisaties hebben "
+        "geleverd). Een leeg vak: minder dan {t} in de noemer of niet geleverd."
+    ),
+    "supervision": (
+        "**Onder toezicht na uitstroom**: uitstromen waarvan de persoon een toezicht van de "
+        "reclassering heeft dat uiterlijk 30 dagen na de uitstroomdatum begint en op de "
+        "uitstroomdatum nog niet was afgelopen, van alle uitstromen in maanden die alle drie "
+        "reclasseringsorganisaties (Reclassering Nederland, SVG, Leger des Heils) hebben "
+        "geleverd; daarbuiten *niet geleverd*. Per kader van het toezicht (bij meer toezichten: "
+        "het eerst begonnen). Samenhang, geen bewijs van effect."
+    ),
+    "supervision_endings": (
+        "**Toezicht regulier afgerond**: toezichten die in het jaar eindigden met afloop "
+        "*regulier*, van die met een bekende afloop (landelijk: een reclasseringstraject heeft "
+        "geen inrichting of gemeente)."
     ),
     "aftercare": (
         "**Op orde na 3 maanden** per leefgebied, uit de nazorgexport van de gemeente: op orde "

@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.demo.simulate import simulate
-from pipelines.demo.write import write_nazorg_exports, write_pi_exports, write_recidive_export
+from pipelines.demo.write import (
+    write_nazorg_exports,
+    write_pi_exports,
+    write_recidive_export,
+    write_reclassering_exports,
+)
 from pipelines.reference import load_reference
 
 
@@ -21,6 +26,7 @@ class DemoResult:
     n_trajectories: int
     n_cases: int
     seconds: float
+    n_probation: int = 0
 
 
 def parse_years(text: str) -> tuple[int, int]:
@@ -56,10 +62,12 @@ def generate_demo(
     files = write_pi_exports(sim.episodes, out, messy, rng, pi_names)
     files += write_nazorg_exports(sim.trajectories, out, messy, rng)
     files.append(write_recidive_export(sim.cases, out, messy, rng))
+    files += write_reclassering_exports(sim.probation, out, messy, rng)
     return DemoResult(
         files=files,
         n_episodes=sim.episodes.height,
         n_trajectories=sim.trajectories.height,
         n_cases=sim.cases.height,
         seconds=time.perf_counter() - started,
+        n_probation=sim.probation.height,
     )

@@ -41,6 +41,7 @@ class Simulation:
     episodes: pl.DataFrame  # canonical pi columns, typed
     trajectories: pl.DataFrame  # canonical gemeente columns, typed
     cases: pl.DataFrame  # canonical recidive columns, typed
+    probation: pl.DataFrame  # canonical reclassering columns, typed (v1.1)
     export_date: dt.date
     nazorg_export_date: dt.date
     peildatum: dt.date
@@ -60,6 +61,8 @@ class _World:
     window_start: int
     export_day: int
     peildatum: int
+    # A stream of its own for probation, so that the other exports stay as they were.
+    probation_rng: np.random.Generator | None = None
 
     def profile(self, key: str, pi: np.ndarray) -> np.ndarray:
         values = np.array([truth.PI_PROFILE[c][key] for c in self.pi_codes], dtype=float)
@@ -199,6 +202,12 @@ def _simulate_generation(
         episodes[f"{lg}_instroom"] = rec_in
         episodes[f"{lg}_uitstroom"] = rec_out
 
+    # Probation: supervision after release (it lowers recidivism), an advice during detention.
+    prng = world.probation_rng
+    supervised = prng.random(n) < np.array(truth.SUPERVISION_P_BY_LENGTH)[length]
+    recid_logit += truth.SUPERVISION_LOG_ODDS * supervised
+    probation = _probation(prng, n, admit, release, length, supervised)
+
     # Recidivism: the logistic truth for two years, then the time to the offence.
     release_year = (1970 + release / 365.25).astype(int)
     age_band = _age_band(release_year - people["birth_year"][person])
@@ -257,6 +266,7 @@ def _simulate_generation(
         n_ok=n_ok,
         release_true_ok=n_ok == 6,
         is_transfer_part=np.zeros(n, dtype=bool),
+        **probation,
     )
     first_parts = _transfer_first_parts(episodes, transfer, pi, admit, transfer_day)
 
@@ -264,6 +274,44 @@ def _simulate_generation(
     next_admit = offence_day + 1 + rng.exponential(45, n).astype(int)
     keep = redetained & (next_admit <= world.export_day)
     return _concat(episodes, first_parts), person[keep], next_admit[keep]
+
+
+def _choice(rng: np.random.Generator, shares: dict[str, float], n: int) -> np.ndarray:
+    return rng.choice(np.array(list(shares), dtype=object), n, p=list(shares.values()))
+
+
+def _probation(
+    rng: np.random.Generator,
+    n: int,
+    admit: np.ndarray,
+    release: np.ndarray,
+    length: np.ndarray,
+    supervised: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Per episode: a supervision after release (start, end, frame, outcome, organisation)
+    and an advice during detention (start, end, organisation)."""
+    long_stay = length == 3
+    frame = np.where(
+        long_stay,
+        _choice(rng, truth.SUPERVISION_FRAME_LONG, n),
+        _choice(rng, truth.SUPERVISION_FRAME_SHORT, n),
+    )
+    sup_start = release + rng.integers(0, 31, n)
+    advised = (release - admit >= 14) & (rng.random(n) < truth.ADVICE_P)
+    adv_start = admit + rng.integers(0, 8, n)
+    return {
+        "supervised": supervised,
+        "sup_org": _choice(rng, truth.PROBATION_ORGANISATION_SHARES, n),
+        "sup_start": sup_start,
+        "sup_end": sup_start + rng.integers(120, 731, n),
+        "sup_frame": frame,
+        "sup_ending": _choice(rng, truth.SUPERVISION_ENDINGS, n),
+        "advised": advised,
+        "adv_org": _choice(rng, truth.PROBATION_ORGANISATION_SHARES, n),
+        "adv_start": adv_start,
+        "adv_end": np.minimum(release, adv_start + rng.integers(20, 90, n)),
+        "adv_at_tbo": rng.random(n) < truth.ADVICE_AT_TBO_P,
+    }
 
 
 def _recorded(rng: np.random.Generator, status: np.ndarray, unknown_p: np.ndarray) -> np.ndarray:
@@ -291,6 +339,8 @@ def _transfer_first_parts(
         notice=np.full(transfer.sum(), -1),
         offence=np.full(transfer.sum(), -1),
         is_transfer_part=np.ones(transfer.sum(), dtype=bool),
+        supervised=np.zeros(transfer.sum(), dtype=bool),
+        advised=np.zeros(transfer.sum(), dtype=bool),
     )
     for lg in LEEFGEBIEDEN:
         part[f"{lg}_uitstroom"] = np.full(transfer.sum(), None)
@@ -305,6 +355,7 @@ def simulate(first: int, last: int, scale: float, seed: int, ref: Reference) -> 
     """Run the whole simulation and return the canonical frames of the three exports."""
     rng = np.random.default_rng(seed)
     world = _build_world(ref, first, last, rng)
+    world.probation_rng = np.random.default_rng([seed, 21])
     people = _new_people(world, first, last, scale)
     n_people = len(people["person"])
     prior = np.zeros(n_people, dtype=int)
@@ -323,10 +374,12 @@ def simulate(first: int, last: int, scale: float, seed: int, ref: Reference) -> 
     episodes = _episode_frame(world, people, ep)
     trajectories = _trajectory_frame(world, people, ep)
     cases = _case_frame(world, people, ep)
+    probation = _probation_frame(world, people, ep)
     return Simulation(
         episodes=episodes,
         trajectories=trajectories,
         cases=cases,
+        probation=probation,
         export_date=dt.date(last + 1, 1, 15),
         nazorg_export_date=dt.date(last + 1, 2, 1),
         peildatum=dt.date(last + 1, 6, 30),
@@ -433,6 +486,54 @@ def _trajectory_frame(world: _World, people: dict, ep: dict) -> pl.DataFrame:
     return df.filter(pl.col("melding_datum") <= pl.col("exportdatum")).unique(
         subset=["pseudoniem", "gemeente_code", "melding_datum"], keep="first", maintain_order=True
     )
+
+
+def _probation_frame(world: _World, people: dict, ep: dict) -> pl.DataFrame:
+    """Probation trajectories of the three organisations: supervisions after releases in the
+    window, advices during the stays. A supervision during which the person re-offended ends
+    negatively more often."""
+    rng = world.probation_rng
+    export = world.export_day + 10
+    released = ~ep["is_transfer_part"] & (ep["release"] >= world.window_start)
+    sup = np.flatnonzero(released & ep["supervised"] & (ep["sup_start"] <= export))
+    adv = np.flatnonzero(ep["advised"] & (ep["adv_start"] <= export) & released)
+    end = ep["sup_end"][sup]
+    offence = ep["offence"][sup]
+    during = (offence >= ep["sup_start"][sup]) & (offence <= end)
+    ending = np.where(during & (rng.random(len(sup)) < 0.7), "negatief", ep["sup_ending"][sup])
+    running = end > export
+    adv_end = ep["adv_end"][adv]
+    frames = [
+        {
+            "pseudoniem": people["pseudoniem"][ep["person"][sup]],
+            "organisatie": ep["sup_org"][sup],
+            "soort": np.full(len(sup), "toezicht", dtype=object),
+            "kader": ep["sup_frame"][sup],
+            "startdatum": _dates(ep["sup_start"][sup]),
+            "einddatum": _dates(np.where(running, -1, end)),
+            "afloop": np.where(running, None, ending).astype(object),
+            "betrokken_bij_tbo": np.full(len(sup), None, dtype=object),
+        },
+        {
+            "pseudoniem": people["pseudoniem"][ep["person"][adv]],
+            "organisatie": ep["adv_org"][adv],
+            "soort": np.full(len(adv), "advies", dtype=object),
+            "kader": np.full(len(adv), None, dtype=object),
+            "startdatum": _dates(ep["adv_start"][adv]),
+            "einddatum": _dates(np.where(adv_end > export, -1, adv_end)),
+            "afloop": np.full(len(adv), None, dtype=object),
+            "betrokken_bij_tbo": np.where(
+                ep["tbo"][adv] >= 0, np.where(ep["adv_at_tbo"][adv], "ja", "nee"), None
+            ).astype(object),
+        },
+    ]
+    df = pl.concat([_frame(f) for f in frames]).with_columns(
+        pl.lit(dt.date.fromordinal(EPOCH.toordinal() + export)).alias("exportdatum")
+    )
+    return df.unique(
+        subset=["pseudoniem", "organisatie", "soort", "startdatum"], keep="first",
+        maintain_order=True,
+    )  # fmt: skip
 
 
 def _case_frame(world: _World, people: dict, ep: dict) -> pl.DataFrame:

@@ -16,6 +16,7 @@ The simulation (pipelines/demo/simulate.py) works per detention episode:
    logit p = RECIDIVISM_INTERCEPT + SEX + AGE_BAND + LENGTH_BAND + PRIOR_RELEASE * min(n, 5)
              + sum over leefgebieden of READINESS_LOG_ODDS[lg] * (in order at release)
              + PI_RECIDIVISM[pi] + YEAR_RECIDIVISM[release year]
+             + SUPERVISION_LOG_ODDS * (under supervision after release)
    Process steps have no effect of their own on recidivism: they act only through readiness.
    The odds ratios exp(coefficient) are what the factor explorer should find.
 4. Given re-offending within two years, the time to the offence has the distribution function
@@ -78,7 +79,9 @@ IMPROVE_PER_LOG_MONTH = 0.55
 PROCESS_ON_IMPROVE: dict[str, float] = {"reintegratieplan": 0.4, "tbo_10d": 0.3, "tijdig": 0.3}
 UNKNOWN_BY_LENGTH: tuple[float, ...] = (0.30, 0.14, 0.06, 0.04)
 
-RECIDIVISM_INTERCEPT = 1.05
+# 1.05 before probation (v1.1); +0.07 keeps the national two-year rate near 45% now that about
+# 28% of the releases are under supervision (SUPERVISION_LOG_ODDS below).
+RECIDIVISM_INTERCEPT = 1.12
 SEX_LOG_ODDS: dict[str, float] = {"M": 0.0, "V": -0.45, "X": 0.0}
 AGE_LOG_ODDS: dict[str, float] = {
     "12-17": 0.55,
@@ -209,3 +212,19 @@ def gemeente_effects(codes: list[str]) -> dict[str, dict[str, float]]:
 def readiness_odds_ratios() -> dict[str, float]:
     """The true odds ratio of two-year recidivism for each leefgebied in order at release."""
     return {lg: math.exp(beta) for lg, beta in READINESS_LOG_ODDS.items()}
+
+
+# Probation (reclassering, contract v1.1). After a release a supervision (toezicht) starts
+# within 0..30 days with a probability by detention-length band (most after a year or more,
+# then mostly under voorwaardelijke invrijheidstelling). Supervision lowers two-year
+# recidivism: SUPERVISION_LOG_ODDS is added to the logit above, the association that the
+# Succesfactoren page should recover. During detention the probation service writes an advice
+# for some stays of two weeks or more; its officer takes part in the TBO when there is one.
+SUPERVISION_LOG_ODDS = -0.35
+SUPERVISION_P_BY_LENGTH: tuple[float, ...] = (0.08, 0.18, 0.35, 0.75)
+SUPERVISION_FRAME_LONG = {"vi": 0.8, "voorwaardelijke_straf": 0.15, "overig": 0.05}
+SUPERVISION_FRAME_SHORT = {"voorwaardelijke_straf": 0.6, "schorsing": 0.25, "overig": 0.15}
+SUPERVISION_ENDINGS = {"regulier": 0.74, "negatief": 0.2, "overig": 0.06}
+PROBATION_ORGANISATION_SHARES = {"rn": 0.7, "svg": 0.2, "ldh": 0.1}
+ADVICE_P = 0.3
+ADVICE_AT_TBO_P = 0.7

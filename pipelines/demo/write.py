@@ -50,6 +50,8 @@ PI_FORMS: dict[str, str] = {
     "zwolle": "parquet",
 }
 NAZORG_XLSX = {"GM0344", "GM0193"}  # Utrecht and Zwolle send spreadsheets
+# The probation organisations' forms (v1.1): Dutch Excel CSV, a spreadsheet, plain CSV.
+PROBATION_FORMS = {"rn": "csv_nl", "svg": "xlsx", "ldh": "csv_iso"}
 
 
 def display_header(column: str) -> str:
@@ -88,6 +90,12 @@ def _corruptions(source: str, date_format: str) -> list[Callable[[pl.DataFrame],
             lambda d: d.with_columns(casemanager=pl.lit("soms")),
             lambda d: d.with_columns(melding_datum=pl.lit(bad_date)),
             lambda d: d.with_columns(zorg_3mnd=pl.lit("deels")),
+        ]
+    if source == "reclassering":
+        return [
+            lambda d: d.with_columns(soort=pl.lit("begeleiding")),
+            lambda d: d.with_columns(startdatum=pl.lit(bad_date)),
+            lambda d: d.with_columns(kader=pl.lit("tbs")),
         ]
     return [
         lambda d: d.with_columns(afdoening=pl.lit("geseponeerd")),
@@ -203,6 +211,32 @@ def _corrupt_codes_only(df: pl.DataFrame, rng: np.random.Generator, messy: float
     )
 
 
+def _write_export(
+    df: pl.DataFrame,
+    path_stem: Path,
+    form: str,
+    source: str,
+    note: str,
+    messy: float,
+    rng: np.random.Generator,
+) -> Path:
+    """One export in a form: xlsx (a notes sheet, then the rows), csv_nl (Dutch Excel: ';',
+    dd-mm-yyyy, BOM, spelled-out headers) or csv_iso (',', yyyy-mm-dd); the CSVs are messy."""
+    if form == "xlsx":
+        path = path_stem.with_suffix(".xlsx")
+        write_xlsx(df, path, [note])
+        return path
+    path = path_stem.with_suffix(".csv")
+    date_format = "%d-%m-%Y" if form == "csv_nl" else "%Y-%m-%d"
+    text = _make_messy(_as_text(df, source, date_format), source, date_format, messy, rng)
+    if form == "csv_nl":
+        text = text.rename({c: display_header(c) for c in text.columns})
+        write_csv(text, path, separator=";", encoding="utf-8", bom=True)
+    else:
+        write_csv(text, path, separator=",", encoding="utf-8", bom=False)
+    return path
+
+
 def write_nazorg_exports(
     trajectories: pl.DataFrame, out: Path, messy: float, rng: np.random.Generator
 ) -> list[Path]:
@@ -211,18 +245,10 @@ def write_nazorg_exports(
         df = trajectories.filter(pl.col("gemeente_code") == code).with_columns(
             pl.lit("ja").alias(SYNTHETIC_COLUMN)
         )
-        stem = f"demo_nazorg_{code}_{df['exportdatum'][0]:%Y%m%d}"
-        if code in NAZORG_XLSX:
-            path = out / f"{stem}.xlsx"
-            write_xlsx(df, path, ["SYNTHETISCHE DEMODATA - nazorg-export, uitwisselformaat v1."])
-        else:
-            path = out / f"{stem}.csv"
-            text = _make_messy(
-                _as_text(df, "gemeente", "%d-%m-%Y"), "gemeente", "%d-%m-%Y", messy, rng
-            )
-            text = text.rename({c: display_header(c) for c in text.columns})
-            write_csv(text, path, separator=";", encoding="utf-8", bom=True)
-        paths.append(path)
+        stem = out / f"demo_nazorg_{code}_{df['exportdatum'][0]:%Y%m%d}"
+        form = "xlsx" if code in NAZORG_XLSX else "csv_nl"
+        note = "SYNTHETISCHE DEMODATA - nazorg-export, uitwisselformaat v1."
+        paths.append(_write_export(df, stem, form, "gemeente", note, messy, rng))
     return paths
 
 
@@ -242,3 +268,19 @@ def write_recidive_export(
         bom=False,
     )
     return path
+
+
+def write_reclassering_exports(
+    probation: pl.DataFrame, out: Path, messy: float, rng: np.random.Generator
+) -> list[Path]:
+    """One reclasseringsexport per probation organisation, each in its own form."""
+    paths = []
+    for code in sorted(probation["organisatie"].unique()):
+        df = probation.filter(pl.col("organisatie") == code).with_columns(
+            pl.lit("ja").alias(SYNTHETIC_COLUMN)
+        )
+        stem = out / f"demo_reclassering_{code}_{df['exportdatum'][0]:%Y%m%d}"
+        form = PROBATION_FORMS.get(code, "csv_iso")
+        note = "SYNTHETISCHE DEMODATA - reclasseringsexport, uitwisselformaat v1.1."
+        paths.append(_write_export(df, stem, form, "reclassering", note, messy, rng))
+    return paths

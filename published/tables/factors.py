@@ -81,6 +81,8 @@ PROCESS_MEASURES = {
     "tbo": ("n_tbo_within_10_days", "n_tbo_scope"),
     "tijdig": ("n_notice_timely", "n_notice_known"),
     "in_beeld": ("n_known_to_gemeente", "n_known_scope"),
+    "toezicht": ("n_supervised", "n_covered"),
+    "reclassering_tbo": ("n_probation_at_tbo", "n_tbo_covered"),
 }
 PROCESS_COLUMNS = [
     Column("n", labels.COL["n"], "count"),
@@ -88,7 +90,8 @@ PROCESS_COLUMNS = [
     Column("pct", labels.COL["rate"], "pct"),
 ]
 # No one in an indicator's denominator: its export does not cover the unit (a PI that sends no
-# TBO dates, a municipality that sends no nazorg-export).
+# TBO dates, a municipality that sends no nazorg-export, a month outside the reclassering
+# coverage).
 NOT_DELIVERED = (Missing(("n", "k", "pct"), pl.col("n") == 0, labels.NOT_DELIVERED),)
 
 
@@ -154,4 +157,54 @@ def process_by_scope(
         if comparison.parts_of_the_whole(list(scopes.values()))
         else (),
         missing=NOT_DELIVERED,
+    )
+
+
+@shared
+def supervision_by_frame(filters: Scope, threshold: int) -> DisclosedTable:
+    """Per release year: % onder toezicht na uitstroom, in total and by kader (meetregels
+    Proces), of the releases in the reclassering coverage; other years read niet geleverd.
+    The kaders of a year add up to its supervised releases."""
+    frame = queries.supervision_by_frame(filters)
+    frames = list(labels.SUPERVISION_FRAMES)
+    columns = [
+        Column("year", labels.COL["year"]),
+        Column("n_covered", labels.COL["n_covered"], "count"),
+        Column("n_supervised", labels.COL["n_supervised"], "count"),
+        Column("pct_supervised", labels.COL["pct_supervised"], "pct"),
+        Column("pct_supervised_low", labels.COL["rate_low"], "pct"),
+        Column("pct_supervised_high", labels.COL["rate_high"], "pct"),
+        *(Column(f"n_supervised_{f}", labels.SUPERVISION_FRAMES[f], "count") for f in frames),
+    ]
+    return disclose(
+        frame,
+        columns,
+        threshold,
+        rates=(Rate("pct_supervised", "n_supervised", "n_covered", interval=True),),
+        totals=(Total(tuple(f"n_supervised_{f}" for f in frames), total="n_supervised"),),
+        missing=(
+            Missing(
+                tuple(c.name for c in columns[1:]),
+                pl.col("n_covered") == 0,
+                labels.NOT_DELIVERED,
+            ),
+        ),
+    )
+
+
+@shared
+def supervision_endings(threshold: int) -> DisclosedTable:
+    """Per year of ending: % toezicht regulier afgerond (national)."""
+    return disclose(
+        queries.supervision_endings(),
+        [
+            Column("year", labels.COL["year"]),
+            Column("n_ended_known", labels.COL["n_ended_known"], "count"),
+            Column("n_ended_regular", labels.COL["n_ended_regular"], "count"),
+            Column("pct_regular", labels.COL["pct_regular"], "pct"),
+            Column("pct_regular_low", labels.COL["rate_low"], "pct"),
+            Column("pct_regular_high", labels.COL["rate_high"], "pct"),
+        ],
+        threshold,
+        rates=(Rate("pct_regular", "n_ended_regular", "n_ended_known", interval=True),),
     )

@@ -3,7 +3,7 @@
 -- only for models and curves, never shown as such).
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band, n_earlier_releases,
 --     id_bewijs, onderdak, werk_inkomen, schulden, zorg, sociaal_netwerk, reintegratieplan,
---     tbo_10_dagen, tijdig_gemeld, in_beeld, casemanager, days, event
+--     tbo_10_dagen, tijdig_gemeld, in_beeld, casemanager, onder_toezicht, days, event
 -- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
 -- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
 -- NULL when the measure does not apply or is unknown.
@@ -31,6 +31,10 @@ SELECT
          THEN CASE WHEN m.known_to_gemeente THEN 'ja' ELSE 'nee' END END AS in_beeld,
     CASE WHEN m.gemeente_delivers_nazorg
          THEN CASE WHEN m.has_case_manager THEN 'ja' ELSE 'nee' END END AS casemanager,
+    -- Onder toezicht na uitstroom (meetregels Proces), only for releases in the reclassering
+    -- coverage.
+    CASE WHEN pr.covered THEN CASE WHEN pr.supervised THEN 'ja' ELSE 'nee' END END
+        AS onder_toezicht,
     least(o.days_observed, 1095) AS days,
     o.reoffended AND o.days_observed <= 1095 AS event,
     r.available_1y,
@@ -44,6 +48,7 @@ SELECT
     key_sum(o.reoffended_2y, m.record_key) AS ck_reoffended_2y
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
+JOIN core_release_probation AS pr ON pr.release_id = m.release_id
 CROSS JOIN core_peildatum AS p
 CROSS JOIN LATERAL (
     SELECT followed_up(m.cohort_year, 1, p.peildatum) AS available_1y,

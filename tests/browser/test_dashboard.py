@@ -119,6 +119,30 @@ def test_choosing_a_pi_changes_the_tile_and_the_link(server: dict, page: Page) -
     )
 
 
+def test_succesfactoren_shows_the_probation_services_part(server: dict, page: Page) -> None:
+    """Issue 21: supervision after release on Succesfactoren; its table (downloaded: the grid
+    is drawn on a canvas) has the percentage of 2024 as the mart gives it."""
+    from dashboard import texts
+    from published.labels import COL
+
+    page.goto(f"{server['url']}/succesfactoren?van=2024&tot=2024")
+    settle(page)
+    no_exceptions(page)
+    expect(page.get_by_text(texts.FACTORS_PROBATION)).to_be_visible()
+    with page.expect_download() as download:
+        # The last two tables of the page: supervision per year, then regular endings.
+        page.get_by_role("button", name="Download CSV").nth(-2).click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").strip().splitlines()
+    header = lines[0].split(";")
+    row = dict(zip(header, lines[1].split(";"), strict=True))
+    covered = _mart(server["warehouse"], "SELECT sum(n_covered) FROM mart_probation "
+                    "WHERE release_year = 2024")  # fmt: skip
+    supervised = _mart(server["warehouse"], "SELECT sum(n_supervised) FROM mart_probation "
+                       "WHERE release_year = 2024")  # fmt: skip
+    assert row[COL["year"]] == "2024"
+    assert row[COL["pct_supervised"]] == f"{100 * supervised / covered:.1f}%".replace(".", ",")
+
+
 def test_the_table_behind_a_chart_downloads_as_dutch_csv(server: dict, page: Page) -> None:
     page.goto(f"{server['url']}/uitstroom")
     settle(page)

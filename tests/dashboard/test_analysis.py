@@ -93,3 +93,27 @@ def test_the_profile_shows_the_municipality_beside_the_country(
     ready = next(m for m in app.metric if m.label == "Alle basisvoorwaarden op orde")
     assert ready.delta == f"Nederland {_pct(100 * op / (op + niet))}"
     assert app.query_params["profiel"] in ("GM0363", ["GM0363"])
+
+
+def test_succesfactoren_shows_supervision_after_release_by_hand(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    """The probation section (issue 21): % onder toezicht na uitstroom of 2022 as SQL on the
+    store counts it (covered releases with a toezicht starting by release + 30 days)."""
+    from published.labels import COL
+
+    warehouse = national_demo["warehouse"]
+    app = open_app(warehouse, "succesfactoren", van="2022", tot="2022")
+    assert not app.exception, [e.message for e in app.exception]
+    covered, supervised = _one(
+        warehouse,
+        "SELECT count(*) FILTER (WHERE p.covered), count(*) FILTER (WHERE p.covered AND "
+        "p.supervised) FROM core_releases AS r JOIN core_release_probation AS p "
+        "USING (release_id) WHERE r.release_year = 2022",
+    )
+    table = _table_with(app, COL["pct_supervised"])
+    row = table.row(0, named=True)
+    assert row[COL["n_covered"]] == f"{covered:,}".replace(",", ".")
+    assert row[COL["n_supervised"]] == f"{supervised:,}".replace(",", ".")
+    assert row[COL["pct_supervised"]] == _pct(round(100 * supervised / covered, 1))
+    assert covered > 20_000 and 0.2 < supervised / covered < 0.4

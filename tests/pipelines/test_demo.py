@@ -43,7 +43,7 @@ def test_every_file_is_in_a_legal_form_and_says_it_is_synthetic(tmp_path: Path) 
             report.rows_loaded + report.rows_quarantined + report.rows_duplicate
         )
         sources.add(report.source)
-    assert sources == {"pi", "gemeente", "recidive"}
+    assert sources == {"pi", "gemeente", "recidive", "reclassering"}
     boms = [p for p in result.files if p.read_bytes()[:3] == b"\xef\xbb\xbf"]
     cp1252 = [p for p in result.files if "grave" in p.name]
     assert boms and PI_FORMS["grave"] == "csv_1252"

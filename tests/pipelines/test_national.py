@@ -26,7 +26,12 @@ def test_every_demo_file_loads_and_every_row_is_accounted_for(national_demo: dic
     con = duckdb.connect(str(national_demo["warehouse"]), read_only=True)
     stored = sum(
         con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-        for t in ("raw_pi_episodes", "raw_gemeente_trajectories", "raw_recidive_cases")
+        for t in (
+            "raw_pi_episodes",
+            "raw_gemeente_trajectories",
+            "raw_recidive_cases",
+            "raw_reclassering_trajectories",
+        )
     )
     assert stored == sum(r.rows_loaded for r in reports)
     con.close()
@@ -84,6 +89,24 @@ def test_factor_explorer_recovers_the_generators_readiness_effects(national_demo
     for step in ("reintegratieplan", "tbo_10_dagen", "tijdig_gemeld", "in_beeld"):
         odds, se = found[step]
         assert abs(math.log(odds)) < 2.576 * se, step
+
+
+def test_succesfactoren_recovers_the_effect_of_supervision(national_demo: dict) -> None:
+    """The demo's truth lowers two-year recidivism under supervision by
+    exp(SUPERVISION_LOG_ODDS) = 0.70 in odds; the adjusted odds ratio of onder toezicht na
+    uitstroom finds it (inside its 99% interval); the raw odds ratio is below 1 too."""
+    import math
+
+    from pipelines.demo import truth
+
+    [(odds, se, raw, n_ja)] = _rows(
+        national_demo["warehouse"],
+        "SELECT adj_or, adj_log_se, raw_or, n_ja FROM model_factors "
+        "WHERE years = 2 AND factor = 'onder_toezicht'",
+    )
+    assert n_ja > 10_000
+    assert abs(math.log(odds) - truth.SUPERVISION_LOG_ODDS) < 2.576 * se, odds
+    assert odds < 1 and raw < 1
 
 
 def test_case_mix_correction_brings_pi_rates_closer_to_their_true_effects(
