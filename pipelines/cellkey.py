@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.optimize import linprog, minimize
 
 KEY_MODULUS = 2**32
 KEY_SUFFIX = "__ck"  # a published count column C travels with its key sum C__ck
@@ -60,6 +59,7 @@ class PTable:
 def _max_entropy(noises: np.ndarray, variance: float) -> np.ndarray:
     """The distribution on `noises` with mean 0 and the given variance that has the largest
     entropy: p(d) proportional to exp(a d + b d^2), (a, b) from the convex dual problem."""
+    from scipy.optimize import minimize  # only when a table is made: not at every import
 
     def dual(ab: np.ndarray) -> tuple[float, np.ndarray]:
         exponent = ab[0] * noises + ab[1] * noises**2
@@ -81,6 +81,8 @@ def _row(count: int, max_noise: int, variance: float, threshold: int) -> PTableR
     noises = noises[count + noises >= threshold]  # never across the threshold
     if noises.min() >= 0:  # no room below: only 'no noise' has mean 0
         return PTableRow(count, (0,), (1.0,))
+    from scipy.optimize import linprog  # only when a table is made: not at every import
+
     # The largest variance that a zero-mean distribution on these noises can have.
     widest = linprog(
         -(noises**2), A_eq=np.vstack([np.ones(noises.size), noises]), b_eq=[1, 0], bounds=(0, 1)

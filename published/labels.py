@@ -206,7 +206,6 @@ SUPERVISION_FRAMES = {
     "schorsing": "Schorsing",
     "overig": "Overig",
 }
-PROBATION_ORGANISATIONS = {"rn": "Reclassering Nederland", "svg": "SVG", "ldh": "Leger des Heils"}
 COL.update(
     {
         "n_covered": "Uitstromen (reclassering geleverd)",

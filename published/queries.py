@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from pipelines.cellkey import KEY_MODULUS, KEY_SUFFIX
-from pipelines.contract import LEEFGEBIEDEN
+from pipelines.contract import LEEFGEBIEDEN, SUPERVISION_FRAMES
 from pipelines.models import FACTORS
 from pipelines.warehouse import WarehouseBroken, WarehouseBusy
 from published.reader import publication, read
@@ -436,12 +436,15 @@ def process_by_pi(scope: Scope, unit: str = "pi_code") -> pl.DataFrame:
 def supervision_by_frame(scope: Scope) -> pl.DataFrame:
     """Per release year: covered releases and those under supervision, in total and by kader."""
     where, params = scope.where("release_year")
-    frames = ("vi", "voorwaardelijke_straf", "schorsing", "overig")
     return read(
         "SELECT release_year AS year, "
         + ", ".join(
             total(c, c)
-            for c in ("n_covered", "n_supervised", *(f"n_supervised_{f}" for f in frames))
+            for c in (
+                "n_covered",
+                "n_supervised",
+                *(f"n_supervised_{f}" for f in SUPERVISION_FRAMES),
+            )
         )
         + f" FROM mart_probation WHERE {where} GROUP BY ALL ORDER BY ALL",
         params,

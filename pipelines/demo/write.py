@@ -237,19 +237,37 @@ def _write_export(
     return path
 
 
+def _write_per_supplier(
+    frame: pl.DataFrame,
+    supplier: str,
+    out: Path,
+    kind: str,
+    form_of: Callable[[str], str],
+    source: str,
+    note: str,
+    messy: float,
+    rng: np.random.Generator,
+) -> list[Path]:
+    """One export per supplier (the values of column `supplier`), each in its form."""
+    paths = []
+    for code in sorted(frame[supplier].unique()):
+        df = frame.filter(pl.col(supplier) == code).with_columns(
+            pl.lit("ja").alias(SYNTHETIC_COLUMN)
+        )
+        stem = out / f"demo_{kind}_{code}_{df['exportdatum'][0]:%Y%m%d}"
+        paths.append(_write_export(df, stem, form_of(code), source, note, messy, rng))
+    return paths
+
+
 def write_nazorg_exports(
     trajectories: pl.DataFrame, out: Path, messy: float, rng: np.random.Generator
 ) -> list[Path]:
-    paths = []
-    for code in sorted(trajectories["gemeente_code"].unique()):
-        df = trajectories.filter(pl.col("gemeente_code") == code).with_columns(
-            pl.lit("ja").alias(SYNTHETIC_COLUMN)
-        )
-        stem = out / f"demo_nazorg_{code}_{df['exportdatum'][0]:%Y%m%d}"
-        form = "xlsx" if code in NAZORG_XLSX else "csv_nl"
-        note = "SYNTHETISCHE DEMODATA - nazorg-export, uitwisselformaat v1."
-        paths.append(_write_export(df, stem, form, "gemeente", note, messy, rng))
-    return paths
+    """One nazorg-export per municipality: a spreadsheet from a few, Dutch Excel CSV else."""
+    return _write_per_supplier(
+        trajectories, "gemeente_code", out, "nazorg",
+        lambda code: "xlsx" if code in NAZORG_XLSX else "csv_nl", "gemeente",
+        "SYNTHETISCHE DEMODATA - nazorg-export, uitwisselformaat v1.", messy, rng,
+    )  # fmt: skip
 
 
 def write_recidive_export(
@@ -274,13 +292,8 @@ def write_reclassering_exports(
     probation: pl.DataFrame, out: Path, messy: float, rng: np.random.Generator
 ) -> list[Path]:
     """One reclasseringsexport per probation organisation, each in its own form."""
-    paths = []
-    for code in sorted(probation["organisatie"].unique()):
-        df = probation.filter(pl.col("organisatie") == code).with_columns(
-            pl.lit("ja").alias(SYNTHETIC_COLUMN)
-        )
-        stem = out / f"demo_reclassering_{code}_{df['exportdatum'][0]:%Y%m%d}"
-        form = PROBATION_FORMS.get(code, "csv_iso")
-        note = "SYNTHETISCHE DEMODATA - reclasseringsexport, uitwisselformaat v1.1."
-        paths.append(_write_export(df, stem, form, "reclassering", note, messy, rng))
-    return paths
+    return _write_per_supplier(
+        probation, "organisatie", out, "reclassering",
+        lambda code: PROBATION_FORMS.get(code, "csv_iso"), "reclassering",
+        "SYNTHETISCHE DEMODATA - reclasseringsexport, uitwisselformaat v1.1.", messy, rng,
+    )  # fmt: skip
