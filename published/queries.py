@@ -118,32 +118,49 @@ READINESS_MEASURES = (
     "intake_op_orde",
     "intake_niet_op_orde",
 )
+# Counts of intake and release together, from mart_readiness_improvement (long).
+IMPROVEMENT_MEASURES = ("improved", "intake_niet_known")
 
 
 def _readiness_long(group_by: str, scope: Scope) -> pl.DataFrame:
-    """One scan of the wide mart, then one row per group and leefgebied (six + 'alle')."""
+    """One scan of the wide mart and one of the improvement mart, then one row per group and
+    leefgebied (six + 'alle')."""
     where, params = scope.where("release_year")
+    status_measures = [m for m in READINESS_MEASURES if m not in IMPROVEMENT_MEASURES]
     sums = ", ".join(
         total(f"n_{lg}_{m}", f"{lg}__{m}")
         for lg in READINESS_GROUPS  # constants, not user input
-        for m in READINESS_MEASURES
+        for m in status_measures
     )
     wide = read(
         f"SELECT {group_by}, {total('n_releases', 'n_releases')}, {sums} "
         f"FROM mart_readiness WHERE {where} GROUP BY ALL ORDER BY ALL",
         params,
     )
-    return pl.concat(
+    improvement = read(
+        f"SELECT {group_by}, leefgebied, "
+        + ", ".join(total(f"n_{m}", f"n_{m}") for m in IMPROVEMENT_MEASURES)
+        + f" FROM mart_readiness_improvement WHERE {where} GROUP BY ALL",
+        params,
+    )
+    long = pl.concat(
         [
             wide.select(
                 group_by,
                 pl.lit(lg).alias("leefgebied"),
-                *(pl.col(f"{lg}__{m}").alias(f"n_{m}") for m in READINESS_MEASURES),
+                *(pl.col(f"{lg}__{m}").alias(f"n_{m}") for m in status_measures),
                 "n_releases",
             )
             for lg in READINESS_GROUPS
         ]
-    ).sort(group_by, "leefgebied")
+    )
+    # A group without any release niet op orde at intake has no improvement row: 0 and 0.
+    return (
+        long.join(improvement, on=[group_by, "leefgebied"], how="left")
+        .with_columns(pl.col(f"n_{m}").fill_null(0) for m in IMPROVEMENT_MEASURES)
+        .select(group_by, "leefgebied", *(f"n_{m}" for m in READINESS_MEASURES), "n_releases")
+        .sort(group_by, "leefgebied")
+    )
 
 
 def readiness_by_year(scope: Scope) -> pl.DataFrame:
