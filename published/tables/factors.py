@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.disclosure import Column, DisclosedTable, Missing, Rate, Share, Total, disclose
-from published import labels, queries
+from published import labels, queries, queries_factors
 from published.scope import Scope
 from published.tables import comparison, shared
 
@@ -25,7 +25,7 @@ def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
 def odds_ratios(years: int, threshold: int) -> DisclosedTable:
     """The national model of the build: per factor recidivism with and without, and the odds
     ratios raw and adjusted (shown only where both 2x2 cells of with and without are)."""
-    model = _labelled(queries.model_factors(years))
+    model = _labelled(queries_factors.model_factors(years))
     return disclose(
         model,
         [
@@ -45,7 +45,9 @@ def odds_ratios(years: int, threshold: int) -> DisclosedTable:
 @shared
 def with_without(filters: Scope, threshold: int, years: int) -> DisclosedTable:
     """Per factor in the selection: recidivism with (ja) and without (nee), with intervals."""
-    outcomes = queries.factor_outcomes(filters, years).filter(pl.col("level").is_in(["ja", "nee"]))
+    outcomes = queries_factors.factor_outcomes(filters, years).filter(
+        pl.col("level").is_in(["ja", "nee"])
+    )
     wide = (
         outcomes.pivot(on="level", index="factor", values=["n", "k"]).fill_null(0)
         if outcomes.height
@@ -99,7 +101,7 @@ NOT_DELIVERED = (Missing(("n", "k", "pct"), pl.col("n") == 0, labels.NOT_DELIVER
 def process_by_pi(filters: Scope, threshold: int, names: dict[str, str]) -> DisclosedTable:
     """Per PI and process indicator: numerator, denominator and the percentage; the PIs of an
     indicator add up to the national figure."""
-    wide = queries.process_by_pi(filters)
+    wide = queries_factors.process_by_pi(filters)
     long = pl.concat(
         [
             wide.select(
@@ -165,7 +167,7 @@ def supervision_by_frame(filters: Scope, threshold: int) -> DisclosedTable:
     """Per release year: % onder toezicht na uitstroom, in total and by kader (meetregels
     Proces), of the releases in the reclassering coverage; other years read niet geleverd.
     The kaders of a year add up to its supervised releases."""
-    frame = queries.supervision_by_frame(filters)
+    frame = queries_factors.supervision_by_frame(filters)
     frames = list(labels.SUPERVISION_FRAMES)
     columns = [
         Column("year", labels.COL["year"]),
@@ -196,7 +198,7 @@ def supervision_by_frame(filters: Scope, threshold: int) -> DisclosedTable:
 def supervision_endings(threshold: int) -> DisclosedTable:
     """Per year of ending: % toezicht regulier afgerond (national)."""
     return disclose(
-        queries.supervision_endings(),
+        queries_factors.supervision_endings(),
         [
             Column("year", labels.COL["year"]),
             Column("n_ended_known", labels.COL["n_ended_known"], "count"),

@@ -15,7 +15,7 @@ import polars as pl
 
 from pipelines.disclosure import Column, DisclosedTable, disclose
 from pipelines.stats import SurvivalCurve, kaplan_meier
-from published import labels, queries
+from published import labels, queries, queries_factors
 from published.scope import Scope
 from published.tables import shared
 
@@ -49,7 +49,7 @@ def factor_survival(filters: Scope, threshold: int, factor: str) -> tuple[Curves
     """Kaplan-Meier curves with (ja) and without (nee) one factor at release."""
     levels = {"ja": labels.FACTORS_WITH, "nee": labels.FACTORS_WITHOUT}
     return survival_curves(
-        queries.factor_survival(filters, factor), threshold, lambda g: levels.get(g, g)
+        queries_factors.factor_survival(filters, factor), threshold, lambda g: levels.get(g, g)
     )
 
 

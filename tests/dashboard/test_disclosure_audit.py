@@ -24,7 +24,7 @@ from pipelines.demo.generate import generate_demo
 from pipelines.disclosure import DisclosedTable
 from pipelines.ingest import ingest_paths
 from pipelines.warehouse import connect
-from published import labels, queries, reader
+from published import labels, queries, queries_factors, reader
 from published.scope import Scope
 from published.tables import comparison, factors, outflow, quality, readiness, recidivism, survival
 
@@ -251,7 +251,7 @@ def audit_all(filters: Scope, t: int, choice: dict, audit: Audit) -> None:
         audit.share("with_without without", row["pct_without"], row["n_nee"])
 
     process = factors.process_by_pi(filters, t, names)
-    raw = queries.process_by_pi(filters)
+    raw = queries_factors.process_by_pi(filters)
     audit.shown_counts("process_by_pi", process)
     for label, rows in grouped(process.frame, "label"):
         key = next(k for k, v in labels.PROCESS_LABELS.items() if v == label)
