@@ -3,8 +3,8 @@ delivery, and how page loads fare during the load against at rest.
 
 Copies the warehouse (store and publications) to a scratch folder, starts the real server on
 it, and lets headless Chromium load pages: first at rest, then continuously while
-`terugkeer ingest` loads one small nazorg export (a demo file with new pseudonyms and a later
-delivery date), then until the Datakwaliteit page lists the new file. Page load = from the
+`terugkeer ingest` loads one small nazorg export (a municipality's next export: see
+`_small_delivery`), then until the Datakwaliteit page lists the new file. Page load = from the
 navigation until Streamlit's run has finished and the page is drawn.
 Usage: python bench/dashboard_load.py WAREHOUSE [--json F] [--rest N]
 """
@@ -12,6 +12,7 @@ Usage: python bench/dashboard_load.py WAREHOUSE [--json F] [--rest N]
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -29,13 +30,23 @@ PAGES = ("", "uitstroom", "leefgebieden", "recidive")
 
 
 def _small_delivery(demo: Path, folder: Path) -> Path:
-    """One demo nazorg export, its people renamed and its delivery a day later."""
+    """A municipality's next nazorg export: its first demo export delivered a day later, in
+    which every trajectory now has a casemanager. It changes 'in beeld'/'casemanager' of that
+    municipality's releases, so the process marts, the success factors and their model are
+    rebuilt (a delivery of people no release matches would leave them as they are)."""
     source = sorted(demo.glob("demo_nazorg_*.csv"))[0]
-    lines = source.read_text(encoding="utf-8").splitlines()
-    out = folder / source.name.replace("demo_nazorg_", "bench_nazorg_")
-    # New pseudonyms: the first field of every row gets a prefix (still 8-64 characters).
-    renamed = [lines[0]] + ["B" + line for line in lines[1:]]
-    out.write_text("\n".join(renamed) + "\n", encoding="utf-8")
+    header, *rows = source.read_text(encoding="utf-8-sig").splitlines()
+    columns = header.split(";")
+    manager, exported = columns.index("Casemanager"), columns.index("Export datum")
+    day = dt.datetime.strptime(rows[0].split(";")[exported], "%d-%m-%Y").date()
+    later = day + dt.timedelta(days=1)
+    out_rows = []
+    for row in rows:
+        fields = row.split(";")
+        fields[manager], fields[exported] = "ja", f"{later:%d-%m-%Y}"
+        out_rows.append(";".join(fields))
+    out = folder / source.name.replace(f"{day:%Y%m%d}", f"{later:%Y%m%d}")
+    out.write_text("\n".join([header, *out_rows]) + "\n", encoding="utf-8")
     return out
 
 

@@ -1,15 +1,24 @@
 """`terugkeer build`: run the SQL models (staging -> core -> marts) in dependency order.
 
 Each model is a file `sql/<layer>/<name>.sql` holding one SELECT; it becomes the table
-<name>. A model depends on every other model whose name it mentions. After the SQL, the
+<name>. A model depends on every other table whose name it mentions. After the SQL, the
 statistical models of pipelines/models.py are fitted. The whole build runs in one
 transaction; it ends by publishing a read-only snapshot for the readers.
+
+Only what changed is rebuilt. Every table a model reads has a fingerprint of its content
+(`fingerprint`); a model's input key is a digest of its SQL, the macros and the fingerprints
+of its inputs. A model whose input key equals the one of its last build is kept as it is; one
+that is rebuilt gets the fingerprint of its new content, so that a rebuild that changes
+nothing stops there (its readers are kept too). The keys live in the store (`build_state`).
+A small nazorg delivery thus rebuilds the few models that read the nazorg-exports, not the
+whole warehouse; `terugkeer build --full` rebuilds everything.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -21,13 +30,24 @@ from pipelines.models import MODEL_TABLES, build_models
 from pipelines.publish import _fault, store_path
 from pipelines.publish import publish as publish_snapshot
 from pipelines.settings import SQL_DIR
-from pipelines.warehouse import ensure_schema, scalar
+from pipelines.warehouse import (
+    STATE_TABLE,
+    digest,
+    ensure_schema,
+    fingerprint,
+    scalar,
+    table_names,
+)
 
 LAYERS = ("staging", "core", "marts")
 # DuckDB's memory during a build; beyond it DuckDB spills to a temporary file beside the store.
 # At national scale this keeps the build's peak under 1 GB (1,052 MB without a limit, 965 MB
 # with it) and makes it no slower; at ten times the scale it bounds what would grow with the data.
 BUILD_MEMORY_LIMIT = "600MB"
+# The statistical models are code too: a change to these files refits them.
+MODEL_CODE = ("models.py", "stats.py", "cellkey.py")
+# Read by every model through the record_key macro (sql/macros.sql).
+HIDDEN_INPUTS = ("record_key_secret",)
 
 
 @dataclass(frozen=True)
@@ -59,24 +79,36 @@ def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
 
+def _mentions(sql: str, names: set[str]) -> list[str]:
+    text = _strip_comments(sql)
+    return sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
+
+
+def build_keys(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """Per built table: (the key of the inputs it was built from, the fingerprint of its
+    content). Empty for a store built before the state was kept."""
+    if STATE_TABLE not in table_names(con):
+        return {}
+    rows = con.execute(f"SELECT name, input_key, output_key FROM {STATE_TABLE}").fetchall()
+    return {name: (inputs, output) for name, inputs, output in rows}
+
+
 def build(
-    con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, publish: bool = True
+    con: duckdb.DuckDBPyConnection,
+    sql_dir: Path = SQL_DIR,
+    publish: bool = True,
+    full: bool = False,
 ) -> dict[str, float]:
-    """(Re)build every model and publish a snapshot for the readers (pipelines/publish.py);
-    returns the seconds each step took."""
+    """(Re)build every model whose inputs changed (all of them when `full`) and publish a
+    snapshot for the readers (pipelines/publish.py); returns the seconds each step took."""
     ensure_schema(con)
     timings: dict[str, float] = {}
     con.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute((sql_dir / "macros.sql").read_text(encoding="utf-8"))
-        for model in discover_models(sql_dir):
-            started = time.perf_counter()
-            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS\n{model.sql}")
-            timings[model.name] = time.perf_counter() - started
-        started = time.perf_counter()
-        build_models(con)
-        timings["models (case-mix, success factors)"] = time.perf_counter() - started
+        macros = (sql_dir / "macros.sql").read_text(encoding="utf-8")
+        con.execute(macros)
+        _build_tables(con, discover_models(sql_dir), macros, full, timings)
         con.execute(
             "CREATE OR REPLACE TABLE build_info AS SELECT ? AS models_digest",
             [publishing.models_digest(sql_dir)],
@@ -96,11 +128,68 @@ def build(
     return timings
 
 
+def _build_tables(
+    con: duckdb.DuckDBPyConnection,
+    models: list[Model],
+    macros: str,
+    full: bool,
+    timings: dict[str, float],
+) -> None:
+    """Run the models whose input key changed, then the statistical models; keep the keys."""
+    started = time.perf_counter()
+    previous = {} if full else build_keys(con)
+    existing = table_names(con)
+    built = {m.name for m in models} | set(MODEL_TABLES)
+    base = (existing - built - {STATE_TABLE, "build_info"}) | set(HIDDEN_INPUTS)
+    wanted = {n for m in models for n in _mentions(m.sql, base)} | set(HIDDEN_INPUTS)
+    keys = {name: fingerprint(con, name) for name in sorted(wanted & existing)}
+    state: dict[str, tuple[str, str]] = {}
+    timings["fingerprints"] = time.perf_counter() - started
+
+    def run(name: str, input_key: str, make: Callable[[], None], outputs: tuple[str, ...]) -> None:
+        kept = all(previous.get(o, ("",))[0] == input_key and o in existing for o in outputs)
+        if kept:
+            for o in outputs:
+                state[o] = previous[o]
+                keys[o] = previous[o][1]
+            return
+        started = time.perf_counter()
+        make()
+        for o in outputs:
+            keys[o] = fingerprint(con, o)
+            state[o] = (input_key, keys[o])
+        timings[name] = time.perf_counter() - started
+
+    hidden = [keys.get(n, "") for n in HIDDEN_INPUTS]
+    for model in models:
+        inputs = _mentions(model.sql, set(keys) - {model.name})
+        input_key = digest(model.sql, macros, *hidden, *(f"{n}={keys[n]}" for n in inputs))
+        run(
+            model.name,
+            input_key,
+            lambda m=model: con.execute(f"CREATE OR REPLACE TABLE {m.name} AS\n{m.sql}"),
+            (model.name,),
+        )
+    code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
+    run(
+        "models (case-mix, success factors)",
+        digest(*code, keys["mart_factors"]),
+        lambda: build_models(con),
+        MODEL_TABLES,
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {STATE_TABLE} "
+        "(name VARCHAR, input_key VARCHAR, output_key VARCHAR)"
+    )
+    con.executemany(
+        f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?)",
+        [(name, i, o) for name, (i, o) in sorted(state.items())],
+    )
+
+
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the marts exist and are no older than the last delivery."""
-    tables = {
-        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    }
+    tables = table_names(con)
     # A warehouse built by an older version lacks newer models: it needs a rebuild too.
     expected = {m.name for m in discover_models()} | set(MODEL_TABLES)
     if not expected <= tables:

@@ -164,10 +164,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     with writer_lock(path, args.wait, _waiting(path), "build"):
         con = connect(path)
         try:
-            timings = build(con)
+            timings = build(con, full=args.full)
         finally:
             con.close()
-    print(f"built and published {len(timings)} steps in {sum(timings.values()):.1f} s from {path}")
+    steps = [s for s in timings if s not in ("fingerprints", "publication")]
+    print(
+        f"built {len(steps)} models (the others unchanged) and published in "
+        f"{sum(timings.values()):.1f} s from {path}"
+    )
     return EXIT_OK
 
 

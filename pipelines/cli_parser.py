@@ -69,7 +69,13 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser(
         "build",
         help="build the warehouse models",
-        description="Run the SQL models (staging, core, marts).",
+        description="Run the SQL models (staging, core, marts) whose inputs changed, fit the "
+        "statistical models when theirs did, and publish.",
+    )
+    build.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every model, also those whose inputs did not change",
     )
     wait_arg(build)
     warehouse_arg(build)

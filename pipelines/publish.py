@@ -7,6 +7,10 @@ immutable snapshots of it.
         CURRENT                 the name of the current snapshot (replaced by an atomic rename)
         <time>-v<version>.duckdb   read-only snapshots: everything the readers need
 
+A new snapshot starts as a copy of the current one, and only the tables whose fingerprint
+differs from the one the current snapshot recorded (`publication_tables`) are written again:
+a small delivery rewrites a few tables, not the whole publication. (A copy with more than half
+of its blocks free is not reused: the snapshot is then written whole, so files do not grow.)
 A snapshot is written under a temporary name, checkpointed, fsynced and renamed before the
 pointer names it; the pointer is written the same way. A crash at any moment leaves the last
 complete publication current, and at worst an unannounced temporary file that the next
@@ -24,6 +28,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import SQL_DIR
+from pipelines.warehouse import STATE_TABLE, fingerprint, table_names
 
 KEEP = 3
 GRACE_SECONDS = 600.0
@@ -42,6 +48,8 @@ SUFFIX = ".duckdb"
 PUBLISHED_PREFIXES = ("mart_", "model_", "ref_")
 PUBLISHED_TABLES = ("deliveries",)
 PUBLISHED_VIEWS = ("current_quarantine",)
+# The snapshot's own tables: what it is, and the fingerprint of every table it holds.
+META_TABLES = ("publication", "publication_tables")
 
 
 class WriterBusy(Exception):
@@ -209,14 +217,24 @@ def publish(con: duckdb.DuckDBPyConnection, store: Path | None = None) -> Public
     tmp = folder / (name + ".tmp")
     tmp.unlink(missing_ok=True)
     tables, views = _published_tables(con)
+    prints = _fingerprints(con, tables + views)
+    held = _start_from(current(store), tmp)
     con.execute(f"ATTACH '{tmp}' AS snapshot")
     try:
+        for table in sorted(set(held) - set(prints)) + list(META_TABLES):
+            con.execute(f"DROP TABLE IF EXISTS snapshot.{table}")
         for table in tables + views:
-            con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM main.{table}")
+            if held.get(table) != prints[table]:
+                con.execute(f"DROP TABLE IF EXISTS snapshot.{table}")
+                con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM main.{table}")
         con.execute(
             "CREATE TABLE snapshot.publication AS SELECT ? AS name, ? AS data_version, "
             "CAST(? AS TIMESTAMP) AS published_at, ? AS models_digest",
             [name, version, now, _models_digest(con)],
+        )
+        con.execute("CREATE TABLE snapshot.publication_tables (name VARCHAR, fingerprint VARCHAR)")
+        con.executemany(
+            "INSERT INTO snapshot.publication_tables VALUES (?, ?)", sorted(prints.items())
         )
         _fault("publish-write")
         con.execute("CHECKPOINT snapshot")
@@ -231,6 +249,40 @@ def publish(con: duckdb.DuckDBPyConnection, store: Path | None = None) -> Public
     _replace_durably(pointer_tmp, folder / POINTER)
     cleanup(store)
     return Publication(final, version, now)
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, str]:
+    """Per published table: the fingerprint the build recorded, or (reference tables, the
+    delivery log, views) one computed now."""
+    recorded: dict[str, str] = {}
+    if STATE_TABLE in table_names(con):
+        recorded = dict(con.execute(f"SELECT name, output_key FROM {STATE_TABLE}").fetchall())
+    return {n: recorded[n] if n in recorded else fingerprint(con, n) for n in names}
+
+
+def _start_from(previous: Path | None, tmp: Path) -> dict[str, str]:
+    """Copy the current snapshot to `tmp` and return the fingerprints of the tables it holds;
+    {} (and no file) when there is none to start from: none yet, one without fingerprints
+    (an older version's), or one more than half free space."""
+    if previous is None:
+        return {}
+    try:
+        con = duckdb.connect(str(previous), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        held = dict(con.execute("SELECT name, fingerprint FROM publication_tables").fetchall())
+        total, free = con.execute(
+            "SELECT total_blocks, free_blocks FROM pragma_database_size()"
+        ).fetchall()[0]
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    if free * 2 > total:
+        return {}
+    shutil.copyfile(previous, tmp)
+    return held
 
 
 def _data_version(con: duckdb.DuckDBPyConnection) -> int:

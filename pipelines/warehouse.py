@@ -8,6 +8,7 @@ what it reads per data version (see published/reader.py).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from pathlib import Path
@@ -148,3 +149,41 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     unfinished result open on the connection otherwise)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+# --- what a build made (pipelines/build.py), read by the publication too -------------------
+
+# Per built table: the key of the inputs it was built from and the fingerprint of its content.
+STATE_TABLE = "build_state"
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables and views of the connection's own database (not of attached ones)."""
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_schema = 'main'"
+        ).fetchall()
+    }
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of the parts' text."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:32]
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A digest of a table's columns and content (its rows as a multiset: equal content in
+    another order has the same fingerprint). A sum of 64-bit row hashes: tens of milliseconds
+    for a million rows."""
+    columns = con.execute(
+        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) "
+        "FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_schema = 'main' AND table_name = ?",
+        [table],
+    ).fetchall()[0][0]
+    rows, total = con.execute(
+        f'SELECT count(*), COALESCE(sum(CAST(hash(t) AS HUGEINT)), 0) FROM "{table}" AS t'
+    ).fetchall()[0]
+    return digest(columns, rows, total)

@@ -1,7 +1,8 @@
 -- Grain: one release (a pi episode with a release date and a reason other than a transfer).
 -- Key: release_id
 -- Rule: meetregels Uitstroom (release, period, breakdowns), Leefgebieden (status at intake
--- and release), Proces (plan, TBO, notification, in beeld) and the case-mix covariates.
+-- and release), Proces (plan, TBO, notification; in beeld: core_release_aftercare) and the
+-- case-mix covariates.
 WITH releases AS (
     SELECT
         *,
@@ -19,20 +20,6 @@ WITH releases AS (
 ),
 pis_with_tbo AS (
     SELECT DISTINCT pi_code FROM stg_pi_episodes WHERE tbo_date IS NOT NULL
-),
-nazorg_gemeenten AS (
-    SELECT DISTINCT gemeente_code FROM stg_gemeente_trajectories
-),
-known_to_gemeente AS (
-    -- A release is in beeld when the municipality it returns to has a trajectory of the
-    -- person notified no later than the release date.
-    SELECT r.pseudoniem, r.release_date, r.gemeente_code,
-           bool_or(COALESCE(t.case_manager = 'ja', false)) AS has_case_manager
-    FROM releases AS r
-    JOIN stg_gemeente_trajectories AS t
-      ON t.pseudoniem = r.pseudoniem AND t.gemeente_code = r.gemeente_code
-     AND t.notice_date <= r.release_date
-    GROUP BY ALL
 )
 SELECT
     row_number() OVER (ORDER BY r.release_date, r.pseudoniem, r.admission_date) AS release_id,
@@ -66,10 +53,6 @@ SELECT
     r.tbo_date IS NOT NULL AND r.tbo_date <= r.admission_date + 10 AS tbo_within_10_days,
     r.notice_date,
     datediff('day', r.notice_date, r.release_date) AS notice_days,
-    r.gemeente_code IN (SELECT gemeente_code FROM nazorg_gemeenten) AS gemeente_delivers_nazorg,
-    k.pseudoniem IS NOT NULL AS known_to_gemeente,
-    -- A municipal casemanager on a trajectory known at release (nazorg municipalities only).
-    COALESCE(k.has_case_manager, false) AS has_case_manager,
     count(*) OVER (
         PARTITION BY r.pseudoniem ORDER BY r.release_date, r.admission_date
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
@@ -78,6 +61,3 @@ SELECT
     record_key(r.pseudoniem || '|' || r.admission_date) AS record_key
 FROM releases AS r
 LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = r.gemeente_code
-LEFT JOIN known_to_gemeente AS k
-  ON k.pseudoniem = r.pseudoniem AND k.release_date = r.release_date
- AND k.gemeente_code = r.gemeente_code

@@ -27,10 +27,10 @@ SELECT
         AS tbo_10_dagen,
     CASE WHEN m.notice_date IS NOT NULL
          THEN CASE WHEN m.notice_days >= 14 THEN 'ja' ELSE 'nee' END END AS tijdig_gemeld,
-    CASE WHEN m.gemeente_delivers_nazorg
-         THEN CASE WHEN m.known_to_gemeente THEN 'ja' ELSE 'nee' END END AS in_beeld,
-    CASE WHEN m.gemeente_delivers_nazorg
-         THEN CASE WHEN m.has_case_manager THEN 'ja' ELSE 'nee' END END AS casemanager,
+    CASE WHEN a.gemeente_delivers_nazorg
+         THEN CASE WHEN a.known_to_gemeente THEN 'ja' ELSE 'nee' END END AS in_beeld,
+    CASE WHEN a.gemeente_delivers_nazorg
+         THEN CASE WHEN a.has_case_manager THEN 'ja' ELSE 'nee' END END AS casemanager,
     -- Onder toezicht na uitstroom (meetregels Proces), only for releases in the reclassering
     -- coverage.
     CASE WHEN pr.covered THEN CASE WHEN pr.supervised THEN 'ja' ELSE 'nee' END END
@@ -49,6 +49,7 @@ SELECT
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 JOIN core_release_probation AS pr ON pr.release_id = m.release_id
+JOIN core_release_aftercare AS a ON a.release_id = m.release_id
 CROSS JOIN core_peildatum AS p
 CROSS JOIN LATERAL (
     SELECT followed_up(m.cohort_year, 1, p.peildatum) AS available_1y,

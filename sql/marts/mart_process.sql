@@ -15,9 +15,10 @@ WITH flags AS (
         pi_delivers_tbo AS n_tbo_scope,
         notice_date IS NOT NULL AND notice_days >= 14 AS n_notice_timely,
         notice_date IS NOT NULL AS n_notice_known,
-        gemeente_delivers_nazorg AND known_to_gemeente AS n_known_to_gemeente,
-        gemeente_delivers_nazorg AS n_known_scope
+        a.gemeente_delivers_nazorg AND a.known_to_gemeente AS n_known_to_gemeente,
+        a.gemeente_delivers_nazorg AS n_known_scope
     FROM core_releases
+    JOIN core_release_aftercare AS a USING (release_id)
 )
 SELECT
     release_year, pi_code, gemeente_code, provincie, sex, age_band,

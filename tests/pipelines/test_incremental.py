@@ -1,0 +1,187 @@
+"""The build rebuilds what changed, and the publication rewrites what changed (issue 13): an
+incremental build and publication give exactly the tables a full build from scratch gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.build import build, build_keys, discover_models
+from pipelines.demo.generate import generate_demo
+from pipelines.ingest import ingest_paths
+from pipelines.models import MODEL_TABLES
+from pipelines.publish import current, publications_dir
+from pipelines.warehouse import connect, ensure_schema, fingerprint, table_names
+
+# Tables that record when something was loaded or published (ingest times): compared without
+# those columns.
+TIMED = {
+    "deliveries": "ingested_at",
+    "mart_deliveries": "ingested_at",
+    "mart_data_status": "last_ingested_at",
+}
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("incremental") / "exports"
+    generate_demo(folder, (2019, 2023), 0.03, seed=5)
+    return folder
+
+
+def _next_nazorg_export(exports: Path, folder: Path) -> tuple[Path, str]:
+    """A municipality's next export: its demo export a day later, every trajectory now with a
+    casemanager (changes in beeld/casemanager of its releases)."""
+    source = sorted(exports.glob("demo_nazorg_*.csv"))[0]
+    header, *rows = source.read_text(encoding="utf-8-sig").splitlines()
+    columns = header.split(";")
+    manager, exported = columns.index("Casemanager"), columns.index("Export datum")
+    changed = []
+    for row in rows:
+        fields = row.split(";")
+        fields[manager] = "ja"
+        fields[exported] = "02-02-2025"
+        changed.append(";".join(fields))
+    out = folder / source.name.replace("20250201", "20250202")
+    out.write_text("\n".join([header, *changed]) + "\n", encoding="utf-8")
+    return out, columns[1]
+
+
+def _store(path: Path, files: list[Path], secret: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = connect(path)
+    ensure_schema(con)
+    if secret is not None:  # the same record keys as another store: comparable key sums
+        con.execute("UPDATE record_key_secret SET secret = ?", [secret])
+    for file in files:
+        ingest_paths(con, [file])
+    return con
+
+
+def _content(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """The rows in a fixed order; fractions to 9 decimals (DuckDB sums floating-point numbers
+    in parallel, in no fixed order: the last bit may differ between two runs)."""
+    drop = TIMED.get(table)
+    columns = "*" if drop is None else f"* EXCLUDE ({drop})"
+    rows = con.execute(f"SELECT {columns} FROM {table}").fetchall()
+    return sorted(
+        (tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows),
+        key=repr,
+    )
+
+
+def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
+    exports: Path, tmp_path: Path
+) -> None:
+    files = sorted(exports.iterdir())
+    delivery, _ = _next_nazorg_export(exports, tmp_path)
+
+    con = _store(tmp_path / "incremental.duckdb", files)
+    build(con)
+    unchanged = build(con)  # nothing new: nothing is rebuilt
+    assert set(unchanged) == {"fingerprints", "publication"}
+    known = "SELECT sum(n_cohort) FILTER (WHERE casemanager = 'ja') FROM mart_factors"
+    managed = con.execute(known).fetchall()[0][0]
+    ingest_paths(con, [delivery])
+    rebuilt = set(build(con)) - {"fingerprints", "publication"}
+    # The nazorg-exports' models and what reads in beeld / casemanager, not the rest.
+    assert {
+        "stg_gemeente_trajectories",
+        "core_release_aftercare",
+        "mart_aftercare",
+        "mart_factors",
+        "models (case-mix, success factors)",
+    } <= rebuilt
+    assert not rebuilt & {
+        "stg_pi_episodes",
+        "core_releases",
+        "core_cohort_members",
+        "core_recidivism_outcomes",
+        "mart_outflow",
+        "mart_readiness",
+        "mart_readiness_improvement",
+        "mart_recidivism",
+        "mart_survival",
+    }
+    secret = con.execute("SELECT secret FROM record_key_secret").fetchall()[0][0]
+
+    full = _store(tmp_path / "full.duckdb", [*files, delivery], secret)
+    build(full, full=True)
+
+    models = {m.name for m in discover_models()} | set(MODEL_TABLES)
+    assert models <= table_names(con)
+    for table in sorted(models):
+        assert _content(con, table) == _content(full, table), table
+
+    # The publication, written incrementally, holds the store's published tables exactly.
+    snapshot = duckdb.connect(str(current(tmp_path / "incremental.duckdb")), read_only=True)
+    published = table_names(snapshot) - {"publication", "publication_tables"}
+    assert {"mart_factors", "model_factors", "mart_process", "deliveries"} <= published
+    for table in sorted(published):
+        assert _content(snapshot, table) == _content(con, table), table
+    recorded = dict(snapshot.execute("SELECT * FROM publication_tables").fetchall())
+    assert set(recorded) == published
+    assert recorded["mart_outflow"] == fingerprint(snapshot, "mart_outflow")
+    snapshot.close()
+    # The figures moved: every trajectory of that municipality now has a casemanager.
+    assert con.execute(known).fetchall()[0][0] > managed
+    con.close()
+    full.close()
+
+
+def test_a_changed_model_rebuilds_itself_and_stops_where_its_content_did_not_change(
+    exports: Path, tmp_path: Path
+) -> None:
+    con = _store(tmp_path / "store.duckdb", sorted(exports.glob("demo_detentie_*")))
+    build(con)
+    before = build_keys(con)
+    sql = tmp_path / "sql"
+    shutil.copytree(Path(__file__).parents[2] / "sql", sql)
+    # Another text (a comment) but the same content: rebuilt, and its readers are kept.
+    model = sql / "core" / "core_releases.sql"
+    model.write_text(model.read_text(encoding="utf-8") + "\n-- reviewed\n", encoding="utf-8")
+    rebuilt = set(build(con, sql_dir=sql, publish=False)) - {"fingerprints"}
+    assert rebuilt == {"core_releases"}
+    after = build_keys(con)
+    assert after["core_releases"][1] == before["core_releases"][1]  # same content
+    assert after["core_releases"][0] != before["core_releases"][0]  # another input key
+    # Another rule: what reads it is rebuilt as far as its content changes.
+    model = sql / "marts" / "mart_outflow.sql"
+    text = model.read_text(encoding="utf-8")
+    model.write_text(text.replace("count(*) AS n_releases", "0 AS n_releases"), encoding="utf-8")
+    assert "0 AS n_releases" in model.read_text(encoding="utf-8")
+    rebuilt = set(build(con, sql_dir=sql, publish=False)) - {"fingerprints"}
+    assert rebuilt == {"mart_outflow"}
+    assert con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall() == [(0,)]
+    # --full rebuilds everything.
+    rebuilt = set(build(con, full=True, publish=False)) - {"fingerprints"}
+    assert {m.name for m in discover_models()} <= rebuilt
+    assert con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall() != [(0,)]
+    con.close()
+
+
+def test_snapshots_written_incrementally_do_not_grow(exports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    nazorg = sorted(exports.glob("demo_nazorg_*.csv"))
+    con = _store(store, [f for f in sorted(exports.iterdir()) if f not in nazorg])
+    build(con)
+    sizes = []
+    for file in nazorg[:8]:  # eight publications, each rewriting the nazorg marts
+        ingest_paths(con, [file])
+        build(con)
+        sizes.append(current(store).stat().st_size)
+    con.close()
+    # A snapshot written whole for comparison.
+    whole = duckdb.connect(str(tmp_path / "whole.duckdb"))
+    whole.execute(f"ATTACH '{current(store)}' AS s (READ_ONLY)")
+    for (table,) in whole.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 's'"
+    ).fetchall():
+        whole.execute(f"CREATE TABLE {table} AS SELECT * FROM s.{table}")
+    whole.execute("DETACH s")
+    whole.close()
+    fresh = (tmp_path / "whole.duckdb").stat().st_size
+    assert max(sizes) <= 2.5 * fresh, (sizes, fresh)
+    assert len(list(publications_dir(store).glob("*.duckdb"))) <= 8 + 1
