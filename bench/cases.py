@@ -191,20 +191,22 @@ def ingest_pandas(paths: Paths, scale: float, keep: bool) -> dict:
 
 
 def build(paths: Paths, scale: float, keep: bool) -> dict:
-    """`terugkeer build`: every SQL model and the statistical models, in one transaction."""
+    """`terugkeer build --full`: every SQL model and the statistical models, in one
+    transaction, and the whole publication (a build after a delivery rebuilds less)."""
     from pipelines.build import build as run_build
     from pipelines.warehouse import connect
 
     def work() -> dict:
         con = connect(paths.warehouse)
         try:
-            return run_build(con)
+            return run_build(con, full=True)
         finally:
             con.close()
 
     seconds, timings = _timed(work)
     models = timings.pop("models (case-mix, success factors)", 0.0)
     publication = timings.pop("publication", 0.0)
+    timings.pop("fingerprints", None)
     slowest = max(timings, key=timings.get)
     return {
         "seconds": seconds,
@@ -212,6 +214,36 @@ def build(paths: Paths, scale: float, keep: bool) -> dict:
         "models_seconds": models,
         "publication_seconds": publication,
         "slowest_sql_model": f"{slowest} {timings[slowest]:.1f} s",
+    }
+
+
+def build_delivery(paths: Paths, scale: float, keep: bool) -> dict:
+    """`terugkeer build` after one small nazorg delivery (bench/dashboard_load.py's): the
+    models that read it and the success-factor model rebuilt, the snapshot from a copy of the
+    current one with the changed tables rewritten. On a copy of the store."""
+    from dashboard_load import _small_delivery
+
+    from pipelines.build import build as run_build
+    from pipelines.ingest import ingest_paths
+    from pipelines.publish import publications_dir
+    from pipelines.warehouse import connect
+
+    scratch = paths.fresh_scratch()
+    store = scratch / "warehouse.duckdb"
+    shutil.copy(paths.warehouse, store)
+    shutil.copytree(publications_dir(paths.warehouse), publications_dir(store))
+    con = connect(store)
+    try:
+        ingest_paths(con, [_small_delivery(paths.demo, scratch)])
+        seconds, timings = _timed(lambda: run_build(con))
+    finally:
+        con.close()
+    rebuilt = [t for t in timings if t not in ("fingerprints", "publication")]
+    return {
+        "seconds": seconds,
+        "models_seconds": timings.get("models (case-mix, success factors)", 0.0),
+        "publication_seconds": timings.get("publication", 0.0),
+        "rebuilt": len(rebuilt),
     }
 
 
@@ -288,6 +320,7 @@ CASES: dict[str, Callable[[Paths, float, bool], dict]] = {
     "ingest_floor": ingest_floor,
     "ingest_pandas": ingest_pandas,
     "build": build,
+    "build_delivery": build_delivery,
     "figures_national": figures_national,
     "figures_gemeente": figures_gemeente,
     "stats_casemix": stats_casemix,

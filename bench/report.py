@@ -17,6 +17,7 @@ PIPELINE_CASES = {
     "ingest_floor": "Floor: DuckDB read_csv/read_parquet, no checks",
     "ingest_pandas": "Alternative: pandas + Pandera (pandas)",
     "build": "Build (SQL models + statistical models)",
+    "build_delivery": "Build + publication after one small nazorg delivery",
     "figures_national": "`terugkeer figures --json` (national)",
     "figures_gemeente": "`terugkeer figures --json --gemeente GM0363`",
     "stats_casemix": "Case-mix model fit (2 windows)",

@@ -123,7 +123,7 @@ def build(
     con.execute("RESET memory_limit")
     if publish and store_path(con) is not None:
         started = time.perf_counter()
-        publish_snapshot(con)
+        publish_snapshot(con, whole=full)
         timings["publication"] = time.perf_counter() - started
     return timings
 

@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines.cellkey import KEY_MODULUS
 from pipelines.stats import LogisticFit, fit_logistic, levels_by_column, odds_ratio_2x2
+from pipelines.warehouse import table_names
 
 WINDOWS = (1, 2)
 MODEL_TABLES = ("mart_casemix", "model_casemix", "model_factors")
@@ -148,18 +149,32 @@ def _factor_design(frame: pl.DataFrame) -> dict:
     return design
 
 
+# The factor model's last estimates, per window: where the next build's fit sets out from
+# (pipelines/stats.fit_logistic). In the store only; never published.
+START_TABLE = "fit_start"
+
+
+def _starts(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[tuple[str, ...], list[float]]]:
+    if START_TABLE not in table_names(con):
+        return {}
+    rows = con.execute(f"SELECT years, names, coef FROM {START_TABLE}").fetchall()
+    return {years: (tuple(names), coef) for years, names, coef in rows}
+
+
 def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per window and factor: recidivism with and without, raw and adjusted odds ratios."""
     rows = []
+    starts, fitted = _starts(con), []
     for k in WINDOWS:
         frame = _factor_rows(con, k)
         if frame.height == 0:
             continue
         # Its rows are nearly all distinct covariate patterns (230,000 of 250,000 at national
         # scale): grouping them first would cost more than it saves.
-        fit = _try_fit(frame, "k", "n_cohort", _factor_design(frame), group=False)
+        fit = _try_fit(frame, "k", "n_cohort", _factor_design(frame), False, starts.get(k))
         if fit is None:
             continue
+        fitted.append((k, list(fit.names), [float(c) for c in fit.coef]))
         by_level = (
             frame.unpivot(index=["n_cohort", "k"], on=list(FACTORS), variable_name="factor",
                           value_name="level")
@@ -186,6 +201,11 @@ def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                     "n_model": fit.n,
                 }
             )  # fmt: skip
+    con.execute(
+        f"CREATE OR REPLACE TABLE {START_TABLE} (years INTEGER, names VARCHAR[], coef DOUBLE[])"
+    )
+    if fitted:
+        con.executemany(f"INSERT INTO {START_TABLE} VALUES (?, ?, ?)", fitted)
     return pl.DataFrame(rows, schema=FACTOR_SCHEMA)
 
 
@@ -198,14 +218,19 @@ FACTOR_SCHEMA = {
 
 
 def _try_fit(
-    frame: pl.DataFrame, successes: str, totals: str, design: dict, group: bool = True
+    frame: pl.DataFrame,
+    successes: str,
+    totals: str,
+    design: dict,
+    group: bool = True,
+    start: tuple[tuple[str, ...], list[float]] | None = None,
 ) -> LogisticFit | None:
     """The fit, or None when the data cannot carry the model (too few rows or categories,
     collinear covariates, no convergence): the build goes on and the pages say that there is
     no model, rather than showing unstable numbers."""
     try:
         with np.errstate(over="ignore"):  # exp() of a diverging fit: caught below
-            fit = fit_logistic(frame, successes, totals, design, group)
+            fit = fit_logistic(frame, successes, totals, design, group, start)
     except (ValueError, np.linalg.LinAlgError):
         return None
     return fit if np.isfinite(fit.coef).all() and np.isfinite(fit.se).all() else None

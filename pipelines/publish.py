@@ -203,9 +203,13 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[s
     return tables, views
 
 
-def publish(con: duckdb.DuckDBPyConnection, store: Path | None = None) -> Publication:
-    """Write a snapshot of what readers need and make it current. The caller is the writer
-    (it holds the store open read-write, and the writer lock when it runs as a command)."""
+def publish(
+    con: duckdb.DuckDBPyConnection, store: Path | None = None, whole: bool = False
+) -> Publication:
+    """Write a snapshot of what readers need and make it current: from a copy of the current
+    one, rewriting the tables that changed, or (`whole`) every table. The caller is the
+    writer (it holds the store open read-write, and the writer lock when it runs as a
+    command)."""
     store = store or store_path(con)
     if store is None:
         raise ValueError("an in-memory store cannot be published")
@@ -218,7 +222,7 @@ def publish(con: duckdb.DuckDBPyConnection, store: Path | None = None) -> Public
     tmp.unlink(missing_ok=True)
     tables, views = _published_tables(con)
     prints = _fingerprints(con, tables + views)
-    held = _start_from(current(store), tmp)
+    held = {} if whole else _start_from(current(store), tmp)
     con.execute(f"ATTACH '{tmp}' AS snapshot")
     try:
         for table in sorted(set(held) - set(prints)) + list(META_TABLES):
