@@ -80,9 +80,23 @@ def finish(con: duckdb.DuckDBPyConnection, store: Path) -> None:
 
 def _give_way_to_readers() -> None:
     """A load runs at a lower CPU priority than the dashboards on the same machine: readers
-    are served first and the load takes what is left (it publishes when done anyway)."""
+    are served first and the load takes what is left (it publishes when done anyway).
+
+    Linux's autogroup scheduling (on by default in Debian's kernels) first shares the CPU
+    fairly between sessions, whatever the nice values in them: a load in the session of a
+    script or of the upload page's server would still take half the machine from a browser or
+    a dashboard in another. So a load that no terminal waits on moves to a session of its own
+    and gives that session the writer's niceness. (From a terminal it stays in the terminal's
+    session, so that Ctrl-C still stops it; its nice value counts within that session.)"""
     with contextlib.suppress(OSError):
         os.nice(max(0, WRITER_NICENESS - os.nice(0)))
+    group = Path("/proc/self/autogroup")
+    if not group.exists() or any(s is not None and s.isatty() for s in (sys.stdin, sys.stderr)):
+        return
+    with contextlib.suppress(OSError):
+        if os.getsid(0) != os.getpid():
+            os.setsid()
+        group.write_text(f"{WRITER_NICENESS}\n", encoding="ascii")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

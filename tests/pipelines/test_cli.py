@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main, streamlit_flags
-from pipelines.settings import STREAMLIT_CONFIG
+from pipelines.cli import WRITER_NICENESS, main, streamlit_flags
+from pipelines.settings import ROOT, STREAMLIT_CONFIG
 
 
 @pytest.mark.parametrize("command", ["demo", "ingest", "build", "figures", "dashboard"])
@@ -31,3 +34,25 @@ def test_the_dashboard_gets_every_setting_of_streamlit_config_toml() -> None:
 def test_demo_refuses_impossible_arguments(tmp_path, capsys: pytest.CaptureFixture) -> None:
     assert main(["demo", "--out", str(tmp_path), "--years", "2024-2015"]) == 1
     assert "years" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/autogroup").exists(), reason="the kernel has no autogroup scheduling"
+)
+def test_a_load_no_terminal_waits_on_yields_in_a_session_of_its_own() -> None:
+    """Started by a program (the upload page, a script), a load takes a session of its own at
+    the writer's niceness: the CPU is not shared half and half with the dashboards' sessions."""
+    code = (
+        "import os; from pipelines.cli import _give_way_to_readers; _give_way_to_readers(); "
+        "print(os.nice(0), os.getsid(0) == os.getpid(), "
+        "open('/proc/self/autogroup').read().split()[-1])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert done.stdout.split() == [str(WRITER_NICENESS), "True", str(WRITER_NICENESS)]
