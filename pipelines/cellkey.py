@@ -128,24 +128,26 @@ def noise(table: PTable, counts: np.ndarray, key_sums: np.ndarray) -> np.ndarray
 
 def perturb_frame(frame: pl.DataFrame, table: PTable | None) -> pl.DataFrame:
     """Every count column C that travels with its key sum C__ck gets its noise; the key sums
-    are dropped. `table` None: the exact counts (the operator's reference), keys dropped."""
+    are dropped. `table` None: the exact counts (the operator's reference), keys dropped.
+    All count columns at once (one noise lookup over a 2-D array): a wide frame of 40 counts
+    costs one lookup, not 40."""
     keyed = [c for c in frame.columns if c.endswith(KEY_SUFFIX)]
     if not keyed:
         return frame
-    if table is not None and table.rows:
+    if table is not None and table.rows and frame.height:
+        columns = [key.removesuffix(KEY_SUFFIX) for key in keyed]
+        counts = frame.select(pl.col(columns).fill_null(0).cast(pl.Int64)).to_numpy()
+        keys = frame.select(pl.col(keyed).fill_null(0).cast(pl.Int64)).to_numpy()
+        noisy = counts + noise(table, counts, keys)
         frame = frame.with_columns(
-            (
-                pl.col(column)
-                + pl.Series(
-                    noise(
-                        table,
-                        frame[column].fill_null(0).to_numpy(),
-                        frame[key].fill_null(0).to_numpy(),
-                    )
-                )
-            ).cast(frame.schema[column])
-            for key in keyed
-            for column in [key.removesuffix(KEY_SUFFIX)]
+            pl.Series(column, noisy[:, i]).cast(frame.schema[column])
+            if frame[column].null_count() == 0
+            else pl.when(pl.col(column).is_null())
+            .then(None)
+            .otherwise(pl.Series(column, noisy[:, i]))
+            .cast(frame.schema[column])
+            .alias(column)
+            for i, column in enumerate(columns)
         )
     return frame.drop(keyed)
 

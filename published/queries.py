@@ -126,6 +126,12 @@ def _readiness_long(group_by: str, scope: Scope) -> pl.DataFrame:
     leefgebied (six + 'alle')."""
     where, params = scope.where("release_year")
     status_measures = [m for m in READINESS_MEASURES if m not in IMPROVEMENT_MEASURES]
+    # Without a choice of municipalities or provinces the roll-up per PI is enough.
+    by_pi = group_by != "gemeente_code" and not scope.gemeenten and not scope.provincies
+    mart, (pi_where, pi_params) = "mart_readiness", (where, params)
+    if by_pi:
+        mart = "mart_readiness_pi"
+        pi_where, pi_params = scope.where("release_year", ("pis", "sexes", "age_bands"))
     sums = ", ".join(
         total(f"n_{lg}_{m}", f"{lg}__{m}")
         for lg in READINESS_GROUPS  # constants, not user input
@@ -133,8 +139,8 @@ def _readiness_long(group_by: str, scope: Scope) -> pl.DataFrame:
     )
     wide = read(
         f"SELECT {group_by}, {total('n_releases', 'n_releases')}, {sums} "
-        f"FROM mart_readiness WHERE {where} GROUP BY ALL ORDER BY ALL",
-        params,
+        f"FROM {mart} WHERE {pi_where} GROUP BY ALL ORDER BY ALL",
+        pi_params,
     )
     improvement = read(
         f"SELECT {group_by}, leefgebied, "
