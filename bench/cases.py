@@ -218,12 +218,11 @@ def build(paths: Paths, scale: float, keep: bool) -> dict:
 
 
 def build_delivery(paths: Paths, scale: float, keep: bool) -> dict:
-    """`terugkeer build` after one small nazorg delivery (bench/dashboard_load.py's): the
+    """`terugkeer build` after one small nazorg delivery (`next_nazorg_export`): the
     models that read it and the success-factor model rebuilt, the snapshot from a copy of the
     current one with the changed tables rewritten. On a copy of the store."""
-    from dashboard_load import _small_delivery
-
     from pipelines.build import build as run_build
+    from pipelines.demo.generate import next_nazorg_export
     from pipelines.ingest import ingest_paths
     from pipelines.publish import publications_dir
     from pipelines.warehouse import connect
@@ -234,7 +233,7 @@ def build_delivery(paths: Paths, scale: float, keep: bool) -> dict:
     shutil.copytree(publications_dir(paths.warehouse), publications_dir(store))
     con = connect(store)
     try:
-        ingest_paths(con, [_small_delivery(paths.demo, scratch)])
+        ingest_paths(con, [next_nazorg_export(paths.demo, scratch)])
         seconds, timings = _timed(lambda: run_build(con))
     finally:
         con.close()

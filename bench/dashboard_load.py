@@ -4,15 +4,15 @@ delivery, and how page loads fare during the load against at rest.
 Copies the warehouse (store and publications) to a scratch folder, starts the real server on
 it, and lets headless Chromium load pages: first at rest, then continuously while
 `terugkeer ingest` loads one small nazorg export (a municipality's next export: see
-`_small_delivery`), then until the Datakwaliteit page lists the new file. Page load = from the
-navigation until Streamlit's run has finished and the page is drawn.
+`pipelines.demo.generate.next_nazorg_export`), then until the page shows the new
+publication's version. Page load = from the navigation until Streamlit's run has finished and
+the page is drawn.
 Usage: python bench/dashboard_load.py WAREHOUSE [--json F] [--rest N]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import shutil
 import subprocess
@@ -29,27 +29,6 @@ from dashboard_memory import _settle, start_dashboard, write_result  # noqa: E40
 PAGES = ("", "uitstroom", "leefgebieden", "recidive")
 
 
-def _small_delivery(demo: Path, folder: Path) -> Path:
-    """A municipality's next nazorg export: its first demo export delivered a day later, in
-    which every trajectory now has a casemanager. It changes 'in beeld'/'casemanager' of that
-    municipality's releases, so the process marts, the success factors and their model are
-    rebuilt (a delivery of people no release matches would leave them as they are)."""
-    source = sorted(demo.glob("demo_nazorg_*.csv"))[0]
-    header, *rows = source.read_text(encoding="utf-8-sig").splitlines()
-    columns = header.split(";")
-    manager, exported = columns.index("Casemanager"), columns.index("Export datum")
-    day = dt.datetime.strptime(rows[0].split(";")[exported], "%d-%m-%Y").date()
-    later = day + dt.timedelta(days=1)
-    out_rows = []
-    for row in rows:
-        fields = row.split(";")
-        fields[manager], fields[exported] = "ja", f"{later:%d-%m-%Y}"
-        out_rows.append(";".join(fields))
-    out = folder / source.name.replace(f"{day:%Y%m%d}", f"{later:%Y%m%d}")
-    out.write_text("\n".join([header, *out_rows]) + "\n", encoding="utf-8")
-    return out
-
-
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -58,6 +37,7 @@ def _p95(values: list[float]) -> float:
 def measure(warehouse: Path, rest_loads: int = 12) -> dict:
     from playwright.sync_api import sync_playwright
 
+    from pipelines.demo.generate import next_nazorg_export
     from pipelines.publish import publications_dir
 
     scratch = Path(tempfile.mkdtemp(prefix="terugkeer-bench-load-"))
@@ -65,7 +45,7 @@ def measure(warehouse: Path, rest_loads: int = 12) -> dict:
         store = scratch / "warehouse.duckdb"
         shutil.copy(warehouse, store)
         shutil.copytree(publications_dir(warehouse), publications_dir(store))
-        delivery = _small_delivery(warehouse.parent / "demo", scratch)
+        delivery = next_nazorg_export(warehouse.parent / "demo", scratch)
         server, url = start_dashboard(store)
         try:
             with sync_playwright() as p:

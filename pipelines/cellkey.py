@@ -138,15 +138,9 @@ def perturb_frame(frame: pl.DataFrame, table: PTable | None) -> pl.DataFrame:
         columns = [key.removesuffix(KEY_SUFFIX) for key in keyed]
         counts = frame.select(pl.col(columns).fill_null(0).cast(pl.Int64)).to_numpy()
         keys = frame.select(pl.col(keyed).fill_null(0).cast(pl.Int64)).to_numpy()
-        noisy = counts + noise(table, counts, keys)
+        changes = noise(table, counts, keys)  # a null count stays null: null + d is null
         frame = frame.with_columns(
-            pl.Series(column, noisy[:, i]).cast(frame.schema[column])
-            if frame[column].null_count() == 0
-            else pl.when(pl.col(column).is_null())
-            .then(None)
-            .otherwise(pl.Series(column, noisy[:, i]))
-            .cast(frame.schema[column])
-            .alias(column)
+            (pl.col(column) + pl.Series(changes[:, i])).cast(frame.schema[column])
             for i, column in enumerate(columns)
         )
     return frame.drop(keyed)

@@ -14,12 +14,14 @@ The dashboard reads these tables; it never fits a model on a click.
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import numpy as np
 import polars as pl
 
 from pipelines.cellkey import KEY_MODULUS
-from pipelines.stats import LogisticFit, fit_logistic, levels_by_column, odds_ratio_2x2
+from pipelines.stats import LogisticFit, Start, fit_logistic, levels_by_column, odds_ratio_2x2
 from pipelines.warehouse import table_names
 
 WINDOWS = (1, 2)
@@ -154,24 +156,29 @@ def _factor_design(frame: pl.DataFrame) -> dict:
 START_TABLE = "fit_start"
 
 
-def _starts(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[tuple[str, ...], list[float]]]:
+def _starts(con: duckdb.DuckDBPyConnection) -> dict[int, Start]:
     if START_TABLE not in table_names(con):
         return {}
     rows = con.execute(f"SELECT years, names, coef FROM {START_TABLE}").fetchall()
     return {years: (tuple(names), coef) for years, names, coef in rows}
 
 
-def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Per window and factor: recidivism with and without, raw and adjusted odds ratios."""
+def fit_factors(
+    con: duckdb.DuckDBPyConnection, starts: dict[int, Start] | None = None
+) -> tuple[pl.DataFrame, list[tuple[int, list[str], list[float]]]]:
+    """Per window and factor: recidivism with and without, raw and adjusted odds ratios; and
+    per window the model's names and estimates (where the next fit sets out from)."""
     rows = []
-    starts, fitted = _starts(con), []
+    starts, fitted = starts or {}, []
     for k in WINDOWS:
         frame = _factor_rows(con, k)
         if frame.height == 0:
             continue
         # Its rows are nearly all distinct covariate patterns (230,000 of 250,000 at national
         # scale): grouping them first would cost more than it saves.
-        fit = _try_fit(frame, "k", "n_cohort", _factor_design(frame), False, starts.get(k))
+        fit = _try_fit(
+            frame, "k", "n_cohort", _factor_design(frame), group=False, start=starts.get(k)
+        )
         if fit is None:
             continue
         fitted.append((k, list(fit.names), [float(c) for c in fit.coef]))
@@ -201,12 +208,7 @@ def fit_factors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                     "n_model": fit.n,
                 }
             )  # fmt: skip
-    con.execute(
-        f"CREATE OR REPLACE TABLE {START_TABLE} (years INTEGER, names VARCHAR[], coef DOUBLE[])"
-    )
-    if fitted:
-        con.executemany(f"INSERT INTO {START_TABLE} VALUES (?, ?, ?)", fitted)
-    return pl.DataFrame(rows, schema=FACTOR_SCHEMA)
+    return pl.DataFrame(rows, schema=FACTOR_SCHEMA), fitted
 
 
 FACTOR_SCHEMA = {
@@ -218,19 +220,14 @@ FACTOR_SCHEMA = {
 
 
 def _try_fit(
-    frame: pl.DataFrame,
-    successes: str,
-    totals: str,
-    design: dict,
-    group: bool = True,
-    start: tuple[tuple[str, ...], list[float]] | None = None,
+    frame: pl.DataFrame, successes: str, totals: str, design: dict, **options: Any
 ) -> LogisticFit | None:
     """The fit, or None when the data cannot carry the model (too few rows or categories,
     collinear covariates, no convergence): the build goes on and the pages say that there is
     no model, rather than showing unstable numbers."""
     try:
         with np.errstate(over="ignore"):  # exp() of a diverging fit: caught below
-            fit = fit_logistic(frame, successes, totals, design, group, start)
+            fit = fit_logistic(frame, successes, totals, design, **options)
     except (ValueError, np.linalg.LinAlgError):
         return None
     return fit if np.isfinite(fit.coef).all() and np.isfinite(fit.se).all() else None
@@ -239,7 +236,12 @@ def _try_fit(
 def build_models(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create mart_casemix, model_casemix and model_factors inside the build's transaction."""
     mart, coefficients = fit_casemix(con)
-    factors = fit_factors(con)
+    factors, fitted = fit_factors(con, _starts(con))
+    con.execute(
+        f"CREATE OR REPLACE TABLE {START_TABLE} (years INTEGER, names VARCHAR[], coef DOUBLE[])"
+    )
+    if fitted:
+        con.executemany(f"INSERT INTO {START_TABLE} VALUES (?, ?, ?)", fitted)
     for name, frame in (
         ("mart_casemix", mart),
         ("model_casemix", coefficients),

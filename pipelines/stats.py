@@ -147,13 +147,17 @@ def design_matrix(frame: pl.DataFrame, design: dict) -> tuple[np.ndarray, list[s
     return x, names
 
 
+# An earlier fit's coefficient names and estimates: where Newton's method may set out from.
+Start = tuple[tuple[str, ...], list[float]]
+
+
 def fit_logistic(
     frame: pl.DataFrame,
     successes: str,
     totals: str,
     design: dict,
     group: bool = True,
-    start: tuple[tuple[str, ...], list[float]] | None = None,
+    start: Start | None = None,
 ) -> LogisticFit:
     """Fit logit P(success) on the covariate patterns of `frame`.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from dataclasses import dataclass
@@ -71,3 +72,24 @@ def generate_demo(
         seconds=time.perf_counter() - started,
         n_probation=sim.probation.height,
     )
+
+
+def next_nazorg_export(demo: Path, folder: Path) -> Path:
+    """A municipality's next nazorg export, for benchmarks and tests of a small delivery: its
+    first demo export delivered a day later, in which every trajectory now has a casemanager.
+    It changes 'in beeld'/'casemanager' of that municipality's releases, so the process marts,
+    the success factors and their model are rebuilt."""
+    source = sorted(demo.glob("demo_nazorg_*.csv"))[0]
+    header, *rows = source.read_text(encoding="utf-8-sig").splitlines()
+    columns = header.split(";")
+    manager, exported = columns.index("Casemanager"), columns.index("Export datum")
+    day = dt.datetime.strptime(rows[0].split(";")[exported], "%d-%m-%Y").date()
+    later = day + dt.timedelta(days=1)
+    out_rows = []
+    for row in rows:
+        fields = row.split(";")
+        fields[manager], fields[exported] = "ja", f"{later:%d-%m-%Y}"
+        out_rows.append(";".join(fields))
+    out = folder / source.name.replace(f"{day:%Y%m%d}", f"{later:%Y%m%d}")
+    out.write_text("\n".join([header, *out_rows]) + "\n", encoding="utf-8")
+    return out

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.build import build, build_keys, discover_models
-from pipelines.demo.generate import generate_demo
+from pipelines.demo.generate import generate_demo, next_nazorg_export
 from pipelines.ingest import ingest_paths
 from pipelines.models import MODEL_TABLES
 from pipelines.publish import current, publications_dir
@@ -30,24 +30,6 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("incremental") / "exports"
     generate_demo(folder, (2019, 2023), 0.03, seed=5)
     return folder
-
-
-def _next_nazorg_export(exports: Path, folder: Path) -> tuple[Path, str]:
-    """A municipality's next export: its demo export a day later, every trajectory now with a
-    casemanager (changes in beeld/casemanager of its releases)."""
-    source = sorted(exports.glob("demo_nazorg_*.csv"))[0]
-    header, *rows = source.read_text(encoding="utf-8-sig").splitlines()
-    columns = header.split(";")
-    manager, exported = columns.index("Casemanager"), columns.index("Export datum")
-    changed = []
-    for row in rows:
-        fields = row.split(";")
-        fields[manager] = "ja"
-        fields[exported] = "02-02-2025"
-        changed.append(";".join(fields))
-    out = folder / source.name.replace("20250201", "20250202")
-    out.write_text("\n".join([header, *changed]) + "\n", encoding="utf-8")
-    return out, columns[1]
 
 
 def _store(path: Path, files: list[Path], secret: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -76,7 +58,7 @@ def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
     exports: Path, tmp_path: Path
 ) -> None:
     files = sorted(exports.iterdir())
-    delivery, _ = _next_nazorg_export(exports, tmp_path)
+    delivery = next_nazorg_export(exports, tmp_path)
 
     con = _store(tmp_path / "incremental.duckdb", files)
     build(con)
