@@ -25,7 +25,9 @@ from pipelines.stats import LogisticFit, Start, fit_logistic, levels_by_column, 
 from pipelines.warehouse import table_names
 
 WINDOWS = (1, 2)
-MODEL_TABLES = ("mart_casemix", "model_casemix", "model_factors")
+CASEMIX_TABLES = ("mart_casemix", "model_casemix")
+FACTOR_TABLES = ("model_factors",)
+MODEL_TABLES = (*CASEMIX_TABLES, *FACTOR_TABLES)
 CASEMIX_DESIGN_COLUMNS = ("sex", "age_band", "length_band", "n_earlier_releases")
 CASEMIX_REFERENCES = {"sex": "M", "age_band": "30-39", "length_band": "90-364"}
 LEEFGEBIED_FACTORS = (
@@ -58,6 +60,9 @@ def _casemix_design(frame: pl.DataFrame) -> dict:
 
 
 _PATTERN_COLUMNS = (*CASEMIX_DESIGN_COLUMNS, "available_1y", "available_2y")
+# What the case-mix model is fitted on: the cohorts' case-mix cells (a SQL model).
+CASEMIX_INPUT = "core_cohort_cells"
+CASEMIX_CELLS = f"(SELECT * RENAME (earlier_releases AS n_earlier_releases) FROM {CASEMIX_INPUT})"
 
 
 def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -70,7 +75,7 @@ def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFr
         "CAST(sum(n_cohort) AS BIGINT) AS n_cohort, "
         "CAST(sum(n_reoffended_1y) AS BIGINT) AS n_reoffended_1y, "
         "CAST(sum(n_reoffended_2y) AS BIGINT) AS n_reoffended_2y "
-        "FROM mart_factors GROUP BY ALL ORDER BY ALL"
+        f"FROM {CASEMIX_CELLS} GROUP BY ALL ORDER BY ALL"
     ).pl()
     coefficients = []
     for k in WINDOWS:
@@ -102,7 +107,7 @@ def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFr
             )
             + ", sum(CASE WHEN f.available_1y THEN f.n_cohort * p.p_1y END) AS expected_1y, "
             "sum(CASE WHEN f.available_2y THEN f.n_cohort * p.p_2y END) AS expected_2y "
-            "FROM mart_factors AS f JOIN casemix_probabilities AS p ON "
+            f"FROM {CASEMIX_CELLS} AS f JOIN casemix_probabilities AS p ON "
             + " AND ".join(f"f.{c} IS NOT DISTINCT FROM p.{c}" for c in _PATTERN_COLUMNS)
             + " GROUP BY ALL"
         ).pl()
@@ -233,20 +238,25 @@ def _try_fit(
     return fit if np.isfinite(fit.coef).all() and np.isfinite(fit.se).all() else None
 
 
-def build_models(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create mart_casemix, model_casemix and model_factors inside the build's transaction."""
+def _store(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    for name, frame in tables.items():
+        con.register("incoming_model", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming_model")
+        con.unregister("incoming_model")
+
+
+def build_casemix(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create mart_casemix and model_casemix inside the build's transaction."""
     mart, coefficients = fit_casemix(con)
+    _store(con, {"mart_casemix": mart, "model_casemix": coefficients})
+
+
+def build_factors(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create model_factors, and the estimates the next fit sets out from."""
     factors, fitted = fit_factors(con, _starts(con))
     con.execute(
         f"CREATE OR REPLACE TABLE {START_TABLE} (years INTEGER, names VARCHAR[], coef DOUBLE[])"
     )
     if fitted:
         con.executemany(f"INSERT INTO {START_TABLE} VALUES (?, ?, ?)", fitted)
-    for name, frame in (
-        ("mart_casemix", mart),
-        ("model_casemix", coefficients),
-        ("model_factors", factors),
-    ):
-        con.register("incoming_model", frame)
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming_model")
-        con.unregister("incoming_model")
+    _store(con, {"model_factors": factors})

@@ -46,3 +46,12 @@ CREATE OR REPLACE MACRO counted(flags) AS TABLE
         key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1'
     FROM query_table(flags)
     GROUP BY ALL;
+-- The counts of a counted() table summed over fewer columns: every column but the `dropped`
+-- ones and the counts is kept, each n_<x> summed and each ck_<x> summed modulo 2^32.
+CREATE OR REPLACE MACRO rolled_up(cells, dropped) AS TABLE
+    SELECT
+        COLUMNS(lambda c: NOT regexp_matches(c, '^(n|ck)_') AND NOT list_contains(dropped, c)),
+        CAST(sum(COLUMNS('^(n_.+)$')) AS BIGINT) AS '\1',
+        CAST(sum(COLUMNS('^(ck_.+)$')) % 4294967296 AS BIGINT) AS '\1'
+    FROM query_table(cells)
+    GROUP BY ALL;

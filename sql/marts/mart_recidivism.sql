@@ -3,20 +3,5 @@
 -- Rule: meetregels Recidive: cohort size, persons re-offending (and seriously) within one and
 -- two years, and whether the window has passed for everyone (31 Dec of Y + k <= peildatum).
 -- Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key method).
--- (available_1y/2y depend on the cohort year only: grouping by them adds no cells.)
-WITH members AS (
-    SELECT
-        m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band,
-        m.length_band, m.record_key,
-        followed_up(m.cohort_year, 1, p.peildatum) AS available_1y,
-        followed_up(m.cohort_year, 2, p.peildatum) AS available_2y,
-        true AS n_cohort,
-        o.reoffended_1y AS n_reoffended_1y,
-        o.reoffended_2y AS n_reoffended_2y,
-        o.severe_1y AS n_severe_1y,
-        o.severe_2y AS n_severe_2y
-    FROM core_cohort_members AS m
-    CROSS JOIN core_peildatum AS p
-    LEFT JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
-)
-SELECT * FROM counted('members')
+-- The case-mix cells (core_cohort_cells) without the number of earlier releases.
+SELECT * FROM rolled_up('core_cohort_cells', ['earlier_releases'])
