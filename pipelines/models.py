@@ -187,16 +187,16 @@ def fit_factors(
         if fit is None:
             continue
         fitted.append((k, list(fit.names), [float(c) for c in fit.coef]))
-        by_level = (
-            frame.unpivot(index=["n_cohort", "k"], on=list(FACTORS), variable_name="factor",
-                          value_name="level")
-            .group_by("factor", "level")
-            .agg(pl.col("n_cohort").sum(), pl.col("k").sum())
-        )  # fmt: skip
-        counts = {(r["factor"], r["level"]): (r["n_cohort"], r["k"]) for r in by_level.to_dicts()}
+        # Per factor and level: persons and re-offenders (one pass over the frame).
+        counts = frame.select(
+            pl.col(c).filter(pl.col(f) == level).sum().alias(f"{f}|{level}|{c}")
+            for f in FACTORS
+            for level in ("ja", "nee")
+            for c in ("n_cohort", "k")
+        ).row(0, named=True)
         for factor in FACTORS:
-            n_ja, k_ja = counts.get((factor, "ja"), (0, 0))
-            n_nee, k_nee = counts.get((factor, "nee"), (0, 0))
+            n_ja, k_ja = (counts[f"{factor}|ja|{c}"] for c in ("n_cohort", "k"))
+            n_nee, k_nee = (counts[f"{factor}|nee|{c}"] for c in ("n_cohort", "k"))
             raw = (None, None, None)
             if min(k_ja, n_ja - k_ja, k_nee, n_nee - k_nee) > 0:
                 raw = odds_ratio_2x2(k_ja, n_ja - k_ja, k_nee, n_nee - k_nee)
