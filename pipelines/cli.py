@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     import duckdb
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
-WRITER_NICENESS = 10  # the CPU priority of `terugkeer ingest` and `build` (0 normal, 19 lowest)
 
 
 class CliError(Exception):
@@ -78,35 +77,8 @@ def finish(con: duckdb.DuckDBPyConnection, store: Path) -> None:
         publish(con, store)
 
 
-def _give_way_to_readers() -> None:
-    """A load runs at a lower CPU priority than the dashboards on the same machine: readers
-    are served first and the load takes what is left (it publishes when done anyway).
-
-    Linux's autogroup scheduling (on by default in Debian's kernels) first shares the CPU
-    fairly between sessions, whatever the nice values in them: a load in the session of a
-    script or of the upload page's server would still take half the machine from a browser or
-    a dashboard in another. So a load that no terminal waits on moves to a session of its own
-    and gives that session the writer's niceness. (From a terminal it stays in the terminal's
-    session, so that Ctrl-C still stops it; its nice value counts within that session.)"""
-    with contextlib.suppress(OSError):
-        os.nice(max(0, WRITER_NICENESS - os.nice(0)))
-    # Matrix algebra in this thread alone: OpenBLAS's helper threads wait for work by spinning,
-    # and on a busy machine that spinning took a third of the load's CPU (a small delivery
-    # with a browser loading pages beside it: 10.8 CPU seconds, 6.8 with one thread). Read
-    # once, when numpy is first imported: the load commands call this before that.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    group = Path("/proc/self/autogroup")
-    if not group.exists() or any(s is not None and s.isatty() for s in (sys.stdin, sys.stderr)):
-        return
-    with contextlib.suppress(OSError):
-        if os.getsid(0) != os.getpid():
-            os.setsid()
-        group.write_text(f"{WRITER_NICENESS}\n", encoding="ascii")
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
-    if not args.dry_run:
-        _give_way_to_readers()  # before numpy is imported (by pipelines.ingest)
+    from pipelines import priority
     from pipelines.ingest import expand_paths, ingest_paths
     from pipelines.publish import writer_lock
     from pipelines.warehouse import connect
@@ -123,6 +95,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     else:
         with writer_lock(path, args.wait, _waiting(path), "ingest"):
             con = connect(path)
+            priority.share(con)
             try:
                 reports = ingest_paths(
                     con,
@@ -175,7 +148,7 @@ def _print_ingest(reports: list, dry_run: bool, path: Path) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    _give_way_to_readers()  # before numpy is imported (by pipelines.build)
+    from pipelines import priority
     from pipelines.build import build
     from pipelines.publish import writer_lock
     from pipelines.warehouse import connect
@@ -183,6 +156,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     path = warehouse_path(args.warehouse)
     with writer_lock(path, args.wait, _waiting(path), "build"):
         con = connect(path)
+        priority.share(con)
         try:
             timings = build(con, full=args.full)
         finally:
@@ -328,10 +302,14 @@ ADMIN_COMMANDS = ("users", "audit", "deliveries", "withdraw", "backup", "restore
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command in ("ingest", "build") and not getattr(args, "dry_run", False):
+        from pipelines import priority
+
+        priority.give_way_to_readers()  # before polars and numpy are imported
     from pipelines.publish import WriterBusy
     from pipelines.warehouse import WarehouseBroken, WarehouseBusy
 
-    args = parser().parse_args(argv)
     if args.command in ADMIN_COMMANDS:
         from pipelines import cli_admin
 
