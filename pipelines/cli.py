@@ -298,12 +298,14 @@ COMMANDS = {
 }
 # The reading commands (pipelines/cli_figures.py) and the operator's (pipelines/cli_admin.py).
 FIGURE_COMMANDS = ("figures", "export")
+# The commands that write the store and publish: they give way to the dashboards.
+LOAD_COMMANDS = ("ingest", "build", "withdraw")
 ADMIN_COMMANDS = ("users", "audit", "deliveries", "withdraw", "backup", "restore")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command in ("ingest", "build") and not getattr(args, "dry_run", False):
+    if args.command in LOAD_COMMANDS and not getattr(args, "dry_run", False):
         from pipelines import priority
 
         priority.give_way_to_readers()  # before polars and numpy are imported

@@ -57,7 +57,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
-    from pipelines import appdb
+    from pipelines import appdb, priority
     from pipelines.build import build
     from pipelines.publish import writer_lock
     from pipelines.stewardship import StewardshipError, withdraw
@@ -69,6 +69,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     actor = args.actor or appdb.os_user()
     with writer_lock(path, args.wait, _waiting(path), "withdraw"):
         con = connect(path)
+        priority.share(con)
         try:
             try:
                 done = withdraw(con, args.delivery_id, args.reason, actor)
