@@ -227,7 +227,8 @@ def _published_tables(warehouse: str | None) -> Iterator[None]:
         raise CliError(f"no warehouse at {path}: run 'terugkeer ingest' first")
     reader.use_store(path)
     try:
-        yield
+        with reader.one_publication():  # every figure from one publication
+            yield
     finally:
         reader.release()
 

@@ -104,9 +104,10 @@ def per_publication(
                 key = (current, freeze(args), freeze(kwargs))
             except _Unhashable:
                 return function(*args, **kwargs)
-            if seen and seen[0] != current:
-                cache.clear()  # a newer publication: nothing of the old one is asked again
-            seen[:] = [current]
+            if not seen or current > seen[0]:  # snapshot names sort by time
+                if seen:
+                    cache.clear()  # a newer publication: the old one's results are not needed
+                seen[:] = [current]  # (a run still held to the old one does not clear it)
             found, value = cache.get(key)
             if found:
                 return value

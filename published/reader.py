@@ -5,7 +5,8 @@ It reads only the current publication: an immutable read-only snapshot of the st
 (pipelines/publish.py), never the store itself, so a load never stalls it. One DuckDB instance
 per snapshot for the process, a cursor per query (cursors are not shared between threads).
 Results are kept per publication (published/cache.py); a new one is noticed within
-POLL_SECONDS and its queries go to it, while running ones finish on the old one.
+POLL_SECONDS and its queries go to it, while running ones finish on the old one; a page run
+(`one_publication`) reads one publication throughout.
 """
 
 from __future__ import annotations
@@ -42,13 +43,33 @@ def warehouse_file() -> Path:
 
 
 # How often a process looks for a newer publication.
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.25
 _polled: dict[Path, tuple[float, Path | None]] = {}
+# Per thread: the store and snapshot that `one_publication` holds it to.
+_pins = threading.local()
+
+
+@contextlib.contextmanager
+def one_publication() -> Iterator[None]:
+    """Every read in this block, in this thread, goes to the publication that is current at
+    its start: a page is drawn from one publication, also when a newer one appears meanwhile
+    (the next run of the page shows that one)."""
+    store = warehouse_file()
+    held = getattr(_pins, "held", None)
+    _pins.held = (store, publication(store))
+    try:
+        yield
+    finally:
+        _pins.held = held
 
 
 def publication(store: Path | None = None) -> Path | None:
-    """The current snapshot of the store (looked up at most once per POLL_SECONDS)."""
+    """The current snapshot of the store (looked up at most once per POLL_SECONDS), or the
+    one this thread is held to (`one_publication`)."""
     store = store or warehouse_file()
+    held = getattr(_pins, "held", None)
+    if held is not None and held[0] == store:
+        return held[1]
     now = time.monotonic()
     seen = _polled.get(store)
     if seen is None or now - seen[0] >= POLL_SECONDS:

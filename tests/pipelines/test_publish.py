@@ -98,6 +98,26 @@ def test_readers_read_the_snapshot_while_a_writer_holds_the_store(tmp_path: Path
     assert probe.stdout.strip() == "12", probe.stderr
 
 
+def test_a_page_run_reads_one_publication_while_a_newer_one_appears(tmp_path: Path) -> None:
+    from published import reader
+
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    total = "SELECT sum(n_releases) AS n FROM mart_outflow"
+    reader.use_store(store)
+    try:
+        with reader.one_publication():
+            assert reader.read(total)["n"][0] == 12
+            assert _ingest(store, _export(tmp_path, "b", range(5))).returncode == 0
+            time.sleep(reader.POLL_SECONDS + 0.1)  # a poll would have seen the new pointer
+            assert reader.read(total + " WHERE n_releases > 0")["n"][0] == 12
+        assert reader.read(total)["n"][0] == 17  # the next run reads the new one
+        with reader.one_publication():
+            assert reader.read(total + " WHERE n_releases > 0")["n"][0] == 17
+    finally:
+        reader.release()
+
+
 def test_concurrent_ingests_run_one_after_the_other(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     first = _export(tmp_path, "a", range(12))
