@@ -305,8 +305,12 @@ ADMIN_COMMANDS = ("users", "audit", "deliveries", "withdraw", "backup", "restore
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (`argv` None: the process's own arguments). A load run as a command
+    gives way to the dashboards; a program that calls this with arguments of its own (a
+    test) keeps its priority and threads."""
     args = parser().parse_args(argv)
-    if args.command in LOAD_COMMANDS and not getattr(args, "dry_run", False):
+    load = args.command in LOAD_COMMANDS and not getattr(args, "dry_run", False)
+    if load and argv is None:
         from pipelines import priority
 
         priority.give_way_to_readers()  # before polars and numpy are imported

@@ -49,7 +49,8 @@ def test_a_load_does_its_matrix_algebra_in_one_thread(tmp_path: Path) -> None:
     models are fitted in one thread (the dashboard keeps the default)."""
     printed = _python(
         "import sys, threadpoolctl; from pipelines.cli import main; "
-        f"assert main(['build', '--warehouse', {str(tmp_path / 'w.duckdb')!r}]) == 0; "
+        f"sys.argv = ['terugkeer', 'build', '--warehouse', {str(tmp_path / 'w.duckdb')!r}]; "
+        "assert main() == 0; "
         "assert 'numpy' in sys.modules; "
         "print([p['num_threads'] for p in threadpoolctl.threadpool_info() "
         "if p['internal_api'] == 'openblas'])"
@@ -80,3 +81,14 @@ def test_on_a_busy_machine_a_load_runs_duckdb_and_polars_in_one_thread() -> None
         spinner.kill()
         spinner.wait()
     assert printed.split() == ["1", "1", "1"]
+
+
+def test_a_program_calling_the_command_line_with_its_own_arguments_keeps_its_priority(
+    tmp_path: Path,
+) -> None:
+    printed = _python(
+        "import os; from pipelines.cli import main; before = os.nice(0); "
+        f"assert main(['build', '--warehouse', {str(tmp_path / 'w.duckdb')!r}]) == 0; "
+        "print(os.nice(0) - before, os.environ.get('OPENBLAS_NUM_THREADS'))"
+    )
+    assert printed.splitlines()[-1] == "0 None"
