@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import delta
 from pipelines import publish as publishing
 from pipelines.models import (
     CASEMIX_INPUT,
@@ -117,7 +118,7 @@ def build(
     try:
         macros = (sql_dir / "macros.sql").read_text(encoding="utf-8")
         con.execute(macros)
-        _build_tables(con, discover_models(sql_dir), macros, full, timings)
+        deltas = _build_tables(con, discover_models(sql_dir), macros, full, timings)
         con.execute(
             "CREATE OR REPLACE TABLE build_info AS SELECT ? AS models_digest",
             [publishing.models_digest(sql_dir)],
@@ -133,8 +134,9 @@ def build(
         # Published from the committed store before it is checkpointed: the readers get it
         # that much sooner (a crash before the checkpoint loses nothing: the WAL is replayed).
         started = time.perf_counter()
-        publish_snapshot(con, whole=full)
+        publish_snapshot(con, whole=full, deltas=deltas)
         timings["publication"] = time.perf_counter() - started
+    delta.drop(con, deltas)
     con.execute("CHECKPOINT")
     return timings
 
@@ -145,8 +147,10 @@ def _build_tables(
     macros: str,
     full: bool,
     timings: dict[str, float],
-) -> None:
-    """Run the models whose input key changed, then the statistical models; keep the keys."""
+) -> list[delta.Delta]:
+    """Run the models whose input key changed, then the statistical models; keep the keys.
+    Returns the changes of the large tables that were written as changes (pipelines/delta.py),
+    for the publication."""
     started = time.perf_counter()
     previous = {} if full else build_keys(con)
     existing = table_names(con)
@@ -171,16 +175,19 @@ def _build_tables(
             state[o] = (input_key, keys[o])
         timings[name] = time.perf_counter() - started
 
+    deltas: list[delta.Delta] = []
+
+    def rebuild(model: Model) -> None:
+        before = previous.get(model.name, ("", None))[1] if model.name in existing else None
+        made = delta.rebuild(con, model.name, model.sql, before)
+        if made is not None:
+            deltas.append(made)
+
     hidden = [keys.get(n, "") for n in HIDDEN_INPUTS]
     for model in models:
         inputs = _mentions(model.sql, set(keys) - {model.name})
         input_key = digest(model.sql, macros, *hidden, *(f"{n}={keys[n]}" for n in inputs))
-        run(
-            model.name,
-            input_key,
-            lambda m=model: con.execute(f"CREATE OR REPLACE TABLE {m.name} AS\n{m.sql}"),
-            (model.name,),
-        )
+        run(model.name, input_key, lambda m=model: rebuild(m), (model.name,))
     code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
     # Each statistical model is refitted only when its input or the code changed.
     casemix, factors = MODEL_STEPS
@@ -194,6 +201,7 @@ def _build_tables(
         f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?)",
         [(name, i, o) for name, (i, o) in sorted(state.items())],
     )
+    return deltas
 
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:

@@ -30,12 +30,13 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from pipelines import delta
 from pipelines.settings import SQL_DIR
 from pipelines.warehouse import STATE_TABLE, fingerprint, table_names
 
@@ -204,12 +205,16 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[s
 
 
 def publish(
-    con: duckdb.DuckDBPyConnection, store: Path | None = None, whole: bool = False
+    con: duckdb.DuckDBPyConnection,
+    store: Path | None = None,
+    whole: bool = False,
+    deltas: Sequence[delta.Delta] = (),
 ) -> Publication:
     """Write a snapshot of what readers need and make it current: from a copy of the current
-    one, rewriting the tables that changed, or (`whole`) every table. The caller is the
-    writer (it holds the store open read-write, and the writer lock when it runs as a
-    command)."""
+    one, rewriting the tables that changed (or applying their `deltas`: the build's changes
+    to a table that the copy holds as it was before them), or (`whole`) every table. The
+    caller is the writer (it holds the store open read-write, and the writer lock when it
+    runs as a command)."""
     store = store or store_path(con)
     if store is None:
         raise ValueError("an in-memory store cannot be published")
@@ -227,8 +232,14 @@ def publish(
     try:
         for table in sorted(set(held) - set(prints)) + list(META_TABLES):
             con.execute(f"DROP TABLE IF EXISTS snapshot.{table}")
+        changes = {d.table: d for d in deltas}
         for table in tables + views:
-            if held.get(table) != prints[table]:
+            if held.get(table) == prints[table]:
+                continue
+            change = changes.get(table)
+            if change is not None and held.get(table) == change.before:
+                delta.apply(con, change, f"snapshot.{table}")
+            else:
                 con.execute(f"DROP TABLE IF EXISTS snapshot.{table}")
                 con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM main.{table}")
         con.execute(
