@@ -116,9 +116,10 @@ def run_dashboard_memory(scale: float, workdir: Path) -> dict:
     return _run_script("dashboard_memory.py", scale, workdir, [])
 
 
-def run_dashboard_load(scale: float, workdir: Path) -> dict:
-    """A small delivery while a browser loads pages: until visible, and page loads."""
-    return _run_script("dashboard_load.py", scale, workdir, [])
+def run_dashboard_load(scale: float, workdir: Path, runs: int) -> dict:
+    """A small delivery while a browser loads pages: until visible, and page loads (the
+    median of `runs` loads, each on a fresh copy of the store)."""
+    return _run_script("dashboard_load.py", scale, workdir, ["--runs", str(runs)])
 
 
 def _log(text: str) -> None:
@@ -159,7 +160,7 @@ def run(
                 elif case == "dashboard_memory":
                     out[case] = run_dashboard_memory(scale, workdir)
                 elif case == "dashboard_load":
-                    out[case] = run_dashboard_load(scale, workdir)
+                    out[case] = run_dashboard_load(scale, workdir, runs)
                 elif case == "dashboard_protocol":
                     out[case] = _run_script("dashboard_protocol.py", scale, workdir, [])
                 else:
