@@ -164,13 +164,16 @@ START_TABLE = "fit_start"
 def _starts(con: duckdb.DuckDBPyConnection) -> dict[int, Start]:
     if START_TABLE not in table_names(con):
         return {}
-    rows = con.execute(f"SELECT years, names, coef FROM {START_TABLE}").fetchall()
-    return {years: (tuple(names), coef) for years, names, coef in rows}
+    columns = {c[0] for c in con.execute(f"DESCRIBE {START_TABLE}").fetchall()}
+    if "information" not in columns:  # kept by an earlier version
+        return {}
+    rows = con.execute(f"SELECT years, names, coef, information FROM {START_TABLE}").fetchall()
+    return {years: (tuple(names), coef, information) for years, names, coef, information in rows}
 
 
 def fit_factors(
     con: duckdb.DuckDBPyConnection, starts: dict[int, Start] | None = None
-) -> tuple[pl.DataFrame, list[tuple[int, list[str], list[float]]]]:
+) -> tuple[pl.DataFrame, list[tuple[int, list[str], list[float], list[float]]]]:
     """Per window and factor: recidivism with and without, raw and adjusted odds ratios; and
     per window the model's names and estimates (where the next fit sets out from)."""
     rows = []
@@ -186,7 +189,8 @@ def fit_factors(
         )
         if fit is None:
             continue
-        fitted.append((k, list(fit.names), [float(c) for c in fit.coef]))
+        fitted.append((k, list(fit.names), [float(c) for c in fit.coef],
+                       [float(v) for v in fit.information.ravel()]))  # fmt: skip
         # Per factor and level: persons and re-offenders (one pass over the frame).
         counts = frame.select(
             pl.col(c).filter(pl.col(f) == level).sum().alias(f"{f}|{level}|{c}")
@@ -255,8 +259,9 @@ def build_factors(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create model_factors, and the estimates the next fit sets out from."""
     factors, fitted = fit_factors(con, _starts(con))
     con.execute(
-        f"CREATE OR REPLACE TABLE {START_TABLE} (years INTEGER, names VARCHAR[], coef DOUBLE[])"
+        f"CREATE OR REPLACE TABLE {START_TABLE} "
+        "(years INTEGER, names VARCHAR[], coef DOUBLE[], information DOUBLE[])"
     )
     if fitted:
-        con.executemany(f"INSERT INTO {START_TABLE} VALUES (?, ?, ?)", fitted)
+        con.executemany(f"INSERT INTO {START_TABLE} VALUES (?, ?, ?, ?)", fitted)
     _store(con, {"model_factors": factors})

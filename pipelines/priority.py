@@ -6,7 +6,7 @@ that serve beside it: readers first, the load takes what is left (it publishes w
 - Its matrix algebra in one thread: OpenBLAS's helper threads wait for work by spinning, and
   on a busy machine that spinning took a third of a small delivery's CPU (a browser loading
   pages beside it: 10.8 CPU seconds, 6.8 with one thread).
-- On a busy machine (other processes keep at least `BUSY_CORES` busy in the fifth of a second
+- On a busy machine (other processes keep at least `BUSY_CORES` busy in the tenth of a second
   the load looks before it starts) DuckDB and polars in one thread too: the load then takes
   at most one core, and needs a fifth less CPU than with its work split over threads that
   wait for the CPU (6.8 -> 5.9 CPU seconds). On an idle machine it uses every core.
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 WRITER_NICENESS = 10  # the CPU priority of a load (0 normal, 19 lowest)
 BUSY_CORES = 0.5  # cores that other processes keep busy on a machine called busy
-LOOK_SECONDS = 0.2  # how long a load looks at the machine before it starts
+LOOK_SECONDS = 0.1  # how long a load looks at the machine before it starts
 
 
 @dataclass(frozen=True)

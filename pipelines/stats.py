@@ -112,6 +112,7 @@ class LogisticFit:
     high: np.ndarray
     design: dict  # column -> levels (categorical, reference first) or None (numeric)
     n: int
+    information: np.ndarray | None = None  # X'WX at the estimates (where a next fit may start)
 
     def odds_ratio(self, name: str) -> tuple[float, float, float]:
         i = self.names.index(name)
@@ -147,8 +148,9 @@ def design_matrix(frame: pl.DataFrame, design: dict) -> tuple[np.ndarray, list[s
     return x, names
 
 
-# An earlier fit's coefficient names and estimates: where Newton's method may set out from.
-Start = tuple[tuple[str, ...], list[float]]
+# An earlier fit's coefficient names, estimates and information matrix X'WX at them (row by
+# row, or None): where Newton's method may set out from.
+Start = tuple[tuple[str, ...], list[float], list[float] | None]
 
 
 def fit_logistic(
@@ -166,10 +168,11 @@ def fit_logistic(
     totals): the binomial likelihood of the patterns equals that of the persons, so the
     estimates and standard errors are those of a person-level fit, from far fewer rows.
     `group` False skips that step, for rows that are nearly all distinct patterns already
-    (the estimates are the same either way). `start`: the names and estimates of an earlier
-    fit (the last build's), from which Newton's method sets out: on nearly the same data
-    it needs one matrix X'WX instead of four or five (the optimum is the same: the likelihood
-    is concave).
+    (the estimates are the same either way). `start`: the names, estimates and information
+    matrix of an earlier fit (the last build's), from which Newton's method sets out: on
+    nearly the same data its steps need no new matrix X'WX, only the one at the estimate for
+    the standard errors, instead of four or five (the optimum is the same: the likelihood is
+    concave, and each step is checked until it is below 1e-10).
     """
     patterns = frame.filter(pl.col(totals) > 0)
     if group:
@@ -179,10 +182,17 @@ def fit_logistic(
     x, names = design_matrix(patterns, design)
     k = patterns[successes].cast(pl.Float64).to_numpy()
     n = patterns[totals].cast(pl.Float64).to_numpy()
-    initial = start[1] if start is not None and tuple(start[0]) == tuple(names) else None
-    coef, se = _newton_logit(x, k, n, initial)
+    initial, hessian = None, None
+    if start is not None and tuple(start[0]) == tuple(names):
+        initial = np.array(start[1], dtype=float)
+        if start[2] is not None and len(start[2]) == len(names) ** 2:
+            hessian = np.array(start[2], dtype=float).reshape(len(names), len(names))
+    coef, information = _newton_logit(x, k, n, initial, hessian)
+    se = np.sqrt(np.diag(np.linalg.inv(information)))
     half = Z95 * se
-    return LogisticFit(tuple(names), coef, se, coef - half, coef + half, design, int(n.sum()))
+    return LogisticFit(
+        tuple(names), coef, se, coef - half, coef + half, design, int(n.sum()), information
+    )
 
 
 def _newton_logit(
@@ -190,10 +200,13 @@ def _newton_logit(
     k: np.ndarray,
     n: np.ndarray,
     initial: np.ndarray | None = None,
+    hessian: np.ndarray | None = None,
     max_steps: int = 50,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-likelihood logit coefficients and their standard errors for grouped binomial
-    rows (k successes of n), by Newton-Raphson with the analytic Hessian X'WX.
+    """Maximum-likelihood logit coefficients and the information matrix X'WX at them (its
+    inverse holds the variances) for grouped binomial rows (k successes of n), by
+    Newton-Raphson with the analytic Hessian X'WX (`hessian`: one to start with, e.g. an
+    earlier fit's on nearly the same data).
 
     Written out rather than statsmodels' GLM: that keeps several copies of the design (and
     its pseudo-inverse) in memory and factorises it whole, which at national scale cost the
@@ -213,10 +226,11 @@ def _newton_logit(
 
     coef = np.zeros(x.shape[1]) if initial is None else np.array(initial, dtype=float)
     p = 1.0 / (1.0 + np.exp(-(x @ coef)))
-    hessian = information(p)
+    small_steps = hessian is not None  # an earlier fit's: kept while the steps are small
+    if hessian is None:
+        hessian = information(p)
     if np.linalg.matrix_rank(hessian) < x.shape[1]:
         raise ValueError("the covariates are collinear: some effects cannot be separated")
-    small_steps = False
     for _ in range(max_steps):
         step = np.linalg.solve(hessian, x.T @ (k - n * p))
         coef = coef + step
@@ -226,12 +240,17 @@ def _newton_logit(
         largest = np.max(np.abs(step))
         if largest < 1e-10:
             break
+        if largest >= 1e-3:  # far from the optimum: a new matrix at the new estimate
+            small_steps = False
         small_steps = small_steps or largest < 1e-3
         if not small_steps:
             hessian = information(p)
     else:
         raise ValueError("the model does not converge")
-    return coef, np.sqrt(np.diag(np.linalg.inv(information(p))))
+    final = information(p)
+    if np.linalg.matrix_rank(final) < x.shape[1]:
+        raise ValueError("the covariates are collinear: some effects cannot be separated")
+    return coef, final
 
 
 def levels_by_column(frame: pl.DataFrame, references: dict[str, str | None]) -> dict[str, list]:

@@ -231,3 +231,18 @@ def test_the_grouped_fit_equals_the_person_level_fit() -> None:
     np.testing.assert_allclose(grouped.coef, person_level.params, rtol=0, atol=1e-6)
     np.testing.assert_allclose(grouped.se, person_level.bse, rtol=0, atol=1e-6)
     assert grouped.n == n
+
+    # Set out from this fit (its estimates and information matrix, as the build keeps them)
+    # on data where 50 persons re-offend after all: statsmodels' fit of those data.
+    changed = persons.with_columns(
+        pl.when(pl.int_range(n) < 50).then(1).otherwise(pl.col("y")).alias("y")
+    )
+    person_level = sm.Logit(changed["y"].to_numpy(), x).fit(method="newton", disp=False)
+    cells = changed.group_by("sex", "age_band", "n_earlier").agg(
+        pl.col("y").sum().alias("k"), pl.col("one").sum().alias("n")
+    )
+    start = (grouped.names, list(grouped.coef), list(grouped.information.ravel()))
+    warm = fit_logistic(cells, "k", "n", design, start=start)
+    np.testing.assert_allclose(warm.coef, person_level.params, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(warm.se, person_level.bse, rtol=0, atol=1e-6)
+    assert np.abs(warm.coef - grouped.coef).max() > 1e-3  # the data did change the fit
