@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from pipelines.warehouse import scalar
+
 # Below this many rows a table is simply written again; above MAX_ROWS too: its new rows
 # would not fit the build's memory limit as a temporary table, and spilling them to disk was
 # slower than writing the table whole (mart_factors at ten times the national scale, 2.8
@@ -45,7 +47,7 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, s
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
-    return int(con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0])
+    return int(scalar(con, f"SELECT count(*) FROM {relation}"))
 
 
 def rebuild(
@@ -83,11 +85,11 @@ def rebuild(
 
 
 def apply(con: duckdb.DuckDBPyConnection, delta: Delta, target: str) -> None:
-    """Delete the rows that went from `target` and insert the rows that came."""
-    match = " AND ".join(
-        f't."{c}" IS NOT DISTINCT FROM g."{c}"' for c, _ in _columns(con, delta.gone)
+    """Delete the rows that went from `target` and insert the rows that came (rows matched
+    by their hash, as they were found)."""
+    con.execute(
+        f"DELETE FROM {target} AS t WHERE hash(t) IN (SELECT hash(g) FROM {delta.gone} AS g)"
     )
-    con.execute(f"DELETE FROM {target} AS t USING {delta.gone} AS g WHERE {match}")
     con.execute(f"INSERT INTO {target} SELECT * FROM {delta.came}")
 
 

@@ -226,8 +226,7 @@ def _newton_logit(
 
     coef = np.zeros(x.shape[1]) if initial is None else np.array(initial, dtype=float)
     p = 1.0 / (1.0 + np.exp(-(x @ coef)))
-    small_steps = hessian is not None  # an earlier fit's: kept while the steps are small
-    if hessian is None:
+    if hessian is None:  # (an earlier fit's is kept while the steps are small)
         hessian = information(p)
     if np.linalg.matrix_rank(hessian) < x.shape[1]:
         raise ValueError("the covariates are collinear: some effects cannot be separated")
@@ -241,9 +240,6 @@ def _newton_logit(
         if largest < 1e-10:
             break
         if largest >= 1e-3:  # far from the optimum: a new matrix at the new estimate
-            small_steps = False
-        small_steps = small_steps or largest < 1e-3
-        if not small_steps:
             hessian = information(p)
     else:
         raise ValueError("the model does not converge")
