@@ -40,6 +40,9 @@ class Delta:
     before: str
     gone: str  # temporary tables of the connection
     came: str
+    # A predicate that holds for every row that went (the partitions rebuilt): the rows to
+    # look at when deleting them.
+    scope: str = "true"
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
@@ -84,11 +87,41 @@ def rebuild(
     return delta
 
 
+def rebuild_part(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, before: str, where: str
+) -> Delta | None:
+    """Make the rows of table `name` that satisfy `where` (a predicate on its partition
+    column: pipelines/partitions.py) hold those of `sql`, leaving the others as they are; the
+    changes are written and returned, as by `rebuild`. Should the columns have changed after
+    all, the table is written whole (None)."""
+    new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
+    old = f"(SELECT * FROM main.{name} WHERE {where})"
+    # On lines of its own: the model may end in a comment.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS SELECT * FROM (\n{sql}\n) WHERE {where}"
+    )
+    try:
+        if _columns(con, new) != _columns(con, f"main.{name}"):
+            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
+            return None
+        for kind, table, other in (("gone", old, new), ("came", new, old)):
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE delta_{kind}_{name} AS SELECT t.* FROM {table} "
+                f"AS t ANTI JOIN (SELECT hash(o) AS h FROM {other} AS o) AS x ON hash(t) = x.h"
+            )
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {new}")
+    delta = Delta(name, before, gone, came, where)
+    apply(con, delta, f"main.{name}")
+    return delta
+
+
 def apply(con: duckdb.DuckDBPyConnection, delta: Delta, target: str) -> None:
     """Delete the rows that went from `target` and insert the rows that came (rows matched
     by their hash, as they were found)."""
     con.execute(
-        f"DELETE FROM {target} AS t WHERE hash(t) IN (SELECT hash(g) FROM {delta.gone} AS g)"
+        f"DELETE FROM {target} AS t WHERE {delta.scope} "
+        f"AND hash(t) IN (SELECT hash(g) FROM {delta.gone} AS g)"
     )
     con.execute(f"INSERT INTO {target} SELECT * FROM {delta.came}")
 

@@ -4,6 +4,7 @@
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band, n_earlier_releases,
 --     id_bewijs, onderdak, werk_inkomen, schulden, zorg, sociaal_netwerk, reintegratieplan,
 --     tbo_10_dagen, tijdig_gemeld, in_beeld, casemanager, onder_toezicht, days, event
+-- Partition: gemeente_code
 -- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
 -- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
 -- NULL when the measure does not apply or is unknown.
@@ -49,7 +50,8 @@ SELECT
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 JOIN core_release_probation AS pr ON pr.release_id = m.release_id
-JOIN core_release_aftercare AS a ON a.release_id = m.release_id
+JOIN core_release_aftercare AS a
+  ON a.release_id = m.release_id AND a.gemeente_code = m.gemeente_code
 CROSS JOIN core_peildatum AS p
 CROSS JOIN LATERAL (
     SELECT followed_up(m.cohort_year, 1, p.peildatum) AS available_1y,

@@ -1,5 +1,6 @@
 -- Grain: release year x PI x municipality x sex x age band.
 -- Key: release_year, pi_code, gemeente_code, sex, age_band
+-- Partition: gemeente_code
 -- Rule: meetregels Proces: re-integratieplan, TBO binnen 10 dagen (only PIs that deliver TBO
 -- dates), tijdig gemeld (>= 14 days before release), in beeld bij gemeente (only
 -- municipalities that deliver nazorg-exports).
@@ -18,7 +19,7 @@ WITH flags AS (
         a.gemeente_delivers_nazorg AND a.known_to_gemeente AS n_known_to_gemeente,
         a.gemeente_delivers_nazorg AS n_known_scope
     FROM core_releases
-    JOIN core_release_aftercare AS a USING (release_id)
+    JOIN core_release_aftercare AS a USING (release_id, gemeente_code)
 )
 SELECT
     release_year, pi_code, gemeente_code, provincie, sex, age_band,

@@ -1,5 +1,6 @@
 -- Grain: one municipal trajectory (pseudoniem, gemeente_code, melding_datum) as last delivered.
 -- Key: pseudoniem, gemeente_code, notice_date
+-- Partition: gemeente_code
 -- Rule: contract, gemeente re-deliveries: the later exportdatum wins, on a tie the later ingest.
 SELECT
     r.pseudoniem,

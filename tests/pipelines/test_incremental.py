@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import delta
+from pipelines import delta, partitions
 from pipelines.build import build, build_keys, discover_models
 from pipelines.demo.generate import generate_demo, next_nazorg_export
 from pipelines.ingest import ingest_paths
@@ -55,19 +55,41 @@ def _content(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     )
 
 
-@pytest.mark.parametrize("as_changes", [False, True], ids=["whole", "as-changes"])
-def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
-    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_changes: bool
-) -> None:
-    """Also with every rebuilt table written as its changes (pipelines/delta.py: at national
-    scale only the large ones are), in the store and in the snapshot."""
+def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The targets that changes were applied to, and the tables rebuilt by partition."""
     applied: list[str] = []
-    if as_changes:
+    parted: list[str] = []
+    apply, rebuild_part = delta.apply, delta.rebuild_part
+    monkeypatch.setattr(
+        delta, "apply", lambda con, d, target: (applied.append(target), apply(con, d, target))[1]
+    )
+    monkeypatch.setattr(
+        delta,
+        "rebuild_part",
+        lambda con, name, *a: (parted.append(name), rebuild_part(con, name, *a))[1],
+    )
+    return applied, parted
+
+
+# The models on a nazorg export's path that declare a partition (`-- Partition:`); the
+# staging model is rebuilt whole (it reads the raw rows), its readers only for the
+# municipality that delivered.
+PARTITIONED = ["core_release_aftercare", "mart_aftercare", "mart_process", "mart_factors"]
+
+
+@pytest.mark.parametrize("mode", ["whole", "as-changes", "by-partition"])
+def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """Rebuilt tables written whole; every one written as its changes (pipelines/delta.py:
+    at national scale only the large ones are); and (the default) the partitioned ones
+    recomputed and written only for the municipality that delivered
+    (pipelines/partitions.py), in the store and in the snapshot."""
+    if mode != "by-partition":
+        monkeypatch.setattr(partitions, "declared", lambda sql: None)
+    if mode == "as-changes":
         monkeypatch.setattr(delta, "MIN_ROWS", 0)
-        apply = delta.apply
-        monkeypatch.setattr(
-            delta, "apply", lambda con, d, target: (applied.append(target), apply(con, d, target))
-        )
+    applied, parted = _record(monkeypatch)
     files = sorted(exports.iterdir())
     delivery = next_nazorg_export(exports, tmp_path)
 
@@ -78,7 +100,9 @@ def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
     known = "SELECT sum(n_cohort) FILTER (WHERE casemanager = 'ja') FROM mart_factors"
     managed = con.execute(known).fetchall()[0][0]
     ingest_paths(con, [delivery])
+    parted.clear()
     rebuilt = set(build(con)) - {"fingerprints", "publication"}
+    assert parted == (PARTITIONED if mode == "by-partition" else [])
     # The nazorg-exports' models and what reads in beeld / casemanager, not the rest.
     assert {
         "stg_gemeente_trajectories",
@@ -121,12 +145,46 @@ def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
     assert set(recorded) == published
     assert recorded["mart_outflow"] == fingerprint(snapshot, "mart_outflow")
     snapshot.close()
-    if as_changes:
+    if mode != "whole":
         assert {"main.mart_factors", "snapshot.mart_factors", "snapshot.mart_aftercare"} <= set(
             applied
         )
     # The figures moved: every trajectory of that municipality now has a casemanager.
     assert con.execute(known).fetchall()[0][0] > managed
+    con.close()
+    full.close()
+
+
+def test_a_partitioned_model_that_reads_another_changed_table_is_rebuilt_whole(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A nazorg delivery and, in the same build, a change to the recidivism data (which is
+    not partitioned by municipality): what reads only the nazorg side is rebuilt for one
+    municipality, mart_factors (which reads the outcomes too) whole; the result equals a
+    full build of the same store."""
+    applied, parted = _record(monkeypatch)
+    store, copy = tmp_path / "store.duckdb", tmp_path / "copy.duckdb"
+    con = _store(store, sorted(exports.iterdir()))
+    build(con)
+    ingest_paths(con, [next_nazorg_export(exports, tmp_path)])
+    # The cases of 25 re-offenders of the cohorts leave the recidivism data.
+    con.execute(
+        "DELETE FROM raw_recidive_cases WHERE pseudoniem IN (SELECT pseudoniem FROM "
+        "core_recidivism_outcomes WHERE reoffended ORDER BY ALL LIMIT 25)"
+    )
+    outcomes = build_keys(con)["core_recidivism_outcomes"][1]
+    parted.clear()
+    build(con)
+    assert build_keys(con)["core_recidivism_outcomes"][1] != outcomes
+    assert parted == ["core_release_aftercare", "mart_aftercare", "mart_process"]
+    assert "snapshot.mart_aftercare" in applied
+    con.close()
+    shutil.copyfile(store, copy)
+    full = connect(copy)
+    build(full, full=True)
+    con = connect(store)
+    for table in sorted({m.name for m in discover_models()} | set(MODEL_TABLES)):
+        assert _content(con, table) == _content(full, table), table
     con.close()
     full.close()
 
