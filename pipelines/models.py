@@ -22,7 +22,7 @@ import polars as pl
 
 from pipelines.cellkey import KEY_MODULUS
 from pipelines.stats import LogisticFit, Start, fit_logistic, levels_by_column, odds_ratio_2x2
-from pipelines.warehouse import table_names
+from pipelines.warehouse import scalar, table_names
 
 WINDOWS = (1, 2)
 CASEMIX_TABLES = ("mart_casemix", "model_casemix")
@@ -121,15 +121,24 @@ def fit_casemix(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFr
 
 
 def _factor_rows(con: duckdb.DuckDBPyConnection, k: int) -> pl.DataFrame:
-    """The rows of window k, at most FACTOR_MODEL_MAX_ROWS of them: a fixed pseudo-random
-    selection (ordered by a hash of the row's key), so that a rebuild of the same data fits
-    the same model. (DuckDB's reservoir sample depends on the table's physical layout.)"""
+    """The rows of window k, at most FACTOR_MODEL_MAX_ROWS of them (a few more only should
+    rows share a 64-bit hash): a fixed pseudo-random selection, those with the smallest hashes
+    of their content, so that a rebuild of the same data fits the same model. (DuckDB's
+    reservoir sample depends on the table's physical layout.) The hash that bounds them is
+    found first, on the hashes alone: a third of the time of ordering the rows themselves."""
     columns = ", ".join(("cohort_year", "pi_code", *CASEMIX_DESIGN_COLUMNS, *FACTORS))
+    row_hash = f"hash({columns}, gemeente_code, days, event)"
+    where = f"available_{k}y"
+    if scalar(con, f"SELECT count(*) FROM mart_factors WHERE {where}") > FACTOR_MODEL_MAX_ROWS:
+        bound = scalar(
+            con,
+            f"SELECT max(h) FROM (SELECT {row_hash} AS h FROM mart_factors WHERE {where} "
+            f"ORDER BY h LIMIT {FACTOR_MODEL_MAX_ROWS})",
+        )
+        where += f" AND {row_hash} <= {bound}"
     return con.sql(
         f"SELECT {columns}, CAST(cohort_year AS VARCHAR) AS cohort, n_cohort, "
-        f"n_reoffended_{k}y AS k FROM mart_factors WHERE available_{k}y "
-        f"ORDER BY hash({columns}, gemeente_code, days, event), {columns}, gemeente_code, "
-        f"days, event LIMIT {FACTOR_MODEL_MAX_ROWS}"
+        f"n_reoffended_{k}y AS k FROM mart_factors WHERE {where}"
     ).pl()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import delta, partitions
+from pipelines import delta, models, partitions
 from pipelines.build import build, build_keys, discover_models
 from pipelines.demo.generate import generate_demo, next_nazorg_export
 from pipelines.ingest import ingest_paths
@@ -243,3 +243,30 @@ def test_snapshots_written_incrementally_do_not_grow(exports: Path, tmp_path: Pa
     fresh = (tmp_path / "whole.duckdb").stat().st_size
     assert max(sizes) <= 2.5 * fresh, (sizes, fresh)
     assert len(list(publications_dir(store).glob("*.duckdb"))) <= 8 + 1
+
+
+def test_the_factor_model_sees_the_rows_with_the_smallest_hashes(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most FACTOR_MODEL_MAX_ROWS rows of a window: those with the smallest row hashes,
+    whatever order the table holds them in (worked out here by sorting in Python)."""
+    con = _store(tmp_path / "store.duckdb", sorted(exports.iterdir()))
+    build(con)
+    monkeypatch.setattr(models, "FACTOR_MODEL_MAX_ROWS", 40)
+    columns = ", ".join(("cohort_year", "pi_code", *models.CASEMIX_DESIGN_COLUMNS, *models.FACTORS))
+    rows = con.execute(
+        f"SELECT hash({columns}, gemeente_code, days, event), {columns}, n_cohort, "
+        "n_reoffended_1y FROM mart_factors WHERE available_1y"
+    ).fetchall()
+    assert len(rows) > 40
+    expected = sorted((row[1:] for row in sorted(rows)[:40]), key=repr)
+    frame = models._factor_rows(con, 1)
+    got = frame.select(*columns.split(", "), "n_cohort", "k").rows()
+    assert sorted(got, key=repr) == expected
+    # The same rows after the table was written in another order.
+    con.execute(
+        "CREATE OR REPLACE TABLE mart_factors AS SELECT * FROM mart_factors ORDER BY random()"
+    )
+    again = models._factor_rows(con, 1)
+    assert again.sort(again.columns).equals(frame.sort(frame.columns))
+    con.close()
