@@ -164,12 +164,12 @@ def _build_tables(
     wanted = {n for m in models for n in _mentions(m.sql, base)} | set(HIDDEN_INPUTS)
     keys = {name: fingerprint(con, name) for name in sorted(wanted & existing)}
     state: dict[str, tuple[str, str]] = {}
-    kept_parts = {} if full else partitions.load(con)
-    parts: dict[str, partitions.Digests] = {}  # per partitioned model, its digests now
-    # Per partitioned model rebuilt now: the values whose rows changed (None: not known).
-    moved_values: dict[str, set[str | None] | None] = {}
+    ledger = partitions.Ledger(
+        con,
+        {m.name: m.partition for m in models if m.partition},
+        {name: output for name, (_, output) in previous.items() if name in existing},
+    )
     fingerprints: dict[str, str] = {}  # of the partitioned models rebuilt now
-    partition_of = {m.name: m.partition for m in models}
     timings["fingerprints"] = time.perf_counter() - started
 
     def run(name: str, input_key: str, make: Callable[[], None], outputs: tuple[str, ...]) -> None:
@@ -188,71 +188,33 @@ def _build_tables(
 
     deltas: list[delta.Delta] = []
 
-    def held(model: Model) -> partitions.Digests | None:
-        """The digests of the model's table as the last build left it, if they are known."""
-        digests = kept_parts.get(model.name)
-        if digests is None or model.name not in previous or model.name not in existing:
-            return None
-        if partitions.table_fingerprint(con, model.name, digests) != previous[model.name][1]:
-            return None
-        return digests
-
-    def partial(model: Model, inputs: list[str], hidden: list[str]) -> set[str | None] | None:
-        """The partitions to rebuild, when the model can be rebuilt by partition."""
-        column = model.partition
-        if column is None or model.name not in previous:
-            return None
-        moved = [n for n in inputs if n in previous and keys[n] != previous[n][1]]
-        if not moved or any(
-            partition_of.get(n) != column or moved_values.get(n) is None for n in moved
-        ):
-            return None
-        # Everything else it reads (its SQL, the macros, unpartitioned inputs) as last time?
-        earlier = digest(
-            model.sql, macros, *hidden,
-            *(f"{n}={previous[n][1] if n in moved else keys[n]}" for n in inputs),
-        )  # fmt: skip
-        digests = held(model)
-        if earlier != previous[model.name][0] or digests is None:
-            return None
-        values: set[str | None] = set().union(*(moved_values[n] or set() for n in moved))
-        rows = sum(digests.get(v, (0, 0))[0] for v in values)
-        if rows > delta.MAX_SHARE * sum(n for n, _ in digests.values()):
-            return None  # cheaper whole
-        return values
-
     def rebuild(model: Model, values: set[str | None] | None) -> None:
         before = previous.get(model.name, ("", None))[1] if model.name in existing else None
-        column = model.partition
-        earlier = held(model) if column else None  # its digests before
-        if values is not None and before is not None and earlier is not None:
-            where = partitions.scope(column, values)
-            made = delta.rebuild_part(con, model.name, model.sql, before, where)
-            now = None
-            if made is not None:
-                fresh = partitions.digests(con, model.name, column, where)
-                now = {v: d for v, d in earlier.items() if v not in values} | fresh
+        if model.partition:
+            made, fingerprints[model.name] = ledger.rebuild(model.name, model.sql, before, values)
         else:
             made = delta.rebuild(con, model.name, model.sql, before)
-            now = None
         if made is not None:
             deltas.append(made)
-        if column is None:
-            return
-        if now is None:
-            now = partitions.digests(con, model.name, column)
-        parts[model.name] = now
-        moved_values[model.name] = None if earlier is None else partitions.changed(earlier, now)
-        fingerprints[model.name] = partitions.table_fingerprint(con, model.name, now)
 
     hidden = [keys.get(n, "") for n in HIDDEN_INPUTS]
     for model in models:
         inputs = _mentions(model.sql, set(keys) - {model.name})
         input_key = digest(model.sql, macros, *hidden, *(f"{n}={keys[n]}" for n in inputs))
-        values = partial(model, inputs, hidden)
+        # By partition only when nothing else it reads (its SQL, the macros, the inputs that
+        # are not partitioned) changed since its last build.
+        values = None
+        moved = [n for n in inputs if n in previous and keys[n] != previous[n][1]]
+        if model.partition and moved and model.name in previous:
+            earlier = digest(
+                model.sql, macros, *hidden,
+                *(f"{n}={previous[n][1] if n in moved else keys[n]}" for n in inputs),
+            )  # fmt: skip
+            if earlier == previous[model.name][0]:
+                values = ledger.to_rebuild(model.name, moved)
         run(model.name, input_key, lambda m=model, v=values: rebuild(m, v), (model.name,))
-        if model.partition and model.name not in parts:  # kept as it was
-            parts[model.name] = held(model) or partitions.digests(con, model.name, model.partition)
+        if model.partition and model.name not in ledger.now:
+            ledger.keep(model.name)
     code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
     # Each statistical model is refitted only when its input or the code changed.
     casemix, factors = MODEL_STEPS
@@ -266,7 +228,7 @@ def _build_tables(
         f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?)",
         [(name, i, o) for name, (i, o) in sorted(state.items())],
     )
-    partitions.save(con, parts)
+    ledger.save()
     return deltas
 
 

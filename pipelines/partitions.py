@@ -23,6 +23,7 @@ import re
 import duckdb
 import polars as pl
 
+from pipelines import delta
 from pipelines.warehouse import fingerprint_of, table_names
 
 STATE = "partition_state"
@@ -70,6 +71,78 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str, parts: Digests
 def changed(before: Digests, after: Digests) -> set[str | None]:
     """The values whose rows differ."""
     return {v for v in before.keys() | after.keys() if before.get(v) != after.get(v)}
+
+
+class Ledger:
+    """The digests of a build's partitioned models: as the last build left them and as this
+    build makes them, and which values moved."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, columns: dict[str, str], built: dict[str, str]
+    ) -> None:
+        """`columns`: the partition column per partitioned model; `built`: the fingerprint
+        of each table as the last build left it ({} for a full build: nothing is known)."""
+        self.con, self.columns, self.built = con, columns, built
+        self.kept = load(con) if built else {}
+        self.now: dict[str, Digests] = {}
+        # Per model rebuilt now: the values whose rows changed (None: not known).
+        self.moved: dict[str, set[str | None] | None] = {}
+
+    def held(self, name: str) -> Digests | None:
+        """The digests of the table as the last build left it, if they are known."""
+        digests = self.kept.get(name)
+        if digests is None or name not in self.built:
+            return None
+        if table_fingerprint(self.con, name, digests) != self.built[name]:
+            return None
+        return digests
+
+    def to_rebuild(self, name: str, moved: list[str]) -> set[str | None] | None:
+        """The values of model `name` to rebuild when only its inputs `moved` changed (the
+        caller checks that): those whose rows moved in them. None when it must be rebuilt
+        whole: an input is not partitioned alike or its moves are unknown, or they touch so
+        much of the table that a whole rebuild is cheaper."""
+        column = self.columns.get(name)
+        if column is None or any(
+            self.columns.get(n) != column or self.moved.get(n) is None for n in moved
+        ):
+            return None
+        digests = self.held(name)
+        if digests is None:
+            return None
+        values: set[str | None] = set().union(*(self.moved[n] or set() for n in moved))
+        rows = sum(digests.get(v, (0, 0))[0] for v in values)
+        return None if rows > delta.MAX_SHARE * sum(n for n, _ in digests.values()) else values
+
+    def rebuild(
+        self, name: str, sql: str, before: str | None, values: set[str | None] | None
+    ) -> tuple[delta.Delta | None, str]:
+        """Rebuild partitioned model `name`: only `values` when given, else whole (or as its
+        changes: pipelines/delta.py). Returns the changes written, if any, and the table's new
+        fingerprint."""
+        column = self.columns[name]
+        earlier = self.held(name)
+        now = None
+        if values is not None and before is not None and earlier is not None:
+            where = scope(column, values)
+            made = delta.rebuild_part(self.con, name, sql, before, where)
+            if made is not None:
+                fresh = digests(self.con, name, column, where)
+                now = {v: d for v, d in earlier.items() if v not in values} | fresh
+        else:
+            made = delta.rebuild(self.con, name, sql, before)
+        if now is None:
+            now = digests(self.con, name, column)
+        self.now[name] = now
+        self.moved[name] = None if earlier is None else changed(earlier, now)
+        return made, table_fingerprint(self.con, name, now)
+
+    def keep(self, name: str) -> None:
+        """Model `name` stays as it was."""
+        self.now[name] = self.held(name) or digests(self.con, name, self.columns[name])
+
+    def save(self) -> None:
+        save(self.con, self.now)
 
 
 def load(con: duckdb.DuckDBPyConnection) -> dict[str, Digests]:
