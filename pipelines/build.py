@@ -169,7 +169,6 @@ def _build_tables(
         {m.name: m.partition for m in models if m.partition},
         {name: output for name, (_, output) in previous.items() if name in existing},
     )
-    fingerprints: dict[str, str] = {}  # of the partitioned models rebuilt now
     timings["fingerprints"] = time.perf_counter() - started
 
     def run(name: str, input_key: str, make: Callable[[], None], outputs: tuple[str, ...]) -> None:
@@ -182,7 +181,7 @@ def _build_tables(
         started = time.perf_counter()
         make()
         for o in outputs:
-            keys[o] = fingerprints.pop(o, None) or fingerprint(con, o)
+            keys[o] = ledger.fingerprint(o) if o in ledger.columns else fingerprint(con, o)
             state[o] = (input_key, keys[o])
         timings[name] = time.perf_counter() - started
 
@@ -191,7 +190,7 @@ def _build_tables(
     def rebuild(model: Model, values: set[str | None] | None) -> None:
         before = previous.get(model.name, ("", None))[1] if model.name in existing else None
         if model.partition:
-            made, fingerprints[model.name] = ledger.rebuild(model.name, model.sql, before, values)
+            made = ledger.rebuild(model.name, model.sql, before, values)
         else:
             made = delta.rebuild(con, model.name, model.sql, before)
         if made is not None:

@@ -53,6 +53,15 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
     return int(scalar(con, f"SELECT count(*) FROM {relation}"))
 
 
+def _compare(con: duckdb.DuckDBPyConnection, name: str, old: str, new: str) -> None:
+    """The temporary tables of the rows that went (in `old`, not in `new`) and came."""
+    for kind, table, other in (("gone", old, new), ("came", new, old)):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE delta_{kind}_{name} AS SELECT t.* FROM {table} "
+            f"AS t ANTI JOIN (SELECT hash(o) AS h FROM {other} AS o) AS x ON hash(t) = x.h"
+        )
+
+
 def rebuild(
     con: duckdb.DuckDBPyConnection, name: str, sql: str, before: str | None
 ) -> Delta | None:
@@ -70,11 +79,7 @@ def rebuild(
         if columns != _columns(con, f"main.{name}"):
             con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT * FROM {new}")
             return None
-        for kind, table, other in (("gone", f"main.{name}", new), ("came", new, f"main.{name}")):
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE delta_{kind}_{name} AS SELECT t.* FROM {table} "
-                f"AS t ANTI JOIN (SELECT hash(o) AS h FROM {other} AS o) AS x ON hash(t) = x.h"
-            )
+        _compare(con, name, f"main.{name}", new)
         changed = _count(con, gone) + _count(con, came)
         if changed > MAX_SHARE * _count(con, new):
             drop(con, [Delta(name, before, gone, came)])
@@ -104,11 +109,7 @@ def rebuild_part(
         if _columns(con, new) != _columns(con, f"main.{name}"):
             con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
             return None
-        for kind, table, other in (("gone", old, new), ("came", new, old)):
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE delta_{kind}_{name} AS SELECT t.* FROM {table} "
-                f"AS t ANTI JOIN (SELECT hash(o) AS h FROM {other} AS o) AS x ON hash(t) = x.h"
-            )
+        _compare(con, name, old, new)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {new}")
     delta = Delta(name, before, gone, came, where)

@@ -116,10 +116,9 @@ class Ledger:
 
     def rebuild(
         self, name: str, sql: str, before: str | None, values: set[str | None] | None
-    ) -> tuple[delta.Delta | None, str]:
+    ) -> delta.Delta | None:
         """Rebuild partitioned model `name`: only `values` when given, else whole (or as its
-        changes: pipelines/delta.py). Returns the changes written, if any, and the table's new
-        fingerprint."""
+        changes: pipelines/delta.py). Returns the changes written, if any."""
         column = self.columns[name]
         earlier = self.held(name)
         now = None
@@ -135,7 +134,11 @@ class Ledger:
             now = digests(self.con, name, column)
         self.now[name] = now
         self.moved[name] = None if earlier is None else changed(earlier, now)
-        return made, table_fingerprint(self.con, name, now)
+        return made
+
+    def fingerprint(self, name: str) -> str:
+        """The fingerprint of model `name` as this build made it (from its digests)."""
+        return table_fingerprint(self.con, name, self.now[name])
 
     def keep(self, name: str) -> None:
         """Model `name` stays as it was."""
