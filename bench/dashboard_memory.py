@@ -70,7 +70,8 @@ def start_dashboard(warehouse: Path) -> tuple[subprocess.Popen, str]:
     from pipelines.cli import streamlit_flags
 
     port = _free_port()
-    env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
+    # Local mode, as `terugkeer dashboard` on loopback without login chooses it.
+    env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse), "TERUGKEER_LOCAL_MODE": "1"}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
                *streamlit_flags(port=port), "--server.address=127.0.0.1"]  # fmt: skip
     process = subprocess.Popen(

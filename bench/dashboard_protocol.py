@@ -56,7 +56,7 @@ def measure(warehouse: Path, seconds: float) -> dict:
     serve = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(warehouse),
          "--dashboards", "2", "--first-port", str(first), "--port", str(proxy_port),
-         "--workdir", str(workdir)],
+         "--workdir", str(workdir), "--local"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

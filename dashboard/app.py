@@ -174,13 +174,22 @@ def _navigation(person: access.Person) -> st.Page | None:
     return page
 
 
+def _closed_page(reason: str) -> None:
+    st.title(texts_access.CLOSED_TITLE)
+    st.error(reason)
+
+
 def run() -> None:
+    opened = access.gate()
+    if opened.kind == "closed":
+        _closed_page(opened.reason or texts_access.CONFIG_BROKEN)
+        return
     try:
         engine = appdb.open_database(reader.warehouse_file())
     except (SettingsError, SQLAlchemyError) as exc:
         st.error(texts_access.APPDB_ERROR.format(error=type(exc).__name__))
         return
-    person = access.current_person(engine)
+    person = access.current_person(engine, opened)
     if person.email is None:
         _login_page()
         return

@@ -71,3 +71,17 @@ APPDB_ERROR = (
     "De applicatiedatabase (gebruikers, zelfscans, logboek) is niet bereikbaar ({error}). "
     "Controleer de instelling database_url of TERUGKEER_DATABASE_URL."
 )
+CONFIG_BROKEN = (
+    "De inlog van de Terugkeermonitor is niet goed ingesteld, daarom is de Terugkeermonitor "
+    "gesloten. Neem contact op met de beheerder; die vindt de oorzaak in de instellingen van "
+    "de server."
+)
+CONFIG_MISSING = (
+    "Voor de Terugkeermonitor is geen inlog ingesteld, daarom is hij gesloten. Zonder inlog "
+    "werkt hij alleen op deze computer, gestart met `terugkeer dashboard`."
+)
+HOST_REFUSED = (
+    "Deze pagina is geopend via een adres dat niet bij de Terugkeermonitor hoort. Gebruik het "
+    "adres dat uw organisatie u heeft gegeven."
+)
+CLOSED_TITLE = "Terugkeermonitor gesloten"

@@ -2,8 +2,12 @@
 loopback ports, nginx in front of them with sticky sessions, all reading the publications of
 one store. The one writer (`terugkeer ingest`) and PostgreSQL run beside it.
 
-    python deploy/serve.py --store /srv/terugkeer/warehouse.duckdb --dashboards 2 \\
-        --port 8080 --secrets /etc/terugkeer/secrets.toml --workdir /run/terugkeer
+    TERUGKEER_DATABASE_URL=... python deploy/serve.py --store /srv/terugkeer/warehouse.duckdb \\
+        --dashboards 2 --port 8080 --secrets /etc/terugkeer/secrets.toml --workdir /run/terugkeer
+
+Fail closed: it does not start without a complete [auth] section in --secrets (or with
+--local, the explicit choice of local mode on this machine only, for benchmarks). The
+database URL (with its password) comes from the environment, never the command line.
 
 Sticky sessions: a Streamlit session is one websocket on one process. nginx answers every
 response with a cookie naming the process that served it (`tkm_backend`) and sends the next
@@ -32,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipelines import login  # noqa: E402
 from pipelines.cli import streamlit_flags  # noqa: E402
 from pipelines.publish import current  # noqa: E402
 
@@ -39,8 +44,13 @@ NAMES = "abcdefghijklmnopqrstuvwxyz"
 CHECK_SECONDS = 2.0
 
 
-def nginx_config(port: int, members: dict[str, int], workdir: Path) -> str:
-    """nginx's configuration for the healthy dashboard processes (name -> port)."""
+def nginx_config(
+    port: int, members: dict[str, int], workdir: Path, server_name: str, secure: bool
+) -> str:
+    """nginx's configuration for the healthy dashboard processes (name -> port): only
+    requests for `server_name` are served (others are dropped), nothing but the login flow
+    and Streamlit's page shell reaches a dashboard with a large body, uploads only with a
+    login cookie, security headers on every response, no version in `Server`."""
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;"
                         for p in members.values())  # fmt: skip
     sticky = []
@@ -54,7 +64,19 @@ def nginx_config(port: int, members: dict[str, int], workdir: Path) -> str:
         )
     routes = "\n".join(f"        {name} dash_{name};" for name in members)
     addresses = "\n".join(f'        "127.0.0.1:{p}" {name};' for name, p in members.items())
-    user = "user root root;\n" if os.geteuid() == 0 else ""
+    # The workers (which talk to the network) never run as root.
+    user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
+    flags = "; Secure" if secure else ""
+    hsts = 'add_header Strict-Transport-Security "max-age=31536000" always;' if secure else ""
+    cookie = f"tkm_backend=$served_by; Path=/; SameSite=Lax; HttpOnly{flags}"
+    proxied = """            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_read_timeout 1d;
+            proxy_next_upstream error timeout http_502 http_503;
+            proxy_hide_header X-Powered-By;"""
     return f"""{user}worker_processes 1;
 pid {workdir}/nginx.pid;
 error_log {workdir}/nginx-error.log warn;
@@ -66,7 +88,11 @@ http {{
     fastcgi_temp_path {workdir}/fastcgi;
     uwsgi_temp_path {workdir}/uwsgi;
     scgi_temp_path {workdir}/scgi;
-    client_max_body_size 200m;
+    server_tokens off;
+    client_max_body_size 1m;
+    limit_req_zone $binary_remote_addr zone=perip:10m rate=30r/s;
+    limit_req_zone $binary_remote_addr zone=uploads:1m rate=1r/s;
+    limit_req_status 429;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     map $cookie_tkm_backend $backend {{
         default dashboards;
@@ -81,18 +107,33 @@ http {{
     }}
 {chr(10).join(sticky)}
     server {{
+        listen 127.0.0.1:{port} default_server;
+        server_name _;
+        return 444;
+    }}
+    server {{
         listen 127.0.0.1:{port};
+        server_name {server_name};
+        limit_req zone=perip burst=200 nodelay;
+        add_header Content-Security-Policy "frame-ancestors 'none'" always;
+        add_header X-Frame-Options DENY always;
+        add_header X-Content-Type-Options nosniff always;
+        add_header Referrer-Policy same-origin always;
+        {hsts}
+        add_header Set-Cookie "{cookie}" always;
+        add_header X-Terugkeer-Backend $served_by always;
         location / {{
             proxy_pass http://$backend;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_read_timeout 1d;
-            proxy_next_upstream error timeout http_502 http_503;
-            add_header Set-Cookie "tkm_backend=$served_by; Path=/; SameSite=Lax; HttpOnly" always;
-            add_header X-Terugkeer-Backend $served_by always;
+{proxied}
+        }}
+        # Uploads (Gegevens aanleveren) only from a browser with a login cookie: an anonymous
+        # session's upload never reaches a dashboard process. Streamlit checks the cookie.
+        location /_stcore/upload_file/ {{
+            if ($cookie__streamlit_user = "") {{ return 403; }}
+            client_max_body_size 200m;
+            limit_req zone=uploads burst=10 nodelay;
+            proxy_pass http://$backend;
+{proxied}
         }}
     }}
 }}
@@ -116,11 +157,16 @@ class Supervisor:
         self.members: dict[str, int] = {}
         self.nginx: subprocess.Popen | None = None
         self.stopping = False
+        self.server_name, self.secure = "localhost 127.0.0.1", False
+        if args.auth:
+            self.server_name = login.public_host(args.auth)
+            self.secure = str(args.auth["redirect_uri"]).startswith("https:")
 
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "TERUGKEER_WAREHOUSE": str(self.args.store.resolve())}
-        if self.args.database_url:
-            env["TERUGKEER_DATABASE_URL"] = self.args.database_url
+        env = {k: v for k, v in os.environ.items() if k != login.LOCAL_MODE_ENV}
+        env["TERUGKEER_WAREHOUSE"] = str(self.args.store.resolve())
+        if self.args.local:
+            env[login.LOCAL_MODE_ENV] = "1"
         return env
 
     def start_dashboard(self, name: str) -> None:
@@ -150,7 +196,7 @@ class Supervisor:
     def reconfigure(self, members: dict[str, int]) -> None:
         self.members = members
         (self.workdir / "nginx.conf").write_text(
-            nginx_config(self.args.port, members, self.workdir)
+            nginx_config(self.args.port, members, self.workdir, self.server_name, self.secure)
         )
         nginx = [self.args.nginx, "-p", str(self.workdir), "-c", str(self.workdir / "nginx.conf")]
         if self.nginx is None or self.nginx.poll() is not None:
@@ -205,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dashboards", type=int, default=2, help="dashboard processes")
     parser.add_argument("--first-port", type=int, default=8601, help="port of the first one")
     parser.add_argument("--port", type=int, default=8080, help="nginx's port (loopback)")
-    parser.add_argument("--secrets", type=Path, help="Streamlit secrets with [auth]")
-    parser.add_argument("--database-url", help="the application database (PostgreSQL)")
+    parser.add_argument("--secrets", type=Path, help="Streamlit secrets with [auth] (required)")
+    parser.add_argument("--local", action="store_true",
+                        help="no login: local mode, this machine only (benchmarks)")  # fmt: skip
     parser.add_argument("--workdir", type=Path, required=True, help="nginx files, logs, state")
     parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
     parser.add_argument("--no-restart", dest="restart", action="store_false",
@@ -214,6 +261,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.dashboards <= len(NAMES):
         parser.error(f"--dashboards must lie between 1 and {len(NAMES)}")
+    args.auth = None
+    if args.secrets is None and not args.local:
+        parser.error("--secrets (with an [auth] section) is required; there is no login without")
+    if args.secrets is not None:
+        if not args.secrets.is_file():
+            parser.error(f"--secrets {args.secrets}: no such file")
+        try:
+            args.auth = login.auth_section(login.read_secrets([args.secrets]))
+        except login.LoginConfigError as exc:
+            parser.error(f"the login configuration cannot be used: {exc}")
+        if args.auth is None:
+            parser.error(f"--secrets {args.secrets} has no [auth] section")
+    if args.local and args.auth:
+        parser.error("--local and --secrets exclude each other")
     return Supervisor(args).run()
 
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pipelines.contract import JUSTICE_RECORDS, PROBATION_ORGANISATIONS
+from pipelines.login import Identity
 from pipelines.settings import ROOT, SETTINGS_FILE, SettingsError
 
 DATABASE_ENV = "TERUGKEER_DATABASE_URL"
@@ -53,6 +54,11 @@ users = sa.Table(
     sa.Column("organisation", sa.String(32), nullable=True),
     sa.Column("added_at", sa.DateTime, nullable=False),
     sa.Column("added_by", sa.String(320), nullable=False),
+    # The provider's issuer and subject, bound at the first login with a verified e-mail
+    # address (find_login); from then on the login must come from that account.
+    sa.Column("issuer", sa.String(512), nullable=True),
+    sa.Column("subject", sa.String(255), nullable=True),
+    sa.UniqueConstraint("issuer", "subject", name="uq_users_issuer_subject"),
 )
 audit = sa.Table(
     "audit",
@@ -280,6 +286,33 @@ def list_users(engine: sa.Engine) -> list[dict]:
     with engine.connect() as connection:
         rows = connection.execute(sa.select(users).order_by(users.c.email))
         return [dict(row._mapping) for row in rows]
+
+
+def find_login(engine: sa.Engine, who: Identity) -> dict | None:
+    """The user a login is, or None. Known by the provider's issuer and subject once bound;
+    an unbound user is bound at their first login with a verified e-mail address (audited).
+    A verified e-mail address of a user bound to another account gives no access."""
+    if not who.issuer or not who.subject:
+        return None
+    with engine.begin() as connection:
+        row = connection.execute(
+            sa.select(users).where(users.c.issuer == who.issuer, users.c.subject == who.subject)
+        ).first()
+        if row is not None:
+            return dict(row._mapping)
+        if who.email is None:
+            return None
+        row = connection.execute(sa.select(users).where(users.c.email == who.email)).first()
+        if row is None or row.subject is not None:
+            return None
+        connection.execute(
+            sa.update(users)
+            .where(users.c.email == who.email, users.c.subject.is_(None))
+            .values(issuer=who.issuer, subject=who.subject)
+        )
+        record(connection, who.email, "user_bound", who.email, {"issuer": who.issuer})
+        row = connection.execute(sa.select(users).where(users.c.email == who.email)).first()
+    return dict(row._mapping) if row else None
 
 
 def find_user(engine: sa.Engine, email: str | None) -> dict | None:

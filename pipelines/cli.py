@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import json
 import os
-import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
@@ -250,20 +249,27 @@ def streamlit_flags(config: Path = STREAMLIT_CONFIG, port: int | None = None) ->
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    from pipelines import login
     from pipelines.publish import WriterBusy
 
     store = warehouse_path(args.warehouse).resolve()
-    # While a load runs, it publishes when done, and the dashboard picks that up.
-    with contextlib.suppress(WriterBusy):
-        ensure_publication(store, wait_seconds=5)
     address = args.address or "127.0.0.1"
-    if address not in LOOPBACK and not auth_configured(ROOT):
+    try:
+        auth = login.auth_section(login.read_secrets(login.secrets_files(ROOT)))
+    except login.LoginConfigError as exc:
+        raise CliError(f"the login configuration cannot be used: {exc}") from None
+    if auth is None and address not in LOOPBACK:
         raise CliError(
             f"refusing to listen on {address}: without login ([auth] in .streamlit/secrets.toml) "
             "the dashboard runs in local mode, for this machine only (127.0.0.1)"
         )
-    env = dict(os.environ)
+    # While a load runs, it publishes when done, and the dashboard picks that up.
+    with contextlib.suppress(WriterBusy):
+        ensure_publication(store, wait_seconds=5)
+    env = {k: v for k, v in os.environ.items() if k != login.LOCAL_MODE_ENV}
     env["TERUGKEER_WAREHOUSE"] = str(store)
+    if auth is None:
+        env[login.LOCAL_MODE_ENV] = "1"  # chosen here, explicitly: loopback and no login
     command = [
         sys.executable,
         "-m",
@@ -273,22 +279,15 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         *streamlit_flags(port=args.port),
         f"--server.address={address}",
     ]
-    return subprocess.call(command, env=env, cwd=ROOT)
+    # Streamlit takes this process's place: a SIGTERM from a service manager reaches it.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(ROOT)
+    os.execve(sys.executable, command, env)
+    return EXIT_OK  # not reached
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def auth_configured(cwd: Path) -> bool:
-    """Whether Streamlit will find an [auth] section in its secrets (the working directory's
-    .streamlit/secrets.toml or the user's ~/.streamlit/secrets.toml)."""
-    for path in (cwd / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
-        try:
-            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
-                return True
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-    return False
 
 
 COMMANDS = {

@@ -26,6 +26,9 @@ class Settings:
     suppression_threshold: int = 10
     cell_key_max_noise: int = 2  # the cell-key method (docs/cellkey.md); 0 = no noise
     cell_key_variance: float = 1.0
+    # When not empty: a login is known by its e-mail address only when the provider verified
+    # it and its domain is one of these (pipelines/login.py).
+    login_email_domains: tuple[str, ...] = ()
 
 
 def warehouse_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -57,7 +60,12 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
             f"cell_key_variance must lie above 0 and below cell_key_max_noise squared "
             f"({max_noise**2}), not {variance}"
         )
-    return Settings(threshold, max_noise, variance)
+    domains = values.get("login_email_domains", [])
+    if not isinstance(domains, list) or not all(
+        isinstance(d, str) and "." in d and "@" not in d.lstrip("@") for d in domains
+    ):
+        raise SettingsError("login_email_domains must be a list of domain names")
+    return Settings(threshold, max_noise, variance, tuple(d.lower().lstrip("@") for d in domains))
 
 
 def _number(values: dict, name: str, kind: type, default: float) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from pipelines import appdb
 from pipelines.build import build
@@ -21,6 +22,9 @@ from pipelines.warehouse import connect
 # The tests of hand-worked figures read exact counts: the cell-key noise is off unless a test
 # switches it on (tests/pipelines/test_cellkey.py). Servers started by tests inherit this.
 os.environ.setdefault("TERUGKEER_CELL_KEY_MAX_NOISE", "0")
+# Dashboards started by tests without login run in local mode, as `terugkeer dashboard` on
+# loopback chooses it (pipelines/login.py); tests of the closed gate remove it.
+os.environ.setdefault("TERUGKEER_LOCAL_MODE", "1")
 
 PI_HEADER = (
     "pseudoniem;inrichting;instroomdatum;uitstroomdatum;uitstroomreden;gemeente_code;"
@@ -130,7 +134,30 @@ def browser() -> Iterator[object]:
     with sync_playwright() as p:
         launched = p.chromium.launch(
             executable_path=chromium(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            # rebind.test resolves to this machine: a DNS-rebinding page (tests/browser/
+            # test_closed.py); no other name is affected.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--host-resolver-rules=MAP rebind.test 127.0.0.1",
+            ],  # fmt: skip
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty application database URL on each back end."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    appdb.dispose_all()
+    yield url
+    appdb.dispose_all()

@@ -4,6 +4,7 @@ OIDC test provider, and Chromium."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,25 @@ def oidc_provider() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def provider_user(issuer: str, sub: str, **claims: object) -> None:
+    """Set the claims the test provider gives the account `sub` (oidc-provider-mock's
+    PUT /users/<sub>): e.g. a verified e-mail address, or an unverified one."""
+    request = urllib.request.Request(
+        f"{issuer}/users/{sub}",
+        data=json.dumps(claims).encode(),
+        headers={"Content-Type": "application/json"},
+        method="PUT",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+
+
+def verified_users(issuer: str, emails: Iterable[str]) -> None:
+    """Accounts whose subject is their e-mail address, verified by the provider."""
+    for email in emails:
+        provider_user(issuer, email, email=email, email_verified=True)
 
 
 def auth_secrets(path: Path, app_url: str, issuer: str) -> Path:

@@ -27,7 +27,9 @@ from tests.support import (
     free_port,
     no_exceptions,
     oidc_provider,
+    provider_user,
     settle,
+    verified_users,
     wait_until_up,
 )
 
@@ -58,6 +60,7 @@ def secured(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> It
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with oidc_provider() as issuer:
+        verified_users(issuer, USERS)
         secrets = auth_secrets(root / "secrets.toml", url, issuer)
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
@@ -66,7 +69,7 @@ def secured(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> It
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_until_up(f"{url}/_stcore/health", server)
-        yield {"url": url, "warehouse": warehouse, "engine": engine, "root": root}
+        yield {"url": url, "warehouse": warehouse, "engine": engine, "root": root, "issuer": issuer}
         server.terminate()
         server.wait(timeout=20)
 
@@ -135,6 +138,20 @@ def test_a_person_without_a_role_sees_whom_to_ask(secured: dict, page: Page) -> 
     expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible()
     assert _links(page) == []
     assert page.locator("[data-testid='stMetric']").count() == 0
+
+
+def test_an_unverified_email_claim_of_a_beheerder_gives_no_access(
+    secured: dict, page: Page
+) -> None:
+    """Finding 2 as it was done: a provider account whose (unverified) e-mail claim is set
+    to a beheerder's address."""
+    provider_user(secured["issuer"], "mallory", email="beheer@rijk.nl", email_verified=False)
+    _login(page, secured["url"], "mallory")
+    expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible()
+    assert _links(page) == []
+    page.goto(f"{secured['url']}/beheer")
+    expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible(timeout=60_000)
+    assert page.get_by_role("heading", name=texts_access.ADMIN_USERS).count() == 0
 
 
 def test_a_municipality_answers_only_its_own_zelfscan_and_it_is_recorded(

@@ -28,6 +28,7 @@ from tests.support import (
     no_exceptions,
     oidc_provider,
     settle,
+    verified_users,
     wait_until_up,
 )
 
@@ -52,13 +53,14 @@ def deployment(
     port, first = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     stack = contextlib.ExitStack()
-    secrets = auth_secrets(root / "secrets.toml", url, stack.enter_context(oidc_provider()))
+    issuer = stack.enter_context(oidc_provider())
+    verified_users(issuer, [USER])
+    secrets = auth_secrets(root / "secrets.toml", url, issuer)
     serve = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(store),
          "--dashboards", "2", "--first-port", str(first), "--port", str(port),
-         "--secrets", str(secrets), "--database-url", postgres_url,
-         "--workdir", str(root / "run"), "--no-restart"],
-        cwd=ROOT,
+         "--secrets", str(secrets), "--workdir", str(root / "run"), "--no-restart"],
+        cwd=ROOT, env={**os.environ, "TERUGKEER_DATABASE_URL": postgres_url},
     )  # fmt: skip
     state_file = root / "run" / "state.json"
     deadline = time.monotonic() + 120
