@@ -21,11 +21,12 @@ from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
 from pipelines import appdb, zelfscan
 from pipelines import zelfscan_report as _report  # noqa: F401 -- python-docx, ~0.3 s
-from pipelines.settings import SettingsError, load_settings
+from pipelines.settings import SettingsError, load_settings, private_files
 from pipelines.zelfscan import ZelfscanConfigError, load_practices, load_questions
 from published import labels, queries, reader
 from published.format import nl_date, nl_datetime
 
+private_files()  # uploads and the application database: for the service user only
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
 FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "toelichting")

@@ -39,13 +39,16 @@ def _initialise(options: dict[str, list[str]], years: list[int]) -> None:
     for param, key in PARAMS.items():
         wanted = _list(params.get(param))
         st.session_state[key] = [v for v in wanted if v in options[param]]
-        ignored += [v for v in wanted if v not in options[param]]
+        # Only the parameter's name is shown, never the value: a link's text is the
+        # sender's, and would be drawn as markdown (a phishing link in the sidebar).
+        if any(v not in options[param] for v in wanted):
+            ignored.append(param)
     low, high = years[0], years[-1]
     try:
         low = max(low, int(params.get("van", low)))
         high = min(high, int(params.get("tot", high)))
     except ValueError:
-        ignored.append(f"van/tot={params.get('van')}/{params.get('tot')}")
+        ignored.append("van/tot")
     if low > high:
         low, high = years[0], years[-1]
     st.session_state["f_years"] = (low, high)

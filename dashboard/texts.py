@@ -47,7 +47,7 @@ FILTER_SEX = "Geslacht"
 FILTER_AGE = "Leeftijdsklasse"
 FILTER_RESET = "Filters wissen"
 FILTER_PLACEHOLDER = "Alle"
-FILTER_IGNORED = "Onbekende waarden in de link zijn genegeerd: {names}."
+FILTER_IGNORED = "Onbekende waarden in de link zijn genegeerd (bij: {names})."
 
 # --- status and banners ---------------------------------------------------------------------
 SYNTHETIC_BANNER = (

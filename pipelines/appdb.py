@@ -21,7 +21,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pipelines.contract import JUSTICE_RECORDS, PROBATION_ORGANISATIONS
 from pipelines.login import Identity
-from pipelines.settings import ROOT, SETTINGS_FILE, SettingsError
+from pipelines.settings import (
+    ROOT,
+    SETTINGS_FILE,
+    SettingsError,
+    make_private,
+    private_files,
+)
 
 DATABASE_ENV = "TERUGKEER_DATABASE_URL"
 SQLITE_NAME = "terugkeer-app.sqlite"
@@ -109,6 +115,7 @@ def engine_for(url: str) -> sa.Engine:
     with _lock:
         if url not in _engines:
             if url.startswith("sqlite:///"):
+                private_files()
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
                 engine = sa.create_engine(url, connect_args={"timeout": 30})
                 sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -119,6 +126,10 @@ def engine_for(url: str) -> sa.Engine:
         if url not in _migrated:
             migrate(engine)
             _migrated.add(url)
+            if url.startswith("sqlite:///"):
+                database = Path(url.removeprefix("sqlite:///"))
+                for made in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+                    make_private(made)
     return engine
 
 

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.cli_parser import parser
-from pipelines.settings import ROOT, STREAMLIT_CONFIG, SettingsError, warehouse_path
+from pipelines.settings import (
+    ROOT,
+    STREAMLIT_CONFIG,
+    SettingsError,
+    private_files,
+    warehouse_path,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -308,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     gives way to the dashboards; a program that calls this with arguments of its own (a
     test) keeps its priority and threads."""
     args = parser().parse_args(argv)
+    private_files()  # the store, snapshots, databases and backups: for this user only
     load = args.command in LOAD_COMMANDS and not getattr(args, "dry_run", False)
     if load and argv is None:
         from pipelines import priority

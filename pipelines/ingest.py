@@ -7,6 +7,7 @@ the same thing about the same file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -24,6 +25,7 @@ from pipelines.publish import _fault
 from pipelines.readers import ROW, RawExport, UnreadableFile, read_export
 from pipelines.reference import fold_pi, load_reference
 from pipelines.refusals import Refusal
+from pipelines.schemas import RULE_MESSAGES
 from pipelines.validate import RefusedFile, Validated, detect_source, validate_export
 from pipelines.warehouse import RAW_TABLES, ensure_schema, scalar
 
@@ -187,6 +189,79 @@ def _is_synthetic(raw: RawExport) -> bool:
     return bool(column) and raw.frame[column].str.to_lowercase().eq("ja").all()
 
 
+# A PI's episode is keyed on (pseudoniem, instroomdatum), which does not name the PI: the
+# first PI that delivered a key holds it, and only it may re-deliver that episode. The other
+# sources' keys name their supplier (gemeente_code, organisatie) already.
+HELD_KEYS = {"pi": (("pseudoniem", "instroomdatum"), "inrichting")}
+HELD_RULE = "key_of_other_supplier"
+
+
+def _keep_to_own_keys(
+    con: duckdb.DuckDBPyConnection, report: FileReport, validated: Validated
+) -> Validated:
+    """Move the rows whose key another supplier holds into quarantine (rule
+    key_of_other_supplier): a supplier never overwrites another's records."""
+    if validated.source not in HELD_KEYS or validated.rows.height == 0:
+        return validated
+    keys, supplier = HELD_KEYS[validated.source]
+    table = RAW_TABLES[validated.source]
+    incoming = validated.rows.select(ROW, *keys, supplier)
+    con.register("incoming_keys", incoming)
+    try:
+        on = " AND ".join(f"h.{k} = i.{k}" for k in keys)
+        taken = con.execute(
+            f"SELECT DISTINCT i.{ROW} FROM incoming_keys AS i JOIN (SELECT DISTINCT "
+            f"{', '.join('r.' + k for k in keys)}, r.{supplier} FROM {table} AS r "
+            "JOIN deliveries AS d USING (delivery_id) WHERE d.status = 'loaded') AS h "
+            f"ON {on} AND h.{supplier} <> i.{supplier}"
+        ).fetchall()
+    finally:
+        con.unregister("incoming_keys")
+    if not taken:
+        return validated
+    taken = pl.DataFrame({ROW: [r[0] for r in taken]}, schema={ROW: validated.rows.schema[ROW]})
+    moved = validated.rows.join(taken, on=ROW, how="semi")
+    raw_columns = [c for c in moved.columns if c != ROW]
+    quarantine = moved.select(
+        ROW,
+        pl.struct([pl.col(c).cast(pl.String) for c in raw_columns])
+        .struct.json_encode()
+        .alias("raw_values"),
+    )
+    errors = moved.select(
+        ROW,
+        pl.lit(supplier).alias("column"),
+        pl.lit(HELD_RULE).alias("rule"),
+        pl.lit(RULE_MESSAGES[HELD_RULE]).alias("message"),
+    )
+    report.rows_loaded -= moved.height
+    report.rows_quarantined += moved.height
+    report.error_counts = {
+        **report.error_counts,
+        HELD_RULE: report.error_counts.get(HELD_RULE, 0) + moved.height,
+    }
+    return dataclasses.replace(
+        validated,
+        rows=validated.rows.join(taken, on=ROW, how="anti"),
+        errors=pl.concat(
+            [
+                validated.errors,
+                errors.select(validated.errors.columns).cast(validated.errors.schema),
+            ]
+        ),
+        quarantine=pl.concat(
+            [
+                validated.quarantine,
+                quarantine.select(validated.quarantine.columns).cast(validated.quarantine.schema),
+            ]
+        ),
+    )
+
+
+def _append(frame: pl.DataFrame, more: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat([frame, more.select(frame.columns).cast(frame.schema)])
+
+
 def store(
     con: duckdb.DuckDBPyConnection,
     report: FileReport,
@@ -197,6 +272,8 @@ def store(
     """Write one delivery in one transaction: all of it, or (on any failure) nothing."""
     con.execute("BEGIN TRANSACTION")
     try:
+        if validated is not None:
+            validated = _keep_to_own_keys(con, report, validated)
         delivery_id = scalar(con, "SELECT nextval('delivery_seq')")
         now = dt.datetime.now().replace(microsecond=0)
         loaded = validated is not None

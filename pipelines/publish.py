@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import delta
-from pipelines.settings import SQL_DIR
+from pipelines.settings import SQL_DIR, make_private
 from pipelines.warehouse import STATE_TABLE, fingerprint, table_names
 
 KEEP = 3
@@ -48,7 +48,8 @@ SUFFIX = ".duckdb"
 # Never the raw or person-level layers (raw_*, stg_*, core_*, quarantine).
 PUBLISHED_PREFIXES = ("mart_", "model_", "ref_")
 PUBLISHED_TABLES = ("deliveries",)
-PUBLISHED_VIEWS = ("current_quarantine",)
+# Quarantine only as counts (never raw_values: those stay in the store for the beheerder).
+PUBLISHED_VIEWS = ("current_quarantine_counts",)
 # The snapshot's own tables: what it is, and the fingerprint of every table it holds.
 META_TABLES = ("publication", "publication_tables")
 
@@ -170,6 +171,7 @@ def _fsync(path: Path) -> None:
 
 
 def _replace_durably(tmp: Path, final: Path) -> None:
+    make_private(tmp)
     _fsync(tmp)
     os.replace(tmp, final)
     _fsync(final.parent)
@@ -220,6 +222,7 @@ def publish(
         raise ValueError("an in-memory store cannot be published")
     folder = publications_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
+    make_private(folder)
     version = _data_version(con)
     now = dt.datetime.now()
     name = f"{now:%Y%m%dT%H%M%S%f}-v{version}{SUFFIX}"

@@ -320,6 +320,7 @@ RULE_MESSAGES: dict[str, str] = {
     "ended_supervision_without_outcome": "an ended supervision without its outcome (afloop)",
     "outcome_without_ended_supervision": "an outcome (afloop) without an ended supervision",
     "conflict": "the same key appears on rows with different values",
+    "key_of_other_supplier": "this episode was delivered by another PI; only it may re-deliver",
 }
 
 

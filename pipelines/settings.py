@@ -17,6 +17,24 @@ DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse.duckdb"
 WAREHOUSE_ENV = "TERUGKEER_WAREHOUSE"
 
 
+PRIVATE_UMASK = 0o077  # what the product writes is readable by its own user only
+
+
+def private_files() -> None:
+    """From now on this process creates files and folders for its own user only: the store
+    (with the record-key secret), snapshots, the application database, backups, uploads."""
+    os.umask(PRIVATE_UMASK)
+
+
+def make_private(path: Path) -> None:
+    """Take group and other rights off a file this process owns (one made before)."""
+    try:
+        if path.exists() and path.stat().st_uid == os.geteuid():
+            path.chmod(path.stat().st_mode & 0o700)
+    except OSError:
+        pass  # not ours to change: the operator's choice stands
+
+
 class SettingsError(ValueError):
     """A settings file or variable holds a value the product cannot use."""
 

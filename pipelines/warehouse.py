@@ -17,7 +17,7 @@ import duckdb
 
 from pipelines.contract import COLUMNS, DATE_COLUMNS
 from pipelines.reference import Reference, load_reference
-from pipelines.settings import SQL_DIR
+from pipelines.settings import SQL_DIR, make_private, private_files
 
 RAW_TABLES: dict[str, str] = {
     "pi": "raw_pi_episodes",
@@ -43,10 +43,15 @@ def connect(
         raise FileNotFoundError(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+        private_files()
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            if not read_only:
+                for made in (path, Path(f"{path}.wal")):
+                    make_private(made)
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise WarehouseBroken(f"{path} cannot be opened as a warehouse") from None

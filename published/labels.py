@@ -173,6 +173,7 @@ RULE_LABELS = {
     "ended_supervision_without_outcome": "beëindigd toezicht zonder afloop",
     "outcome_without_ended_supervision": "afloop zonder beëindigd toezicht",
     "conflict": "dezelfde sleutel staat op rijen met verschillende waarden",
+    "key_of_other_supplier": "deze detentieperiode is door een andere inrichting geleverd",
 }
 POSITION_LABELS = {
     "boven_998": "duidelijk hoger (boven 99,8%-grens)",

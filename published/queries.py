@@ -251,8 +251,9 @@ def quarantine_by_rule() -> pl.DataFrame:
     """Quarantined rows still current, per supplier, source and rule."""
     return read(
         "SELECT q.source, q.supplier, COALESCE(p.pi_naam, g.gemeente_naam, q.supplier) "
-        "AS supplier_name, q.rule, CAST(count(DISTINCT (q.delivery_id, q.row_number)) AS BIGINT)"
-        " AS n_rows FROM current_quarantine AS q "
+        "AS supplier_name, q.rule, CAST(sum(q.n_rows_rule) AS BIGINT) AS n_rows "
+        "FROM (SELECT DISTINCT delivery_id, source, supplier, rule, n_rows_rule "
+        "FROM current_quarantine_counts) AS q "
         "LEFT JOIN ref_pis AS p ON p.pi_code = q.supplier "
         "LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = q.supplier "
         "GROUP BY ALL ORDER BY n_rows DESC, supplier_name, q.rule"

@@ -111,7 +111,19 @@ def test_unknown_values_in_a_link_are_ignored_with_a_note(
 ) -> None:
     app = open_app(national_demo["warehouse"], pi="nergens,zwolle")
     assert app.sidebar.multiselect(key="f_pi").value == ["zwolle"]
-    assert any("nergens" in c.value for c in app.sidebar.caption)
+    assert any("genegeerd (bij: pi)" in c.value for c in app.sidebar.caption)
+
+
+def test_a_phishing_link_parameter_is_not_drawn(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    """Finding 8 of issue 31: a link parameter that reads as markdown was drawn as a link."""
+    bait = "**Uw sessie is verlopen.** [Log hier opnieuw in](https://evil.example/login)"
+    app = open_app(national_demo["warehouse"], pi=bait, gemeente="GM0193")
+    assert app.sidebar.multiselect(key="f_gemeente").value == ["GM0193"]
+    shown = [*app.sidebar.caption, *app.sidebar.markdown, *app.markdown, *app.caption]
+    assert not any("evil.example" in e.value or "verlopen" in e.value for e in shown)
+    assert any("genegeerd (bij: pi)" in c.value for c in app.sidebar.caption)
 
 
 def test_a_municipality_too_small_for_figures_shows_less_than_ten(

@@ -98,6 +98,52 @@ def test_a_later_delivery_replaces_the_row_and_supersedes_the_quarantine(
     con.close()
 
 
+def test_a_pi_cannot_re_deliver_another_pis_episode(tmp_path: Path, warehouse: Path) -> None:
+    """Finding 6 of issue 31 as it was done: a file checked for organisation zwolle that
+    re-delivers an Arnhem episode under zwolle with a later export date. Refused into
+    quarantine; both PIs' outflow stays as it was."""
+    arnhem = write_lines(
+        tmp_path / "arnhem.csv",
+        [
+            PI_HEADER,
+            *(pi_row(pseudoniem=f"ARNHEM{i:04d}", inrichting="PI Arnhem") for i in range(3)),
+        ],
+    )
+    zwolle = write_lines(tmp_path / "zwolle.csv", [PI_HEADER, pi_row(pseudoniem="ZWOLLE0001")])
+    con = connect(warehouse)
+    ingest_paths(con, [arnhem, zwolle])
+    build(con)
+    outflow = "SELECT pi_code, count(*) FROM stg_pi_episodes GROUP BY 1 ORDER BY 1"
+    before = con.execute(outflow).fetchall()
+    assert before == [("arnhem", 3), ("zwolle", 1)]
+    takeover = write_lines(
+        tmp_path / "zwolle-feb.csv",
+        [
+            PI_HEADER,
+            pi_row(pseudoniem="ARNHEM0000", export="15-02-2025"),  # Arnhem's, now "zwolle"
+            pi_row(pseudoniem="ZWOLLE0002", export="15-02-2025"),  # zwolle's own, new
+        ],
+    )
+    [report] = ingest_paths(con, [takeover], organisation="zwolle")
+    build(con)
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
+    assert report.error_counts == {"key_of_other_supplier": 1}
+    assert con.execute(outflow).fetchall() == [("arnhem", 3), ("zwolle", 2)]
+    held = con.execute(
+        "SELECT rule, column_name, json_extract_string(raw_values, '$.pseudoniem') "
+        "FROM current_quarantine"
+    ).fetchall()
+    assert held == [("key_of_other_supplier", "inrichting", "ARNHEM0000")]
+    # Arnhem itself may still re-deliver its episode.
+    again = write_lines(
+        tmp_path / "arnhem-feb.csv",
+        [PI_HEADER, pi_row(pseudoniem="ARNHEM0000", inrichting="PI Arnhem", export="15-02-2025")],
+    )
+    [own] = ingest_paths(con, [again])
+    assert (own.rows_loaded, own.rows_quarantined) == (1, 0)
+    con.close()
+
+
 def test_an_earlier_export_loaded_later_does_not_win(tmp_path: Path, warehouse: Path) -> None:
     late = write_lines(
         tmp_path / "a.csv", [PI_HEADER, pi_row(uitstroom="20-03-2021", export="15-02-2025")]

@@ -75,11 +75,65 @@ def test_a_build_publishes_what_readers_need_and_nothing_person_level(tmp_path: 
         "deliveries",
         "publication",
     } <= tables
-    assert "current_quarantine" in tables
+    assert "current_quarantine_counts" in tables
+    assert "current_quarantine" not in tables
     assert not {t for t in tables if t.startswith(("raw_", "stg_", "core_"))}
     assert "quarantine" not in tables
     # No temporary files, and the pointer names the one snapshot.
     assert sorted(p.name for p in publications_dir(store).iterdir()) == sorted([POINTER, name])
+
+
+def test_a_publication_holds_no_pseudonym_or_row_value_of_the_store(tmp_path: Path) -> None:
+    """Finding 7 of issue 31: the quarantine was published with each row's values."""
+    store = tmp_path / "store.duckdb"
+    rows = [pi_row(pseudoniem=f"PGOED{i:08d}") for i in range(12)]
+    # Quarantined rows (an impossible date, an unknown reason) with a free-text column
+    # outside the contract: their values must stay in the store.
+    rows += [pi_row(pseudoniem="PFOUTDATUM01", uitstroom="31-02-2021")]
+    rows += [pi_row(pseudoniem="PFOUTREDEN01", reden="ontsnapt")]
+    export = write_lines(
+        tmp_path / "pi.csv",
+        [PI_HEADER + ";opmerking", *(f"{r};geheime notitie {i}" for i, r in enumerate(rows))],
+    )
+    assert _ingest(store, export).returncode == 0
+    con = duckdb.connect(str(store), read_only=True)
+    pseudonyms = {r[0] for r in con.execute("SELECT pseudoniem FROM raw_pi_episodes").fetchall()}
+    held = con.execute("SELECT count(*) FROM current_quarantine").fetchall()[0][0]
+    con.close()
+    assert {"PFOUTDATUM01", "PFOUTREDEN01"} <= pseudonyms or held >= 2
+    secrets = {*pseudonyms, "PFOUTDATUM01", "PFOUTREDEN01", "geheime notitie", "31-02-2021"}
+    snap = duckdb.connect(str(current(store)), read_only=True)
+    columns = snap.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns"
+    ).fetchall()
+    found = []
+    for table, column, kind in columns:
+        assert column not in ("raw_values", "pseudoniem", "row_number", "record_key")
+        if kind in ("VARCHAR", "JSON"):
+            values = snap.execute(f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM "{table}"')
+            found += [
+                (table, column) for (v,) in values.fetchall()
+                if v and any(secret in v for secret in secrets)
+            ]  # fmt: skip
+    counts = snap.execute(
+        "SELECT rule, sum(n_rows) FROM current_quarantine_counts GROUP BY rule ORDER BY rule"
+    ).fetchall()
+    snap.close()
+    assert found == []
+    assert sum(n for _, n in counts) == 2  # the two bad rows, counted
+
+
+def test_the_store_snapshots_and_application_database_are_private_files(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store.duckdb"
+    os.chmod(tmp_path, 0o755)
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    made = [store, current(store), store.with_name("terugkeer-app.sqlite")]
+    for path in made:
+        assert path.exists(), path
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} {oct(path.stat().st_mode)}"
+    assert publications_dir(store).stat().st_mode & 0o077 == 0
 
 
 def test_readers_read_the_snapshot_while_a_writer_holds_the_store(tmp_path: Path) -> None:
