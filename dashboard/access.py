@@ -115,3 +115,17 @@ def current_person(engine: sa.Engine, opened: Gate) -> Person:
         shown = who.email or who.unverified_email or who.subject
         return Person(str(shown) if shown else "?", None, None)
     return Person(user["email"], user["role"], user["organisation"])
+
+
+def still_may(engine: sa.Engine, person: Person, page: str) -> bool:
+    """Re-checked inside every write (upload, withdrawal, Zelfscan answer, user change): the
+    person's role as the application database holds it now, not as the page run began (a
+    role revoked meanwhile writes nothing)."""
+    if person.local:
+        return True
+    if person.email is None:
+        return False
+    user = appdb.find_user(engine, person.email)
+    if user is None or (user["role"], user["organisation"]) != (person.role, person.organisation):
+        return False
+    return person.may_open(page)

@@ -85,3 +85,7 @@ HOST_REFUSED = (
     "adres dat uw organisatie u heeft gegeven."
 )
 CLOSED_TITLE = "Terugkeermonitor gesloten"
+WRITE_REFUSED = (
+    "Niet opgeslagen: uw rol staat dit (niet meer) toe. Laad de pagina opnieuw, of vraag de "
+    "beheerder om een andere rol."
+)

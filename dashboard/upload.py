@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import texts
+from pipelines import appdb
 from pipelines.ingest import FileReport, check_file
 from published.format import dutch_refusal
 
@@ -77,7 +78,6 @@ def load_files(
         command = [sys.executable, "-m", "pipelines.cli", "ingest", "--json"]
         command += ["--wait", str(wait_seconds)]
         command += ["--organisation", organisation] if organisation else []
-        command += ["--actor", actor] if actor else []
         command += ["--warehouse", str(warehouse), *(["--source", source] if source else [])]
         done = subprocess.run(command + paths, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 2):
@@ -87,15 +87,24 @@ def load_files(
         reports = json.loads(done.stdout)
     except json.JSONDecodeError:
         return LoadResult(False, detail="no report")
+    if actor:  # the command records the operating-system user; this, the logged-in person
+        engine = appdb.open_database(warehouse)
+        for r in reports:
+            detail = {"source": r.get("source"), "rows_loaded": r.get("rows_loaded"),
+                      "via": "dashboard"}  # fmt: skip
+            appdb.record(engine, actor, f"file_{r['status']}", r.get("file"), detail)
     return LoadResult(all(r["status"] != "refused" for r in reports), reports=reports)
 
 
 def withdraw_delivery(warehouse: Path, delivery_id: int, reason: str, actor: str) -> LoadResult:
     """Run `terugkeer withdraw` (the single writer) for a beheerder's withdrawal."""
     command = [sys.executable, "-m", "pipelines.cli", "withdraw", str(delivery_id),
-               "--reason", reason, "--actor", actor, "--warehouse", str(warehouse)]  # fmt: skip
+               "--reason", reason, "--warehouse", str(warehouse)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
         return LoadResult(False, busy="another load" in message, detail=message)
+    # The command records the operating-system user; this line, the logged-in person.
+    appdb.record(appdb.open_database(warehouse), actor, "delivery_withdrawn", str(delivery_id),
+                 {"reason": reason, "via": "dashboard"})  # fmt: skip
     return LoadResult(True)

@@ -112,7 +112,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 finish(con, path)
             finally:
                 con.close()
-        _audit_ingest(path, reports, args.actor)
+        _audit_ingest(path, reports)
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     else:
@@ -120,8 +120,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if any(r.status == "refused" for r in reports) else EXIT_OK
 
 
-def _audit_ingest(store: Path, reports: list, actor: str | None) -> None:
-    """Who loaded, or was refused, which file: one audit line per file."""
+def _audit_ingest(store: Path, reports: list) -> None:
+    """Who loaded, or was refused, which file: one audit line per file, under the
+    operating-system user (never a name given on the command line)."""
     from pipelines import appdb
 
     engine = appdb.open_database(store)
@@ -129,7 +130,7 @@ def _audit_ingest(store: Path, reports: list, actor: str | None) -> None:
         detail = {"source": r.source, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded}
         if r.status == "refused":
             detail["reason"] = r.reason
-        appdb.record(engine, actor or appdb.os_user(), f"file_{r.status}", r.file, detail)
+        appdb.record(engine, appdb.os_user(), f"file_{r.status}", r.file, detail)
 
 
 def _print_ingest(reports: list, dry_run: bool, path: Path) -> None:

@@ -66,7 +66,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     path = warehouse_path(args.warehouse)
     if not path.exists():
         raise CliError(f"no warehouse at {path}")
-    actor = args.actor or appdb.os_user()
+    actor = appdb.os_user()  # never a free argument: who runs the command
     with writer_lock(path, args.wait, _waiting(path), "withdraw"):
         con = connect(path)
         priority.share(con)

@@ -64,7 +64,6 @@ def parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="refuse files holding rows of any other PI, municipality (GMxxxx) or JD",
     )
-    ingest.add_argument("--actor", help=argparse.SUPPRESS)  # the dashboard's logged-in user
 
     build = sub.add_parser(
         "build",
@@ -150,7 +149,6 @@ def parser() -> argparse.ArgumentParser:
     )
     withdraw.add_argument("delivery_id", type=int, metavar="ID")
     withdraw.add_argument("--reason", required=True)
-    withdraw.add_argument("--actor", help=argparse.SUPPRESS)
     warehouse_arg(withdraw)
     wait_arg(withdraw)
     backup = sub.add_parser(

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
+import secrets
 import shutil
 import sqlite3
 from pathlib import Path
@@ -29,6 +32,13 @@ from pipelines.warehouse import RAW_TABLES, connect
 
 MANIFEST = "manifest.json"
 STORE_NAME = "warehouse.duckdb"
+# The manifest is signed (HMAC-SHA256) with a key kept outside every backup: a backup folder
+# that someone changed or made is refused. Keep a copy of the key apart from the backups.
+KEY_ENV = "TERUGKEER_BACKUP_KEY_FILE"
+KEY_NAME = "terugkeer-backup.key"
+# What a restore puts back of the application database; the audit trail is never replaced
+# (the current one is kept and a `backup_restored` line appended).
+RESTORED_TABLES = ("zelfscan_answers", "zelfscan_scans", "users", "app_meta")
 
 
 class StewardshipError(ValueError):
@@ -95,6 +105,31 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def key_file(store: Path) -> Path:
+    """The backup key: $TERUGKEER_BACKUP_KEY_FILE, else beside the store (not in a backup)."""
+    return Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else store.with_name(KEY_NAME)
+
+
+def _key(store: Path, create: bool) -> bytes:
+    path = key_file(store)
+    if not path.exists():
+        if not create:
+            raise StewardshipError(
+                f"no backup key at {path}: a backup can only be restored with the key it was "
+                f"made with (set {KEY_ENV})"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+def _signature(manifest: dict, key: bytes) -> str:
+    body = json.dumps({k: v for k, v in manifest.items() if k != "signature"}, sort_keys=True)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
 def _sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
@@ -136,6 +171,7 @@ def backup(store: Path, target: Path) -> dict:
         "application_database": "sqlite" if app_file else "external (use its own backup)",
         "files": {name: _sha256(target / name) for name in files},
     }
+    manifest["signature"] = _signature(manifest, _key(store, create=True))
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
 
@@ -149,6 +185,13 @@ def restore(source: Path, store: Path) -> dict:
         raise StewardshipError(
             f"{source} holds no backup ({MANIFEST} missing or unreadable)"
         ) from None
+    signature = manifest.get("signature") if isinstance(manifest, dict) else None
+    if not isinstance(signature, str) or not hmac.compare_digest(
+        signature, _signature(manifest, _key(store, create=False))
+    ):
+        raise StewardshipError(
+            f"the backup's {MANIFEST} is not signed with this installation's backup key"
+        )
     for name, digest in manifest["files"].items():
         path = source / name
         if not path.exists() or _sha256(path) != digest:
@@ -166,12 +209,32 @@ def restore(source: Path, store: Path) -> dict:
                 "the backup holds an SQLite application database, but this installation uses "
                 "an external one: restore that with its own tools"
             )
+        appdb.engine_for(url)  # migrated: the current schema, its audit trail as it is
         appdb.dispose_all()
-        backup_db = sqlite3.connect(source / appdb.SQLITE_NAME)
-        live = sqlite3.connect(app_file)
-        try:
-            backup_db.backup(live)
-        finally:
-            live.close()
-            backup_db.close()
+        _restore_tables(source / appdb.SQLITE_NAME, app_file)
     return manifest
+
+
+def _restore_tables(backup_file: Path, live_file: Path) -> None:
+    """The backup's users and Zelfscan answers into the live database, in one transaction;
+    its audit trail stays as it is (append-only: a restore cannot roll it back)."""
+    live = sqlite3.connect(live_file, isolation_level=None)
+    try:
+        live.execute("ATTACH DATABASE ? AS bak", (f"file:{backup_file}?mode=ro",))
+        live.execute("BEGIN IMMEDIATE")
+        for table in RESTORED_TABLES:
+            mine = [r[1] for r in live.execute(f"PRAGMA main.table_info({table})")]
+            theirs = {r[1] for r in live.execute(f"PRAGMA bak.table_info({table})")}
+            columns = ", ".join(f'"{c}"' for c in mine if c in theirs)
+            live.execute(f"DELETE FROM main.{table}")
+            if columns:
+                live.execute(
+                    f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM bak.{table}"
+                )
+        live.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if live.in_transaction:
+            live.execute("ROLLBACK")
+        raise StewardshipError(f"the backup's application database cannot be read: {exc}") from None
+    finally:
+        live.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import texts
+from dashboard import access, texts, texts_access
 from dashboard.upload import check_upload, dutch_reason, load_files
 from pipelines import appdb
 from published import labels, queries, reader
@@ -109,7 +109,12 @@ with st.spinner(texts.UPLOAD_CHECKING):
 
 if uploads and not accepted:
     st.info(texts.UPLOAD_NOTHING)
-if accepted and st.button(texts.UPLOAD_CONFIRM.format(n=len(accepted)), type="primary"):
+confirmed = accepted and st.button(texts.UPLOAD_CONFIRM.format(n=len(accepted)), type="primary")
+if confirmed and not access.still_may(
+    appdb.open_database(reader.warehouse_file()), person, "aanleveren"
+):
+    st.error(texts_access.WRITE_REFUSED)
+elif confirmed:
     with st.spinner(texts.UPLOAD_LOADING):
         result = load_files(
             accepted,

@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import texts, texts_access
+from dashboard import access, texts, texts_access
 from pipelines import appdb
 from published import reader
 from published.format import nl_datetime
@@ -52,7 +52,10 @@ with st.form("admin_add_user", clear_on_submit=True):
     organisation = right.text_input(
         texts_access.ADMIN_ORGANISATION, help=texts_access.ADMIN_ORGANISATION_HELP
     )
-    if st.form_submit_button(texts_access.ADMIN_ADD):
+    added = st.form_submit_button(texts_access.ADMIN_ADD)
+    if added and not access.still_may(engine, person, "beheer"):
+        st.error(texts_access.WRITE_REFUSED)
+    elif added:
         try:
             appdb.add_user(engine, email, role, organisation or None, person.actor)
             st.success(texts_access.ADMIN_ADDED_OK.format(email=email.strip().lower()))
@@ -64,8 +67,10 @@ if people:
         texts_access.ADMIN_REMOVE_WHO, options=[u["email"] for u in people], key="admin_remove_who"
     )
     if right.button(texts_access.ADMIN_REMOVE, key="admin_remove"):
-        appdb.remove_user(engine, gone, person.actor)
-        st.rerun()
+        if access.still_may(engine, person, "beheer"):
+            appdb.remove_user(engine, gone, person.actor)
+            st.rerun()
+        st.error(texts_access.WRITE_REFUSED)
 
 st.subheader(texts_access.ADMIN_AUDIT)
 left, middle, right = st.columns(3)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, texts
+from dashboard import access, charts, texts, texts_access
 from dashboard.components import chart_block, table_and_downloads, toelichting
 from dashboard.context import current
 from dashboard.upload import withdraw_delivery
+from pipelines import appdb
 from published import labels, reader, rules
 from published.tables import quality
 
@@ -45,7 +46,11 @@ if person.role == "beheerder":
                 )
                 reason = st.text_input(texts.WITHDRAW_REASON)
                 sure = st.checkbox(texts.WITHDRAW_CONFIRM)
-                if st.form_submit_button(texts.WITHDRAW_BUTTON) and sure and reason.strip():
+                submitted = st.form_submit_button(texts.WITHDRAW_BUTTON)
+                engine = appdb.open_database(reader.warehouse_file())
+                if submitted and not access.still_may(engine, person, "datakwaliteit"):
+                    st.error(texts_access.WRITE_REFUSED)
+                elif submitted and sure and reason.strip():
                     result = withdraw_delivery(
                         reader.warehouse_file(), int(chosen), reason, person.actor
                     )

@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, texts
+from dashboard import access, charts, texts, texts_access
 from dashboard.components import printable, toelichting
 from dashboard.context import current
 from pipelines import appdb
@@ -78,8 +78,18 @@ scan = next(s for s in scans if s["scan_id"] == scan_id)
 
 
 def save(question: str, key: str) -> None:
+    # The callback runs before the next page run's checks: the role is checked here again.
+    if not (
+        access.still_may(store.engine, person, "zelfscan") and person.may_use_scan_of(gemeente)
+    ):
+        st.session_state["scan_refused"] = True
+        return
     store.answer(scan_id, question, st.session_state[key])
     st.session_state["scan_saved"] = dt.datetime.now().strftime("%H:%M:%S")
+
+
+if st.session_state.pop("scan_refused", False):
+    st.error(texts_access.WRITE_REFUSED)
 
 
 answers = store.answers(scan_id)

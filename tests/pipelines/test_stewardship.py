@@ -104,6 +104,8 @@ print(n)
 def test_a_backup_made_while_readers_read_restores_the_same_figures_and_answers(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The backup key lives outside the backups; a restore elsewhere is given it.
+    monkeypatch.setenv("TERUGKEER_BACKUP_KEY_FILE", str(tmp_path / "sleutel" / "backup.key"))
     scans = ScanStore(appdb.open_database(store), actor="anna@zwolle.nl")
     scan = scans.new_scan("GM0193", "2026.1")
     scans.answer(scan, "regie_belegd", 2)
@@ -130,3 +132,34 @@ def test_a_backup_made_while_readers_read_restores_the_same_figures_and_answers(
     assert main(["restore", str(tmp_path / "backup"), "--warehouse", str(other)]) == 1
     assert "damaged (checksum)" in capsys.readouterr().err
     assert not other.exists()
+
+
+def test_a_restore_keeps_the_audit_trail_and_refuses_a_changed_manifest(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings 9 and 11 of issue 31 as they were done: backup, add a beheerder, restore:
+    the user_added line was gone. And a manifest anyone could rewrite."""
+    engine = appdb.open_database(store)
+    assert main(["backup", str(tmp_path / "backup"), "--warehouse", str(store)]) == 0
+    assert (store.parent / "terugkeer-backup.key").stat().st_mode & 0o077 == 0
+    appdb.add_user(engine, "mallory@elders.nl", "beheerder", None, "os:mallory")
+    assert main(["restore", str(tmp_path / "backup"), "--warehouse", str(store)]) == 0
+    appdb.dispose_all()
+    engine = appdb.open_database(store)
+    assert appdb.find_user(engine, "mallory@elders.nl") is None  # the users are the backup's
+    actions = [a["action"] for a in reversed(appdb.audit_trail(engine))]
+    assert actions[-3:] == ["backup_made", "user_added", "backup_restored"]
+    # A manifest changed after the backup (here: to accept a changed store) is refused.
+    manifest_file = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    (tmp_path / "backup" / "warehouse.duckdb").write_bytes(b"iets anders")
+    import hashlib
+
+    manifest["files"]["warehouse.duckdb"] = hashlib.sha256(b"iets anders").hexdigest()
+    manifest_file.write_text(json.dumps(manifest))
+    assert main(["restore", str(tmp_path / "backup"), "--warehouse", str(store)]) == 1
+    assert "not signed with this installation's backup key" in capsys.readouterr().err
+    # Without the key, no restore at all.
+    monkeypatch.setenv("TERUGKEER_BACKUP_KEY_FILE", str(tmp_path / "geen.key"))
+    assert main(["restore", str(tmp_path / "backup"), "--warehouse", str(store)]) == 1
+    assert "no backup key" in capsys.readouterr().err
