@@ -7,6 +7,7 @@ page in dashboard/views/) inside one read-only warehouse session.
 from __future__ import annotations
 
 import functools
+import os
 import time
 
 # Imported at start-up rather than by the first visitor of a page: scipy.stats (funnel
@@ -169,10 +170,27 @@ def _navigation(person: access.Person) -> st.Page | None:
             st.logout()
     name = page.url_path or FIGURE_PAGES[0]
     if not person.may_open(name):
+        appdb.record(
+            appdb.open_database(reader.warehouse_file()), person.actor, "page_refused", name
+        )
         st.title(texts.PAGES.get(name, name))
         st.error(texts_access.NO_PAGE_ACCESS.format(role=texts_access.ROLES[person.role]))
         return None
     return page
+
+
+@functools.lru_cache(maxsize=1)
+def _audit_exact(engine: object) -> None:
+    """A process that shows counts without the cell-key noise says so once in the audit
+    trail: it is the operator's choice (terugkeer.toml or the environment), never silent."""
+    appdb.record(engine, appdb.os_user(), "figures_exact_env", "dashboard", {"pid": os.getpid()})
+
+
+def _audit_once(engine: object, person: access.Person, action: str) -> None:
+    """A login (or a refused one) is recorded once per browser session."""
+    if st.session_state.get("audited_login") != (person.email, action):
+        appdb.record(engine, person.actor, action, None, {"role": person.role})
+        st.session_state["audited_login"] = (person.email, action)
 
 
 def _closed_page(reason: str) -> None:
@@ -195,17 +213,23 @@ def run() -> None:
         _login_page()
         return
     if person.role is None:
+        _audit_once(engine, person, "login_refused")
         _no_access_page(person)
         return
+    if not person.local:
+        _audit_once(engine, person, "login")
     st.session_state["person"] = person
     page = _navigation(person)
     if page is None:
         return
     try:
-        threshold = load_settings().suppression_threshold
+        settings = load_settings()
     except SettingsError as exc:
         st.error(str(exc))
         return
+    threshold = settings.suppression_threshold
+    if settings.cell_key_max_noise == 0:
+        _audit_exact(engine)
     state = reader.warehouse_state()
     if state.kind != "ready":
         if page.url_path == "aanleveren":

@@ -16,9 +16,10 @@ import streamlit as st
 import xlsxwriter
 
 from dashboard import texts
+from pipelines import appdb
 from pipelines.disclosure import DisclosedTable
 from published import labels, reader, rules
-from published.format import display_frame, nl_datetime, nl_int, nl_pct
+from published.format import csv_safe, display_frame, nl_datetime, nl_int, nl_pct
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -32,7 +33,7 @@ def _arrow(table: DisclosedTable) -> object:
 def csv_bytes(table: DisclosedTable) -> bytes:
     """CSV as Dutch Excel opens it: ';' between fields, decimal comma, UTF-8 with BOM."""
     buffer = io.StringIO()
-    display_frame(table).write_csv(buffer, separator=";")
+    csv_safe(display_frame(table)).write_csv(buffer, separator=";")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -102,7 +103,7 @@ def table_and_downloads(
     name = f"terugkeermonitor_{key}"
     buttons.download_button(
         texts.DOWNLOAD_CSV,
-        data=_deferred(csv_bytes, table),
+        data=_deferred(csv_bytes, table, name=f"{name}.csv"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{key}",
@@ -110,7 +111,7 @@ def table_and_downloads(
     )
     buttons.download_button(
         texts.DOWNLOAD_XLSX,
-        data=_deferred(xlsx_bytes, table, note),
+        data=_deferred(xlsx_bytes, table, note, name=f"{name}.xlsx"),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",
@@ -128,8 +129,19 @@ def note_for(title: str, rule: str, threshold: int, context: dict[str, str]) -> 
     }
 
 
-def _deferred(make: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
-    return lambda: make(*args)
+def _deferred(make: Callable[..., bytes], *args: object, name: str = "") -> Callable[[], bytes]:
+    """The file, made when it is asked for; each download is recorded in the audit trail
+    (who, which file), under the person of the page run that offered it."""
+    person = st.session_state.get("person")
+    actor = person.actor if person is not None else "anoniem"
+
+    def produce() -> bytes:
+        data = make(*args)
+        engine = appdb.open_database(reader.warehouse_file())
+        appdb.record(engine, actor, "download", name)
+        return data
+
+    return produce
 
 
 def chart_block(

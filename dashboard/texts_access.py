@@ -66,6 +66,12 @@ AUDIT_ACTIONS = {
     "delivery_withdrawn": "levering ingetrokken",
     "backup_made": "back-up gemaakt",
     "backup_restored": "back-up teruggezet",
+    "user_bound": "gebruiker gekoppeld aan zijn account bij de inlogdienst",
+    "login": "ingelogd",
+    "login_refused": "inlog geweigerd (onbekend of niet-geverifieerd account)",
+    "page_refused": "pagina geweigerd",
+    "download": "tabel gedownload",
+    "figures_exact_env": "cijfers zonder ruis ingesteld (TERUGKEER_CELL_KEY_MAX_NOISE=0)",
 }
 APPDB_ERROR = (
     "De applicatiedatabase (gebruikers, zelfscans, logboek) is niet bereikbaar ({error}). "

@@ -13,9 +13,22 @@ from pipelines.cli import EXIT_OK, CliError, _published_tables
 from pipelines.settings import load_settings, warehouse_path
 
 
+def _audit_noise_off(warehouse: str | None, command: str) -> None:
+    """Counts without the cell-key noise by setting (terugkeer.toml or the environment
+    variable) are recorded in the audit trail like `--exact`."""
+    from pipelines import appdb
+
+    if load_settings().cell_key_max_noise == 0:
+        store = warehouse_path(warehouse)
+        if store.exists():
+            appdb.record(appdb.open_database(store), appdb.os_user(), "figures_exact_env", command)
+
+
 def cmd_figures(args: argparse.Namespace) -> int:
     from published.figures import figures
     from published.scope import UnknownUnit, resolve_scope
+
+    _audit_noise_off(args.warehouse, "figures")
 
     try:
         scope = resolve_scope(args.gemeente, args.pi, args.year_from, args.year_to)
@@ -62,6 +75,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.out.exists() and not args.out.is_dir():
         raise CliError(f"{args.out} exists and is not a folder")
+    _audit_noise_off(args.warehouse, "export")
     with _published_tables(args.warehouse):
         metadata = write_table_set(args.out, load_settings().suppression_threshold)
     print(

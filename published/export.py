@@ -23,6 +23,7 @@ import polars as pl
 
 from pipelines.disclosure import DisclosedTable
 from published import labels, queries, reader, rules
+from published.format import csv_safe
 from published.scope import Scope
 from published.tables import comparison, factors, outflow, readiness, recidivism
 
@@ -169,7 +170,7 @@ def table_set(threshold: int, scope: Scope | None = None) -> dict[str, bytes]:
         table = entry.make(scope, threshold, names)
         frame = machine_frame(table)
         csv = io.BytesIO()
-        frame.write_csv(csv)
+        csv_safe(frame).write_csv(csv)
         parquet = io.BytesIO()
         frame.write_parquet(parquet)
         files[f"{entry.name}.csv"] = csv.getvalue()

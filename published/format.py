@@ -99,3 +99,22 @@ def dutch_refusal(code: str | None, params: dict[str, str]) -> str | None:
         return template.format(**params)
     except (KeyError, IndexError):
         return None
+
+
+# A cell that a spreadsheet would read as a formula (OWASP "CSV injection"): =, +, -, @, tab
+# or carriage return first, unless it is a plain number such as -1,5 or +3%.
+_FORMULA_START = r"^[=+\-@\t\r]"
+_PLAIN_NUMBER = r"^[-+]?[0-9][0-9.,]*%?$"
+
+
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell that would start a formula gets a leading apostrophe (shown as text
+    by Excel and LibreOffice); numbers and other cells stay as they are."""
+    texts = [name for name, kind in frame.schema.items() if kind == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_PLAIN_NUMBER))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in texts
+    )
