@@ -5,12 +5,15 @@ in headless Chromium. `make deploy-test` runs only this."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +167,61 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
         a for a in appdb.audit_trail(deployment["app"]) if a["action"] == "zelfscan_answered"
     ]
     assert [a["actor"] for a in answered] == [USER]
+
+
+def test_the_proxy_drops_other_hosts_and_anonymous_uploads_and_sets_its_headers(
+    deployment: dict,
+) -> None:
+    """Findings 3, 4 and 10 of issue 31, through nginx."""
+    url = deployment["url"]
+    port = int(url.rsplit(":", 1)[1])
+    # A request for another host name (DNS rebinding, or a scan) is dropped unanswered.
+    foreign = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        foreign.request("GET", "/", headers={"Host": "rebind.test"})
+        foreign.getresponse()
+    foreign.close()
+    # The public name gets the page, with the security headers and no version.
+    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
+        headers = response.headers
+    assert headers["Server"] == "nginx"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    # An anonymous upload never reaches a dashboard: no login cookie, refused by nginx.
+    upload = urllib.request.Request(
+        f"{url}/_stcore/upload_file/sessie/bestand", data=b"x" * 50_000, method="PUT"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(upload, timeout=10)
+    assert refused.value.code == 403
+    assert refused.value.headers.get("X-Terugkeer-Backend", "") == ""  # no process served it
+    # A large body anywhere else is refused too (1 MB).
+    big = urllib.request.Request(f"{url}/", data=b"x" * 2_000_000, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as too_large:
+        urllib.request.urlopen(big, timeout=10)
+    assert too_large.value.code == 413
+
+
+@pytest.mark.parametrize("secrets", ["missing", "broken", "partial", "none"])
+def test_the_deployment_does_not_start_without_a_complete_login(
+    secrets: str, tmp_path: Path
+) -> None:
+    """Finding 1 of issue 31 as it was done: `serve.py --secrets PATH` with a path that does
+    not exist served /beheer to an anonymous visitor."""
+    path = tmp_path / "secrets.toml"
+    if secrets == "broken":
+        path.write_text("[auth\n")
+    elif secrets == "partial":
+        path.write_text('[auth]\nclient_id = "terugkeermonitor"\n')
+    command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store",
+               str(tmp_path / "w.duckdb"), "--workdir", str(tmp_path / "run")]  # fmt: skip
+    if secrets != "none":
+        command += ["--secrets", str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    said = {"missing": "no such file", "broken": "not valid TOML",
+            "partial": "lacks redirect_uri", "none": "--secrets"}  # fmt: skip
+    assert said[secrets] in done.stderr
+    assert not (tmp_path / "run").exists()  # nothing started
