@@ -19,7 +19,14 @@ from pathlib import Path
 
 from dashboard import texts
 from pipelines import appdb
-from pipelines.ingest import FileReport, check_file
+from pipelines.ingest import FileReport, _refused, check_file
+from pipelines.readers import (
+    UPLOAD_MAX_EXPANDED_BYTES,
+    UPLOAD_MAX_ROWS,
+    UnreadableFile,
+    expansion,
+)
+from pipelines.refusals import Refusal
 from published.format import dutch_refusal
 
 
@@ -40,13 +47,31 @@ def check_upload(
     name: str, data: bytes, source: str | None, organisation: str | None = None
 ) -> Checked:
     """The same checks as `terugkeer ingest --dry-run`; the frames are dropped at once. With
-    `organisation` (an aanleverancier's), rows of another organisation refuse the file."""
+    `organisation` (an aanleverancier's), rows of another organisation refuse the file. A
+    file whose metadata says it would expand past the upload limits is refused unread."""
+    too_large = _too_large(name, data, source)
+    if too_large is not None:
+        return Checked(name, b"", too_large, None)
     report, raw, _ = check_file(
         Path(name), data=data, name=name, source=source, organisation=organisation
     )
     if report.status == "refused":
         return Checked(name, b"", report, None)  # a refused file's bytes are not kept
     return Checked(name, data, report, raw.sha256 if raw is not None else None)
+
+
+def _too_large(name: str, data: bytes, source: str | None) -> FileReport | None:
+    try:
+        rows, size = expansion(name, data)
+    except UnreadableFile:
+        return None  # check_file says why it cannot be read
+    if rows is not None and rows > UPLOAD_MAX_ROWS:
+        what, limit = f"{rows:,} rows", f"{UPLOAD_MAX_ROWS:,} rows"
+    elif size > UPLOAD_MAX_EXPANDED_BYTES:
+        what, limit = f"{size / 2**20:,.0f} MB", f"{UPLOAD_MAX_EXPANDED_BYTES / 2**20:,.0f} MB"
+    else:
+        return None
+    return _refused(name, Refusal("too_large", what=what, limit=limit), source)
 
 
 @dataclass

@@ -213,3 +213,34 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
     )
     empty = pl.all_horizontal(pl.col(c).is_null() for c in columns)
     return frame.filter(~empty) if frame.select(empty.any()).item() else frame
+
+
+# What an upload may expand to before anything reads it (a decompression bomb: a small
+# Parquet or XLSX file that unpacks to gigabytes). The CLI's own files are not limited.
+UPLOAD_MAX_ROWS = 5_000_000
+UPLOAD_MAX_EXPANDED_BYTES = 1 << 30  # 1 GiB
+
+
+def expansion(name: str, data: bytes) -> tuple[int | None, int]:
+    """(rows, bytes) a file would hold once read, from its metadata alone: a Parquet file's
+    row count and uncompressed size, an XLSX file's unpacked parts; a CSV is its own size.
+    Raises UnreadableFile when the metadata cannot be read."""
+    form = _detect_form(name, data)
+    if form == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        except Exception:  # noqa: BLE001 -- any damage in the footer
+            raise UnreadableFile("not_parquet") from None
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        return meta.num_rows, size
+    if form == "xlsx":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return None, sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise UnreadableFile("not_xlsx") from None
+    return None, len(data)

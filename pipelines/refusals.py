@@ -31,6 +31,7 @@ MESSAGES = {
     "email_value": "privacy: column '{column}' holds an e-mail address",
     "postcode_value": "privacy: column '{column}' holds a postcode with house number",
     "organisation": "organisation: rows of {found}; only {allowed} may be delivered",
+    "too_large": "the file would expand to {what}, above the limit of {limit}: split it",
 }
 
 

@@ -259,6 +259,8 @@ MEASURE_LABELS = {
 }
 # Refusals (pipelines/refusals.py) by code, with the same parameters.
 REFUSALS = {
+    "too_large": "dit bestand zou uitgepakt {what} worden, meer dan de grens van {limit}. "
+    "Splits het in kleinere bestanden. Er is niets opgeslagen.",
     "organisation": "dit bestand bevat gegevens van {found}; u mag alleen gegevens van "
     "{allowed} aanleveren. Er is niets opgeslagen.",
     "identifier_column": "privacy: kolom '{column}' heeft de naam van een direct "

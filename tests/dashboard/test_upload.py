@@ -152,3 +152,41 @@ def test_a_refusal_in_the_delivery_log_reads_in_dutch(tmp_path: Path) -> None:
         reader.release()
     reasons = dict(zip(log["file_name"], log["reason"], strict=True))
     assert reasons["leeg.csv"] == "het bestand is leeg"
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+
+def test_a_parquet_bomb_is_refused_from_its_metadata_unread() -> None:
+    """Finding 5 of issue 31: a small Parquet file that expands to millions of rows (here 6
+    million, in a few kilobytes) is refused before it is read; memory stays where it was."""
+    buffer = io.BytesIO()
+    pl.DataFrame({"pseudoniem": pl.repeat("P", 6_000_000, eager=True)}).write_parquet(buffer)
+    bomb = buffer.getvalue()
+    assert len(bomb) < 100_000
+    before = _rss_mb()
+    checked = check_upload("bom.parquet", bomb, None)
+    assert _rss_mb() - before < 50
+    assert checked.report.status == "refused"
+    assert checked.report.reason_code == "too_large"
+    assert checked.data == b""
+    assert "6,000,000 rows" in checked.report.reason
+    assert "uitgepakt" in dutch_reason(checked.report)
+
+
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for row in range(2000):
+        sheet.write_row(row, 0, ["PERSOON", "PI Zwolle", "2021-01-01", "x" * 50])
+    book.close()
+    monkeypatch.setattr("dashboard.upload.UPLOAD_MAX_EXPANDED_BYTES", 100_000)
+    checked = check_upload("groot.xlsx", buffer.getvalue(), None)
+    assert (checked.report.status, checked.report.reason_code) == ("refused", "too_large")
