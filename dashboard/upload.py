@@ -11,9 +11,13 @@ written anywhere.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import resource
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,12 +56,57 @@ def check_upload(
     too_large = _too_large(name, data, source)
     if too_large is not None:
         return Checked(name, b"", too_large, None)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=_CHILDREN,
+            initializer=_limits,
+            initargs=(CHECK_MAX_MEMORY_BYTES, CHECK_MAX_CPU_SECONDS),
+        ) as pool:
+            report, sha256 = pool.submit(_check, name, data, source, organisation).result(
+                timeout=CHECK_MAX_CPU_SECONDS * 4
+            )
+    except (BrokenProcessPool, MemoryError, TimeoutError, OSError):
+        # The child ran out of memory or time (or crashed): the file goes, nothing kept.
+        refusal = Refusal("check_limits", memory=f"{CHECK_MAX_MEMORY_BYTES / 2**30:.0f} GB")
+        return Checked(name, b"", _refused(name, refusal, source), None)
+    if report.status == "refused":
+        return Checked(name, b"", report, None)  # a refused file's bytes are not kept
+    return Checked(name, data, report, sha256)
+
+
+# The check runs in a child process with memory and CPU limits (resource): a file that
+# expands beyond them takes the child, never the dashboard. Children are forked from a
+# forkserver that has the checking code loaded (fast, and no fork of a threaded server).
+CHECK_MAX_MEMORY_BYTES = 3 << 30  # address space; polars reserves ~1 GB of it at start
+CHECK_MAX_CPU_SECONDS = 60
+_CHILDREN = multiprocessing.get_context("forkserver")
+_CHILDREN.set_forkserver_preload(["pipelines.ingest"])
+
+
+def _limits(memory: int, cpu_seconds: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+
+
+def _check(
+    name: str, data: bytes, source: str | None, organisation: str | None
+) -> tuple[FileReport, str | None]:
+    """In the child: the report and the checksum; the frames stay and die with it."""
     report, raw, _ = check_file(
         Path(name), data=data, name=name, source=source, organisation=organisation
     )
-    if report.status == "refused":
-        return Checked(name, b"", report, None)  # a refused file's bytes are not kept
-    return Checked(name, data, report, raw.sha256 if raw is not None else None)
+    return report, raw.sha256 if raw is not None else None
+
+
+def forget_upload(file_id: str) -> None:
+    """Take a file out of Streamlit's upload store for this session (a refused upload would
+    otherwise stay in the server's memory until the session ends)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.uploaded_file_mgr is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
 
 
 def _too_large(name: str, data: bytes, source: str | None) -> FileReport | None:

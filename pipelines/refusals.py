@@ -32,6 +32,8 @@ MESSAGES = {
     "postcode_value": "privacy: column '{column}' holds a postcode with house number",
     "organisation": "organisation: rows of {found}; only {allowed} may be delivered",
     "too_large": "the file would expand to {what}, above the limit of {limit}: split it",
+    "check_limits": "checking the file took more than its limits ({memory} of memory or a "
+    "minute of CPU): split it",
 }
 
 

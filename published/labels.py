@@ -259,6 +259,9 @@ MEASURE_LABELS = {
 }
 # Refusals (pipelines/refusals.py) by code, with the same parameters.
 REFUSALS = {
+    "check_limits": "het controleren van dit bestand kostte meer dan de grens ({memory} "
+    "geheugen of een minuut rekentijd). Splits het in kleinere bestanden. Er is niets "
+    "opgeslagen.",
     "too_large": "dit bestand zou uitgepakt {what} worden, meer dan de grens van {limit}. "
     "Splits het in kleinere bestanden. Er is niets opgeslagen.",
     "organisation": "dit bestand bevat gegevens van {found}; u mag alleen gegevens van "

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import access, texts, texts_access
-from dashboard.upload import check_upload, dutch_reason, load_files
+from dashboard.upload import check_upload, dutch_reason, forget_upload, load_files
 from pipelines import appdb
 from published import labels, queries, reader
 from published.format import nl_int
@@ -41,6 +41,9 @@ if st.session_state.get("upload_done"):
 
 checked_cache: dict = st.session_state.setdefault("upload_checked", {})
 accepted = []
+# Refused files are shown from their reports alone: their bytes left the upload store.
+for refused_file in (c.report for c in checked_cache.values() if c.report.status == "refused"):
+    st.error(texts.UPLOAD_REFUSED.format(file=refused_file.file, reason=dutch_reason(refused_file)))
 if uploads:
     st.subheader(texts.UPLOAD_REPORT)
 with st.spinner(texts.UPLOAD_CHECKING):
@@ -57,10 +60,11 @@ with st.spinner(texts.UPLOAD_CHECKING):
                     refused.file,
                     {"source": refused.source, "reason": refused.reason, "checked_only": True},
                 )
+            if checked_cache[key].report.status == "refused":
+                forget_upload(upload.file_id)  # nothing of a refused file stays
         checked = checked_cache[key]
         report = checked.report
         if report.status == "refused":
-            st.error(texts.UPLOAD_REFUSED.format(file=report.file, reason=dutch_reason(report)))
             continue
         if checked.sha256 and queries.is_loaded(checked.sha256):
             st.info(texts.UPLOAD_UNCHANGED.format(file=report.file))

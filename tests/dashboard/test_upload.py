@@ -190,3 +190,28 @@ def test_an_xlsx_that_unpacks_past_the_limit_is_refused(
     monkeypatch.setattr("dashboard.upload.UPLOAD_MAX_EXPANDED_BYTES", 100_000)
     checked = check_upload("groot.xlsx", buffer.getvalue(), None)
     assert (checked.report.status, checked.report.reason_code) == ("refused", "too_large")
+
+
+def test_a_file_that_passes_the_metadata_but_not_the_childs_limits_takes_only_the_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The check runs in a child with a memory limit: the bomb (with the metadata limits
+    lifted) exhausts the child, the dashboard's memory stays where it was."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    chunk = pa.table({"pseudoniem": pa.array(["P" * 30] * 1_000_000)})
+    with pq.ParquetWriter(buffer, chunk.schema) as writer:
+        for _ in range(40):  # 40 million rows, 1.2 GB of text once read, in a small file
+            writer.write_table(chunk)
+    del chunk
+    monkeypatch.setattr("dashboard.upload.UPLOAD_MAX_ROWS", 10**9)
+    monkeypatch.setattr("dashboard.upload.UPLOAD_MAX_EXPANDED_BYTES", 10**12)
+    monkeypatch.setattr("dashboard.upload.CHECK_MAX_MEMORY_BYTES", 1400 << 20)
+    before = _rss_mb()
+    checked = check_upload("bom.parquet", buffer.getvalue(), None)
+    assert _rss_mb() - before < 50
+    assert (checked.report.status, checked.report.reason_code) == ("refused", "check_limits")
+    assert checked.data == b""
+    assert "geheugen" in dutch_reason(checked.report)
