@@ -53,10 +53,15 @@ def measure(warehouse: Path, seconds: float) -> dict:
     # Two processes behind nginx.
     workdir = Path(tempfile.mkdtemp(prefix="terugkeer-bench-proxy-"))
     proxy_port, first = _free_port(), _free_port()
+    # As root, serve.py runs the dashboards as the service user: the store becomes theirs.
+    from tests.support import service_user_home
+
+    service_user_home(workdir)
+    user, _ = service_user_home(warehouse.parent)
     serve = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(warehouse),
          "--dashboards", "2", "--first-port", str(first), "--port", str(proxy_port),
-         "--workdir", str(workdir), "--local"],
+         "--workdir", str(workdir), "--local", *user],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

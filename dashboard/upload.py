@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dashboard import texts
 from pipelines import appdb
-from pipelines.ingest import FileReport, _refused, check_file
+from pipelines.ingest import FileReport, check_file, refused_report
 from pipelines.readers import (
     UPLOAD_MAX_EXPANDED_BYTES,
     UPLOAD_MAX_ROWS,
@@ -69,7 +69,7 @@ def check_upload(
     except (BrokenProcessPool, MemoryError, TimeoutError, OSError):
         # The child ran out of memory or time (or crashed): the file goes, nothing kept.
         refusal = Refusal("check_limits", memory=f"{CHECK_MAX_MEMORY_BYTES / 2**30:.0f} GB")
-        return Checked(name, b"", _refused(name, refusal, source), None)
+        return Checked(name, b"", refused_report(name, refusal, source), None)
     if report.status == "refused":
         return Checked(name, b"", report, None)  # a refused file's bytes are not kept
     return Checked(name, data, report, sha256)
@@ -120,7 +120,7 @@ def _too_large(name: str, data: bytes, source: str | None) -> FileReport | None:
         what, limit = f"{size / 2**20:,.0f} MB", f"{UPLOAD_MAX_EXPANDED_BYTES / 2**20:,.0f} MB"
     else:
         return None
-    return _refused(name, Refusal("too_large", what=what, limit=limit), source)
+    return refused_report(name, Refusal("too_large", what=what, limit=limit), source)
 
 
 @dataclass

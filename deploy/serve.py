@@ -5,6 +5,9 @@ one store. The one writer (`terugkeer ingest`) and PostgreSQL run beside it.
     TERUGKEER_DATABASE_URL=... python deploy/serve.py --store /srv/terugkeer/warehouse.duckdb \\
         --dashboards 2 --port 8080 --secrets /etc/terugkeer/secrets.toml --workdir /run/terugkeer
 
+Least privilege: started as root, it runs the dashboards as --user (the service user, which
+must be able to read the store's publications) and nginx's workers as nobody.
+
 Fail closed: it does not start without a complete [auth] section in --secrets (or with
 --local, the explicit choice of local mode on this machine only, for benchmarks). The
 database URL (with its password) comes from the environment, never the command line.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -176,8 +180,16 @@ class Supervisor:
         if self.args.secrets:
             command.append(f"--secrets.files={self.args.secrets.resolve()}")
         log = open(self.workdir / f"dashboard-{name}.log", "ab")  # noqa: SIM115
+        env, as_user = self.env(), {}
+        if self.args.user:  # the dashboards never run as root: as the service user
+            account = pwd.getpwnam(self.args.user)
+            home = self.workdir / f"home-{self.args.user}"
+            home.mkdir(exist_ok=True)
+            os.chown(home, account.pw_uid, account.pw_gid)
+            env["HOME"] = str(home)
+            as_user = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
         self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, **as_user
         )
 
     def write_state(self) -> None:
@@ -252,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-port", type=int, default=8601, help="port of the first one")
     parser.add_argument("--port", type=int, default=8080, help="nginx's port (loopback)")
     parser.add_argument("--secrets", type=Path, help="Streamlit secrets with [auth] (required)")
+    parser.add_argument("--user", help="the service user the dashboards run as (needed as root)")
     parser.add_argument("--local", action="store_true",
                         help="no login: local mode, this machine only (benchmarks)")  # fmt: skip
     parser.add_argument("--workdir", type=Path, required=True, help="nginx files, logs, state")
@@ -275,6 +288,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--secrets {args.secrets} has no [auth] section")
     if args.local and args.auth:
         parser.error("--local and --secrets exclude each other")
+    if os.geteuid() == 0 and not args.user:
+        parser.error("started as root: name the service user the dashboards run as (--user)")
+    if args.user:
+        try:
+            if pwd.getpwnam(args.user).pw_uid == 0:
+                parser.error("--user must not be root")
+        except KeyError:
+            parser.error(f"--user {args.user}: no such user")
     return Supervisor(args).run()
 
 

@@ -75,9 +75,10 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _refused(
+def refused_report(
     name: str, refusal: Refusal, source: str | None = None, rows_read: int = 0
 ) -> FileReport:
+    """The report of a file refused whole (nothing of it is stored)."""
     return FileReport(
         file=name,
         source=source,
@@ -103,23 +104,23 @@ def check_file(
     try:
         raw = read_export(path, data=data, name=name)
     except UnreadableFile as exc:
-        return _refused(name, exc), None, None
+        return refused_report(name, exc), None, None
     breach = find_privacy_breach(raw)
     if breach:
         # The refusal names the rule and the column; the frame is dropped here.
         refusal = Refusal(breach.rule, column=breach.column)
-        return _refused(name, refusal, rows_read=raw.frame.height), None, None
+        return refused_report(name, refusal, rows_read=raw.frame.height), None, None
     try:
         kind = detect_source(raw, source)
         validated = validate_export(raw, kind)
     except RefusedFile as exc:
-        return _refused(name, exc, source, raw.frame.height), None, None
+        return refused_report(name, exc, source, raw.frame.height), None, None
     if organisation:
         foreign = foreign_organisations(raw, kind, organisation)
         if foreign:
             listed = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
             return (
-                _refused(
+                refused_report(
                     name,
                     Refusal("organisation", found=listed, allowed=organisation),
                     kind,

@@ -107,6 +107,7 @@ def postgres_url() -> Iterator[str]:
     as_user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
+        root.chmod(0o711)  # the socket is reached by the deployment test's service user too
         as_user = ["runuser", "-u", "postgres", "--"]
     data, port = root / "data", 54329 + os.getpid() % 500
     run = {"check": True, "capture_output": True}

@@ -126,3 +126,27 @@ def settle(page: Page, attempts: int = 3) -> None:
 def no_exceptions(page: Page) -> None:
     boxes = page.locator("[data-testid='stException']")
     assert boxes.count() == 0, boxes.first.inner_text()
+
+
+SERVICE_USER = "terugkeer"
+
+
+def service_user_home(root: Path) -> tuple[list[str], list[str]]:
+    """As root, the deployment's processes run as the unprivileged service user (made here
+    when missing) and `root` becomes theirs: (serve.py's --user arguments, the prefix that
+    runs a command as that user). Not root: both empty (everything runs as this user)."""
+    if os.geteuid() != 0:
+        return [], []
+    import pwd
+
+    try:
+        pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+             SERVICE_USER],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    for folder in [root, *root.rglob("*")]:
+        shutil.chown(folder, SERVICE_USER, SERVICE_USER)
+    return ["--user", SERVICE_USER], ["runuser", "-u", SERVICE_USER, "--"]

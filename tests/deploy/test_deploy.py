@@ -8,9 +8,11 @@ import contextlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,6 +32,7 @@ from tests.support import (
     free_port,
     no_exceptions,
     oidc_provider,
+    service_user_home,
     settle,
     verified_users,
     wait_until_up,
@@ -43,7 +46,9 @@ USER = "zwolle@gemeente.nl"
 def deployment(
     national_demo: dict, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict]:
-    root = tmp_path_factory.mktemp("deploy")
+    # Outside pytest's private temporary folder: the service user must reach it.
+    root = Path(tempfile.mkdtemp(prefix="terugkeer-deploy-", dir="/tmp"))
+    root.chmod(0o755)
     store = copy_warehouse(national_demo["warehouse"], root / "warehouse.duckdb")
     # A clean application database on the PostgreSQL server, with one user.
     engine = sa.create_engine(postgres_url)
@@ -59,10 +64,11 @@ def deployment(
     issuer = stack.enter_context(oidc_provider())
     verified_users(issuer, [USER])
     secrets = auth_secrets(root / "secrets.toml", url, issuer)
+    user, as_user = service_user_home(root)
     serve = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(store),
          "--dashboards", "2", "--first-port", str(first), "--port", str(port),
-         "--secrets", str(secrets), "--workdir", str(root / "run"), "--no-restart"],
+         "--secrets", str(secrets), "--workdir", str(root / "run"), "--no-restart", *user],
         cwd=ROOT, env={**os.environ, "TERUGKEER_DATABASE_URL": postgres_url},
     )  # fmt: skip
     state_file = root / "run" / "state.json"
@@ -76,10 +82,12 @@ def deployment(
             pytest.fail("the deployment did not come up")
         time.sleep(1)
     wait_until_up(f"{url}/_stcore/health", serve)
-    yield {"url": url, "store": store, "app": app, "state": state_file}
+    yield {"url": url, "store": store, "app": app, "state": state_file, "as_user": as_user,
+           "root": root}  # fmt: skip
     serve.send_signal(signal.SIGTERM)
     serve.wait(timeout=60)
     stack.close()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _session(browser: Browser, url: str, backend: str | None) -> tuple[BrowserContext, Page]:
@@ -128,12 +136,13 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     # 2. An ingest while both serve: both show the new publication without a restart.
     before = page_a.get_by_text("(versie ").first.inner_text()
     version = int(before.split("(versie ")[1].split(")")[0])
-    export = tmp_path / "nieuw.csv"
+    export = deployment["root"] / "nieuw.csv"  # where the service user may read it
     rows = [pi_row(pseudoniem=f"DEPLOYPERSOON{i:03d}") for i in range(12)]
     export.write_text("\n".join([PI_HEADER, *rows]) + "\n", encoding="utf-8")
+    export.chmod(0o644)
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(deployment["store"]),
-         str(export)],
+        [*deployment["as_user"], sys.executable, "-m", "pipelines.cli", "ingest",
+         "--warehouse", str(deployment["store"]), str(export)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
