@@ -67,7 +67,10 @@ def test_withdrawing_a_correction_brings_back_the_figures_before_it(
     (withdrawal,) = [d for d in log.values() if d["status"] == "withdrawal"]
     assert f"withdrawal of delivery {delivery} (19 rows removed)" in withdrawal["reason"]
     assert "verkeerd bestand" in withdrawal["reason"]
-    trail = appdb.audit_trail(appdb.open_database(store))
+    trail = [
+        a for a in appdb.audit_trail(appdb.open_database(store))
+        if a["action"] != "figures_exact_env"  # the tests run without noise (conftest)
+    ]  # fmt: skip
     assert trail[0]["action"] == "delivery_withdrawn" and trail[0]["actor"] == appdb.os_user()
     # The same file can be delivered again afterwards.
     assert main(["ingest", "--warehouse", str(store), str(correction)]) == 0
