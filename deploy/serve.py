@@ -81,6 +81,8 @@ def nginx_config(
             proxy_read_timeout 1d;
             proxy_next_upstream error timeout http_502 http_503;
             proxy_hide_header X-Powered-By;"""
+    if secure:  # Streamlit's login cookie (and XSRF cookie) go out with Secure too
+        proxied += "\n            proxy_cookie_flags ~ secure;"
     return f"""{user}worker_processes 1;
 pid {workdir}/nginx.pid;
 error_log {workdir}/nginx-error.log warn;

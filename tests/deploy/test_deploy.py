@@ -234,3 +234,29 @@ def test_the_deployment_does_not_start_without_a_complete_login(
             "partial": "lacks redirect_uri", "none": "--secrets"}  # fmt: skip
     assert said[secrets] in done.stderr
     assert not (tmp_path / "run").exists()  # nothing started
+
+
+def test_behind_https_the_cookies_are_secure_and_the_configuration_is_valid(
+    tmp_path: Path,
+) -> None:
+    """The https form of the proxy configuration (the test deployment runs on http): Secure
+    on every cookie, HSTS, and nginx accepts it (`nginx -t`)."""
+    sys.path.insert(0, str(ROOT / "deploy"))
+    try:
+        import serve
+    finally:
+        sys.path.remove(str(ROOT / "deploy"))
+    config = serve.nginx_config(
+        8080, {"a": 8601, "b": 8602}, tmp_path, "terugkeer.example.nl", secure=True
+    )
+    assert "server_name terugkeer.example.nl;" in config
+    assert "HttpOnly; Secure" in config
+    assert "proxy_cookie_flags ~ secure;" in config
+    assert "Strict-Transport-Security" in config
+    (tmp_path / "nginx.conf").write_text(config)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
