@@ -235,6 +235,7 @@ class Supervisor:
 
     def run(self) -> int:
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir.chmod(0o711)  # the service user reaches its home inside, nothing else
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.workdir / sub).mkdir(exist_ok=True)
         for name in self.ports:

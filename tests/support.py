@@ -149,4 +149,15 @@ def service_user_home(root: Path) -> tuple[list[str], list[str]]:
         )  # fmt: skip
     for folder in [root, *root.rglob("*")]:
         shutil.chown(folder, SERVICE_USER, SERVICE_USER)
+    _reachable(Path(sys.executable).resolve())
     return ["--user", SERVICE_USER], ["runuser", "-u", SERVICE_USER, "--"]
+
+
+def _reachable(interpreter: Path) -> None:
+    """The service user must be able to start this Python. On these machines it lives under
+    /root (mode 0700): the folders on its path get the traverse right (o+x) they lack, which
+    lets the user reach only what it names, not list or read those folders."""
+    for folder in reversed(interpreter.parents):
+        mode = folder.stat().st_mode
+        if not mode & 0o001:
+            folder.chmod(mode | 0o001)

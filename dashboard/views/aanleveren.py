@@ -41,9 +41,6 @@ if st.session_state.get("upload_done"):
 
 checked_cache: dict = st.session_state.setdefault("upload_checked", {})
 accepted = []
-# Refused files are shown from their reports alone: their bytes left the upload store.
-for refused_file in (c.report for c in checked_cache.values() if c.report.status == "refused"):
-    st.error(texts.UPLOAD_REFUSED.format(file=refused_file.file, reason=dutch_reason(refused_file)))
 if uploads:
     st.subheader(texts.UPLOAD_REPORT)
 with st.spinner(texts.UPLOAD_CHECKING):
@@ -110,6 +107,10 @@ with st.spinner(texts.UPLOAD_CHECKING):
             )
             with st.expander(texts.UPLOAD_ERRORS_HEADER):
                 st.dataframe(errors, hide_index=True)
+
+# Refused files are shown from their reports alone: their bytes left the upload store.
+for refused_file in (c.report for c in checked_cache.values() if c.report.status == "refused"):
+    st.error(texts.UPLOAD_REFUSED.format(file=refused_file.file, reason=dutch_reason(refused_file)))
 
 if uploads and not accepted:
     st.info(texts.UPLOAD_NOTHING)

@@ -1,0 +1,112 @@
+"""A chart's text alternative in Dutch (WCAG 1.1.1): what it shows and its key values (the
+latest value and the direction of each series; where a chart ranks units, the highest and
+the lowest), read from the figure's own data. Every figure is drawn from a disclosed table,
+so every number here is one the table shows; a hidden or suppressed cell is a gap in the
+figure and is never mentioned."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from dashboard import texts_a11y as t
+from published.format import nl_number
+
+MAX_SERIES = 4
+
+
+def _number(value: float, percent: bool) -> str:
+    decimals = 0 if float(value).is_integer() else 1
+    return nl_number(float(value), decimals) + ("%" if percent else "")
+
+
+def _points(xs: Sequence | None, ys: Sequence | None) -> list[tuple[object, float]]:
+    if xs is None or ys is None:
+        return []
+    return [
+        (x, float(y))
+        for x, y in zip(xs, ys, strict=False)
+        if isinstance(y, int | float) and not isinstance(y, bool) and math.isfinite(y)
+    ]
+
+
+def _percent(figure: go.Figure) -> bool:
+    axis = figure.layout.yaxis
+    suffix = (axis.ticksuffix or "") if axis else ""
+    title = (axis.title.text or "") if axis and axis.title else ""
+    return "%" in suffix or "%" in title
+
+
+def _series(name: str, points: list[tuple[object, float]], percent: bool) -> str:
+    (x_first, y_first), (x_last, y_last) = points[0], points[-1]
+    if len(points) == 1:
+        return t.ALT_ONE.format(name=name, x=x_last, y=_number(y_last, percent))
+    if y_last > y_first:
+        direction = t.ALT_UP
+    elif y_last < y_first:
+        direction = t.ALT_DOWN
+    else:
+        direction = t.ALT_SAME
+    return t.ALT_SERIES.format(
+        name=name,
+        x=x_last,
+        y=_number(y_last, percent),
+        direction=direction,
+        x_first=x_first,
+        y_first=_number(y_first, percent),
+    )
+
+
+def _ranking(points: list[tuple[object, float]], percent: bool) -> str:
+    high = max(points, key=lambda p: p[1])
+    low = min(points, key=lambda p: p[1])
+    return t.ALT_RANKING.format(
+        n=len(points),
+        high=high[0],
+        high_value=_number(high[1], percent),
+        low=low[0],
+        low_value=_number(low[1], percent),
+    )
+
+
+def describe(figure: go.Figure, title: str = "") -> str:
+    """One paragraph: the chart's title, then each series (at most MAX_SERIES) or the
+    ranking of its units."""
+    heading = title or (figure.layout.title.text or "") or t.ALT_CHART
+    percent = _percent(figure)
+    parts: list[str] = []
+    series = [trace for trace in figure.data if getattr(trace, "type", "") != "heatmap"]
+    for trace in figure.data:
+        if getattr(trace, "type", "") == "heatmap" and trace.z is not None:
+            cells = [
+                (f"{y} – {x}", float(v))
+                for y, row in zip(trace.y or [], trace.z, strict=False)
+                for x, v in zip(trace.x or [], row, strict=False)
+                if isinstance(v, int | float) and math.isfinite(v)
+            ]
+            if cells:
+                parts.append(_ranking(cells, percent))
+    shown = 0
+    for trace in series:
+        horizontal = getattr(trace, "orientation", None) == "h"
+        xs, ys = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
+        points = _points(xs, ys)
+        if not points:
+            continue
+        if shown == MAX_SERIES:
+            parts.append(t.ALT_MORE.format(n=len(series) - MAX_SERIES))
+            break
+        name = trace.name or heading
+        ranks_units = getattr(trace, "type", "") == "bar" and not all(
+            isinstance(x, int) or str(x)[:4].isdigit() for x, _ in points
+        )
+        if ranks_units and len(points) > 2:
+            parts.append(f"{name}: " + _ranking(points, percent))
+        else:
+            parts.append(_series(name, points, percent))
+        shown += 1
+    if not parts:
+        return t.ALT_EMPTY.format(title=heading)
+    return t.ALT_PREFIX.format(title=heading) + " " + " ".join(parts)
