@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import time
+from collections.abc import Callable
 
 # Imported at start-up rather than by the first visitor of a page: scipy.stats (funnel
 # limits), Pandera (the upload check) and python-docx take 0.3-1 s each to import.
@@ -16,7 +17,7 @@ import scipy.stats  # noqa: F401
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import access, texts, texts_access
+from dashboard import access, texts, texts_a11y, texts_access
 from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
@@ -31,6 +32,7 @@ private_files()  # uploads and the application database: for the service user on
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
 FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "toelichting")
+OPEN_PAGES = ("toegankelijkheid",)  # every role, without data, also before login
 ANALYSIS_PAGES = (
     "vergelijken", "succesfactoren", "gemeenteprofiel", "inrichtingsprofiel", "zelfscan",
 )  # fmt: skip
@@ -118,8 +120,15 @@ def _zelfscan_error(stamp: tuple) -> str | None:
     return None
 
 
+# Streamlit's page shell says <html lang="en"> whatever the content (WCAG 3.1.1): the page
+# says it is Dutch as soon as it runs; behind the deployment's proxy the shell is served with
+# lang="nl" already (deploy/serve.py).
+LANG_SCRIPT = "<script>document.documentElement.lang = 'nl';</script>"
+
+
 def main() -> None:
     started = time.perf_counter()
+    st.html(LANG_SCRIPT, unsafe_allow_javascript=True)
     try:
         with reader.one_publication():  # the whole page from one publication
             run()
@@ -149,6 +158,7 @@ def _navigation(person: access.Person) -> st.Page | None:
         texts.NAV_FIGURES: FIGURE_PAGES,
         texts.NAV_ANALYSIS: ANALYSIS_PAGES,
         texts.NAV_DATA: (*DATA_PAGES, "beheer"),
+        texts.NAV_ABOUT: OPEN_PAGES,
     }
     pages = {name: _page(name) for names in sections.values() for name in names}
     page = st.navigation(list(pages.values()), position="hidden")
@@ -198,10 +208,24 @@ def _closed_page(reason: str) -> None:
     st.error(reason)
 
 
+def _open_pages(first: Callable[[], None], title: str) -> None:
+    """Before login (or when closed): the one page there is, and the toegankelijkheidsverklaring,
+    which everyone may read."""
+    verklaring = _page("toegankelijkheid")
+    page = st.navigation(
+        [st.Page(first, title=title, url_path="start", default=True), verklaring],
+        position="hidden",
+    )
+    if page.url_path != "toegankelijkheid":
+        st.sidebar.page_link(verklaring, label=texts_a11y.PAGE_LINK)
+    page.run()
+
+
 def run() -> None:
     opened = access.gate()
     if opened.kind == "closed":
-        _closed_page(opened.reason or texts_access.CONFIG_BROKEN)
+        reason = opened.reason or texts_access.CONFIG_BROKEN
+        _open_pages(lambda: _closed_page(reason), texts_access.CLOSED_TITLE)
         return
     try:
         engine = appdb.open_database(reader.warehouse_file())
@@ -210,7 +234,7 @@ def run() -> None:
         return
     person = access.current_person(engine, opened)
     if person.email is None:
-        _login_page()
+        _open_pages(_login_page, texts_access.LOGIN_BUTTON)
         return
     if person.role is None:
         _audit_once(engine, person, "login_refused")
@@ -232,7 +256,7 @@ def run() -> None:
         _audit_exact(engine)
     state = reader.warehouse_state()
     if state.kind != "ready":
-        if page.url_path == "aanleveren":
+        if page.url_path in ("aanleveren", *OPEN_PAGES):
             page.run()
         else:
             _show_state(state)

@@ -15,7 +15,7 @@ import polars as pl
 import streamlit as st
 import xlsxwriter
 
-from dashboard import texts
+from dashboard import alt_text, texts, texts_a11y
 from pipelines import appdb
 from pipelines.disclosure import DisclosedTable
 from published import labels, reader, rules
@@ -152,7 +152,8 @@ def chart_block(
     context: dict[str, str],
     title: str = "",
 ) -> None:
-    """A chart, then its Toelichting, table and downloads."""
+    """A chart, its text alternative (WCAG 1.1.1), then the table behind it with its downloads
+    (the next stop for the keyboard), then its Toelichting."""
     st.plotly_chart(
         figure,
         key=f"chart_{key}",
@@ -161,8 +162,9 @@ def chart_block(
         theme=None,  # the product's own template (dashboard/theme.py)
         alt=figure.layout.title.text or title,
     )
-    toelichting(rule, table.threshold)
+    st.caption(alt_text.describe(figure, title) + " " + texts_a11y.ALT_TABLE_HINT)
     table_and_downloads(key, table, title or figure.layout.title.text or key, rule, context)
+    toelichting(rule, table.threshold)
 
 
 # Printing: the sidebar, toolbar, buttons and folded sections are left off the paper.

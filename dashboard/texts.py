@@ -25,8 +25,10 @@ PAGES = {
     "toelichting": "Over de cijfers",
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
+    "toegankelijkheid": "Toegankelijkheid",
 }
 NAV_FIGURES = "Cijfers"
+NAV_ABOUT = "Over deze site"
 CELL_KEY_COUNT = "Oorspronkelijk aantal"
 CELL_KEY_NOISE = "{d:+d}"
 CELL_KEY_SMALL = "1 tot {t} (staat er als <{t})"

@@ -18,3 +18,49 @@ ALT_RANKING = (
 )
 ALT_MORE = "En nog {n} andere reeksen: zie de tabel onder de grafiek."
 ALT_TABLE_HINT = "De tabel met alle waarden staat direct hieronder (Tabel en downloads)."
+
+PAGE_LINK = "Toegankelijkheid"
+VERKLARING = """
+**Toegankelijkheidsverklaring van de Terugkeermonitor** (volgens het model van
+digitoegankelijk.nl). De organisatie die de Terugkeermonitor aanbiedt wil dat iedereen hem kan
+gebruiken, ook met een beperking. De overheid moet voldoen aan de norm EN 301 549, gelijk aan
+WCAG 2.1 niveau A en AA (Tijdelijk besluit digitale toegankelijkheid overheid).
+
+**Status: C — eerste maatregelen genomen.** Status A of B vraagt een onderzoek van de hele
+toepassing door een onafhankelijke deskundige; dat is nog niet gedaan. Wel is het volgende
+gedaan, bij elke wijziging opnieuw (geautomatiseerde tests van de Terugkeermonitor):
+
+- **Automatische controle** met axe-core 4.12 (de regels van WCAG 2.0 en 2.1, niveau A en AA)
+  op elke pagina, voor elke rol (lezer, gemeente, aanleverancier, beheerder), op de
+  inlogpagina, met filters en een geopende tabel, en in de toestanden "gesloten" (geen
+  inlog ingesteld) en "nog geen gegevens": geen overtredingen.
+- **Toetsenbord**: een taak alleen met het toetsenbord (met Tab naar het gemeentefilter, een
+  gemeente kiezen, naar Recidive, de tabel onder de eerste grafiek openen en als CSV
+  downloaden), met zichtbare focus bij elke stap.
+- **Vergroting en smalle schermen**: bij 320 pixels breed (400% zoom) schuift de tekst niet
+  zijwaarts; tabellen en grafieken kunnen binnen zichzelf schuiven.
+- **Taal**: elke pagina zegt dat zij Nederlands is (`lang="nl"`).
+- **Grafieken** hebben een tekstalternatief direct onder de grafiek (wat de grafiek toont, de
+  laatste waarde en de richting per reeks, de hoogste en laagste eenheid waar zij eenheden
+  rangschikt), gemaakt uit dezelfde tabel als de grafiek; de tabel zelf staat direct daarna
+  (Tabel en downloads), te openen met Enter.
+
+Nog **niet** gedaan: controle met een schermlezer (NVDA, JAWS, VoiceOver) door een ervaringsdeskundige.
+
+**Wat nog niet (zeker) voldoet**
+
+- De grafieken zelf (Plotly) zijn niet met het toetsenbord te doorlopen (WCAG 2.1.1): gebruik het
+  tekstalternatief en de tabel onder elke grafiek, die dezelfde cijfers bevatten.
+- Zonder inlog, op de eigen computer (`terugkeer dashboard`), zegt de pagina pas dat zij
+  Nederlands is zodra zij geladen is; Streamlit levert de lege pagina met `lang="en"`. Achter
+  de proxy van een installatie (deploy/) komt de pagina meteen met `lang="nl"`.
+- Uitzonderingen op de automatische regels: {exceptions}
+
+**Een probleem melden.** Loopt u tegen een probleem aan, of is iets niet toegankelijk? Meld het
+bij de beheerder van de Terugkeermonitor in uw organisatie. Vermeld de pagina, wat u probeerde
+en welk hulpmiddel u gebruikt. U krijgt binnen vijf werkdagen antwoord. Komt u er samen niet
+uit, dan kunt u zich wenden tot de Nationale ombudsman.
+
+Deze verklaring is opgesteld op 6 december 2026 en wordt bij elke nieuwe versie herzien.
+"""
+NO_EXCEPTIONS = "geen."
