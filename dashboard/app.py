@@ -124,11 +124,21 @@ def _zelfscan_error(stamp: tuple) -> str | None:
 # says it is Dutch as soon as it runs; behind the deployment's proxy the shell is served with
 # lang="nl" already (deploy/serve.py).
 LANG_SCRIPT = "<script>document.documentElement.lang = 'nl';</script>"
+# A visible focus indicator on every control (WCAG 2.4.7): Streamlit's own is a change of
+# border colour only on some widgets (the select boxes), too faint to see.
+FOCUS_CSS = """<style>
+:focus-visible { outline: 3px solid #0B5394 !important; outline-offset: 2px !important; }
+[data-baseweb="select"]:focus-within, [data-baseweb="input"]:focus-within,
+[data-baseweb="textarea"]:focus-within {
+  outline: 3px solid #0B5394 !important; outline-offset: 2px !important;
+}
+</style>"""
 
 
 def main() -> None:
     started = time.perf_counter()
     st.html(LANG_SCRIPT, unsafe_allow_javascript=True)
+    st.html(FOCUS_CSS)
     try:
         with reader.one_publication():  # the whole page from one publication
             run()
@@ -238,7 +248,7 @@ def run() -> None:
         return
     if person.role is None:
         _audit_once(engine, person, "login_refused")
-        _no_access_page(person)
+        _open_pages(lambda: _no_access_page(person), texts.APP_TITLE)
         return
     if not person.local:
         _audit_once(engine, person, "login")
@@ -259,6 +269,7 @@ def run() -> None:
         if page.url_path in ("aanleveren", *OPEN_PAGES):
             page.run()
         else:
+            st.title(texts.PAGES.get(page.url_path or FIGURE_PAGES[0], texts.APP_TITLE))
             _show_state(state)
         return
     choices, names, years = _labels(queries.filter_options())

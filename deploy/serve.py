@@ -80,7 +80,13 @@ def nginx_config(
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_read_timeout 1d;
             proxy_next_upstream error timeout http_502 http_503;
-            proxy_hide_header X-Powered-By;"""
+            proxy_hide_header X-Powered-By;
+            # Streamlit's page shell says lang="en" whatever the content: served as Dutch
+            # (WCAG 3.1.1). sub_filter needs the upstream's answer uncompressed; nginx
+            # compresses it again.
+            proxy_set_header Accept-Encoding "";
+            sub_filter '<html lang="en">' '<html lang="nl">';
+            sub_filter_once on;"""
     if secure:  # Streamlit's login cookie (and XSRF cookie) go out with Secure too
         proxied += "\n            proxy_cookie_flags ~ secure;"
     return f"""{user}worker_processes 1;
@@ -95,6 +101,8 @@ http {{
     uwsgi_temp_path {workdir}/uwsgi;
     scgi_temp_path {workdir}/scgi;
     server_tokens off;
+    gzip on;
+    gzip_types text/css application/javascript application/json image/svg+xml;
     client_max_body_size 1m;
     limit_req_zone $binary_remote_addr zone=perip:10m rate=30r/s;
     limit_req_zone $binary_remote_addr zone=uploads:1m rate=1r/s;

@@ -73,7 +73,10 @@ def _closed(page: Page, url: str, reason: str) -> None:
         timeout=60_000
     )
     expect(page.get_by_text(reason[:60])).to_be_visible()
-    assert page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").count() == 0
+    links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
+    assert [links.nth(i).inner_text().strip() for i in range(links.count())] == [
+        "Toegankelijkheid"
+    ]  # the toegankelijkheidsverklaring only
     assert page.get_by_text(texts_access.LOCAL_MODE).count() == 0
 
 

@@ -21,6 +21,7 @@ from pipelines import appdb
 from pipelines.cli import streamlit_flags
 from pipelines.publish import current
 from pipelines.settings import ROOT
+from tests.browser.test_accessibility import axe_violations
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
 from tests.support import (
     auth_secrets,
@@ -42,12 +43,14 @@ USERS = {
 }
 FIGURES = ["Overzicht", "Uitstroom", "Leefgebieden", "Recidive", "Over de cijfers",
            "Vergelijken", "Succesfactoren", "Gemeenteprofiel", "Inrichtingsprofiel"]  # fmt: skip
+ABOUT = ["Toegankelijkheid"]
 SEES = {
-    "lezer@rijk.nl": FIGURES,
-    "zwolle@gemeente.nl": [*FIGURES, "Zelfscan"],
-    "pi@zwolle.nl": [*FIGURES, "Gegevens aanleveren"],
-    "beheer@rijk.nl": [*FIGURES, "Zelfscan", "Datakwaliteit", "Gegevens aanleveren", "Beheer"],
-}
+    "lezer@rijk.nl": [*FIGURES, *ABOUT],
+    "zwolle@gemeente.nl": [*FIGURES, "Zelfscan", *ABOUT],
+    "pi@zwolle.nl": [*FIGURES, "Gegevens aanleveren", *ABOUT],
+    "beheer@rijk.nl": [*FIGURES, "Zelfscan", "Datakwaliteit", "Gegevens aanleveren", "Beheer",
+                       *ABOUT],
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +108,17 @@ def test_an_anonymous_visitor_sees_only_the_login_page(secured: dict, page: Page
             timeout=60_000
         )
         expect(page.get_by_text(texts_access.LOGIN_INTRO)).to_be_visible()
-        assert _links(page) == []
+        assert _links(page) == ABOUT
         assert page.locator("[data-testid='stMetric']").count() == 0
         assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+    # The login page meets WCAG 2.1 AA, and the toegankelijkheidsverklaring is one link away.
+    settle(page)
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Toegankelijkheid").click()
+    expect(page.get_by_text("Toegankelijkheidsverklaring van de Terugkeermonitor")).to_be_visible(
+        timeout=60_000
+    )
+    assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("email", list(USERS))
@@ -117,6 +128,7 @@ def test_each_role_sees_exactly_its_pages_and_is_refused_the_others(
     _login(page, secured["url"], email)
     no_exceptions(page)
     assert _links(page) == SEES[email]
+    assert axe_violations(page) == []  # each role's start page meets WCAG 2.1 AA
     role = USERS[email][0]
     expect(page.get_by_text(f"Ingelogd als {email} ({role})")).to_be_visible()
     for path, title in (("zelfscan", "Zelfscan"), ("beheer", "Beheer"),
@@ -136,7 +148,8 @@ def test_each_role_sees_exactly_its_pages_and_is_refused_the_others(
 def test_a_person_without_a_role_sees_whom_to_ask(secured: dict, page: Page) -> None:
     _login(page, secured["url"], "onbekend@elders.nl")
     expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible()
-    assert _links(page) == []
+    assert axe_violations(page) == []
+    assert _links(page) == ABOUT
     assert page.locator("[data-testid='stMetric']").count() == 0
 
 
@@ -148,7 +161,7 @@ def test_an_unverified_email_claim_of_a_beheerder_gives_no_access(
     provider_user(secured["issuer"], "mallory", email="beheer@rijk.nl", email_verified=False)
     _login(page, secured["url"], "mallory")
     expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible()
-    assert _links(page) == []
+    assert _links(page) == ABOUT
     page.goto(f"{secured['url']}/beheer")
     expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible(timeout=60_000)
     assert page.get_by_role("heading", name=texts_access.ADMIN_USERS).count() == 0

@@ -132,6 +132,7 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     labels = page_b.locator("[data-testid='stRadio'] label:has(input:checked)")
     assert "Geregeld en geborgd" in labels.first.inner_text()
     no_exceptions(page_b)
+    assert page_b.evaluate("document.documentElement.lang") == "nl"
 
     # 2. An ingest while both serve: both show the new publication without a restart.
     before = page_a.get_by_text("(versie ").first.inner_text()
@@ -190,6 +191,9 @@ def test_the_proxy_drops_other_hosts_and_anonymous_uploads_and_sets_its_headers(
         foreign.request("GET", "/", headers={"Host": "rebind.test"})
         foreign.getresponse()
     foreign.close()
+    # The page shell is served as Dutch (WCAG 3.1.1), whatever Streamlit writes in it.
+    with urllib.request.urlopen(f"{url}/", timeout=10) as response:
+        assert '<html lang="nl">' in response.read().decode("utf-8")
     # The public name gets the page, with the security headers and no version.
     with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
         headers = response.headers
