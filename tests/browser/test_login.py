@@ -143,6 +143,7 @@ def test_each_role_sees_exactly_its_pages_and_is_refused_the_others(
         else:
             expect(refusal).to_be_visible()
             assert page.locator("[data-testid='stFileUploader']").count() == 0
+            assert axe_violations(page) == []  # the refusal state meets WCAG 2.1 AA
 
 
 def test_a_person_without_a_role_sees_whom_to_ask(secured: dict, page: Page) -> None:
@@ -210,6 +211,7 @@ def test_a_supplier_cannot_upload_another_organisations_file(
     message = page.get_by_text("u mag alleen gegevens van zwolle aanleveren")
     expect(message).to_be_visible(timeout=60_000)
     expect(page.get_by_text("gegevens van ter_peel")).to_be_visible()  # the mismatch is named
+    assert axe_violations(page) == []  # a refused upload's page meets WCAG 2.1 AA
     assert page.get_by_role("button", name="Laad").count() == 0
     con = duckdb.connect(str(secured["warehouse"]), read_only=True)
     assert con.execute("SELECT count(*) FROM deliveries").fetchall()[0][0] == before
