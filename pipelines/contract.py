@@ -1,4 +1,4 @@
-"""The exchange format v1 (../shared/contract/uitwisselformaat-v1.md) as constants.
+"""The exchange format v1 (docs/uitwisselformaat.md) as constants.
 
 Readers, schemas, the demo generator and the SQL staging all take their column names and
 codes from here, so the contract is written down once in code.
