@@ -297,7 +297,18 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def cmd_contract(args: argparse.Namespace) -> int:
+    from pipelines.contract_package import write_package
+
+    if args.out.exists() and not args.out.is_dir():
+        raise CliError(f"{args.out} exists and is not a folder")
+    written = write_package(args.out)
+    print(f"wrote {', '.join(p.name for p in written)} to {args.out}")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "contract": cmd_contract,
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "build": cmd_build,

@@ -79,6 +79,15 @@ def parser() -> argparse.ArgumentParser:
     wait_arg(build)
     warehouse_arg(build)
 
+    contract = sub.add_parser(
+        "contract",
+        help="write the exchange format as a Frictionless Data Package",
+        description="The exchange format as Table Schemas (one per export kind) and a Data "
+        "Package, for suppliers to check an export before sending it: frictionless validate "
+        "--schema DIR/pi.schema.json export.csv",
+    )
+    contract.add_argument("--out", type=Path, required=True, metavar="DIR")
+
     figures = sub.add_parser(
         "figures",
         help="print the published figures per release year",
