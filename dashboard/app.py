@@ -213,6 +213,16 @@ def _audit_once(engine: object, person: access.Person, action: str) -> None:
         st.session_state["audited_login"] = (person.email, action)
 
 
+# The start pages before login are plain functions (a page made from a new lambda on every
+# run would be a new page each time, and Streamlit would run the script again and again).
+def _closed_start() -> None:
+    _closed_page(st.session_state.get("closed_reason", texts_access.CONFIG_BROKEN))
+
+
+def _no_access_start() -> None:
+    _no_access_page(st.session_state["unknown_person"])
+
+
 def _closed_page(reason: str) -> None:
     st.title(texts_access.CLOSED_TITLE)
     st.error(reason)
@@ -222,8 +232,13 @@ def _open_pages(first: Callable[[], None], title: str) -> None:
     """Before login (or when closed): the one page there is, and the toegankelijkheidsverklaring,
     which everyone may read."""
     verklaring = _page("toegankelijkheid")
+    # A link to any other page (shared before login) shows this page too, not Streamlit's
+    # "page not found" dialog.
+    elsewhere = [
+        st.Page(first, title=title, url_path=name) for name in texts.PAGES if name not in OPEN_PAGES
+    ]
     page = st.navigation(
-        [st.Page(first, title=title, url_path="start", default=True), verklaring],
+        [st.Page(first, title=title, url_path="start", default=True), verklaring, *elsewhere],
         position="hidden",
     )
     if page.url_path != "toegankelijkheid":
@@ -234,8 +249,8 @@ def _open_pages(first: Callable[[], None], title: str) -> None:
 def run() -> None:
     opened = access.gate()
     if opened.kind == "closed":
-        reason = opened.reason or texts_access.CONFIG_BROKEN
-        _open_pages(lambda: _closed_page(reason), texts_access.CLOSED_TITLE)
+        st.session_state["closed_reason"] = opened.reason or texts_access.CONFIG_BROKEN
+        _open_pages(_closed_start, texts_access.CLOSED_TITLE)
         return
     try:
         engine = appdb.open_database(reader.warehouse_file())
@@ -248,7 +263,8 @@ def run() -> None:
         return
     if person.role is None:
         _audit_once(engine, person, "login_refused")
-        _open_pages(lambda: _no_access_page(person), texts.APP_TITLE)
+        st.session_state["unknown_person"] = person
+        _open_pages(_no_access_start, texts.APP_TITLE)
         return
     if not person.local:
         _audit_once(engine, person, "login")

@@ -74,9 +74,8 @@ def _closed(page: Page, url: str, reason: str) -> None:
     )
     expect(page.get_by_text(reason[:60])).to_be_visible()
     links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
-    assert [links.nth(i).inner_text().strip() for i in range(links.count())] == [
-        "Toegankelijkheid"
-    ]  # the toegankelijkheidsverklaring only
+    expect(links).to_have_count(1)  # the toegankelijkheidsverklaring only
+    expect(links.first).to_have_text("Toegankelijkheid")
     assert page.get_by_text(texts_access.LOCAL_MODE).count() == 0
 
 

@@ -98,6 +98,7 @@ def _login(page: Page, url: str, email: str, path: str = "") -> None:
 
 def _links(page: Page) -> list[str]:
     links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
+    expect(links.first).to_be_visible(timeout=60_000)  # every page has at least one
     return [links.nth(i).inner_text().strip() for i in range(links.count())]
 
 
