@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 import json
 import os
+import secrets
 import threading
 from pathlib import Path
 
@@ -75,6 +77,24 @@ audit = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("target", sa.String(512), nullable=True),
     sa.Column("detail", sa.Text, nullable=True),
+)
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("token_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.Column("revoked_at", sa.DateTime, nullable=True),
+    sa.Column("revoked_by", sa.String(320), nullable=True),
+)
+api_usage = sa.Table(
+    "api_usage",
+    metadata,
+    sa.Column("token_id", sa.Integer, sa.ForeignKey("api_tokens.token_id"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("calls", sa.Integer, nullable=False),
 )
 meta = sa.Table(
     "app_meta",
@@ -415,3 +435,86 @@ def carry_over_zelfscan(engine: sa.Engine, old: Path) -> int:
             {"scans": len(old_scans), "answers": len(old_answers)},
         )
     return len(old_scans)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def add_token(engine: sa.Engine, name: str, actor: str) -> tuple[int, str]:
+    """A new API token for `name` (who uses it): (its id, the secret, shown once; only its
+    hash is kept)."""
+    name = name.strip()
+    if not name:
+        raise UserError("a token needs a name (who uses it)")
+    secret = "tkm_" + secrets.token_urlsafe(32)
+    with engine.begin() as connection:
+        token_id = connection.execute(
+            sa.insert(api_tokens).values(
+                name=name, token_hash=_token_hash(secret), created_at=now(), created_by=actor
+            )
+        ).inserted_primary_key[0]
+        record(connection, actor, "api_token_added", name, {"token_id": token_id})
+    return int(token_id), secret
+
+
+def list_tokens(engine: sa.Engine) -> list[dict]:
+    """Every token (never its secret), with its calls in all."""
+    calls = (
+        sa.select(api_usage.c.token_id, sa.func.sum(api_usage.c.calls).label("calls"))
+        .group_by(api_usage.c.token_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            api_tokens.c.token_id, api_tokens.c.name, api_tokens.c.created_at,
+            api_tokens.c.created_by, api_tokens.c.revoked_at,
+            sa.func.coalesce(calls.c.calls, 0).label("calls"),
+        )
+        .select_from(api_tokens.outerjoin(calls, calls.c.token_id == api_tokens.c.token_id))
+        .order_by(api_tokens.c.token_id)
+    )  # fmt: skip
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def revoke_token(engine: sa.Engine, token_id: int, actor: str) -> bool:
+    with engine.begin() as connection:
+        done = connection.execute(
+            sa.update(api_tokens)
+            .where(api_tokens.c.token_id == token_id, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now(), revoked_by=actor)
+        ).rowcount
+        if done:
+            record(connection, actor, "api_token_revoked", str(token_id))
+    return bool(done)
+
+
+def find_token(engine: sa.Engine, secret: str) -> dict | None:
+    """The active token with this secret, or None (unknown or revoked)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            sa.select(api_tokens).where(
+                api_tokens.c.token_hash == _token_hash(secret), api_tokens.c.revoked_at.is_(None)
+            )
+        ).first()
+    return dict(row._mapping) if row else None
+
+
+def count_token_use(engine: sa.Engine, token: dict, calls: int, day: dt.date) -> None:
+    """Add `calls` to the token's use of `day`; its first use of a day is one audit line."""
+    with engine.begin() as connection:
+        updated = connection.execute(
+            sa.update(api_usage)
+            .where(api_usage.c.token_id == token["token_id"], api_usage.c.day == day)
+            .values(calls=api_usage.c.calls + calls)
+        ).rowcount
+        if not updated:
+            connection.execute(
+                sa.insert(api_usage).values(token_id=token["token_id"], day=day, calls=calls)
+            )
+            record(connection, f"token:{token['name']}", "api_token_used", day.isoformat(),
+                   {"token_id": token["token_id"]})  # fmt: skip

@@ -307,7 +307,25 @@ def cmd_contract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_api(args: argparse.Namespace) -> int:
+    """The OData API (api/app.py) on uvicorn; no access log (a token may be in a path)."""
+    import uvicorn
+
+    from api.app import create_app
+    from pipelines.publish import WriterBusy
+
+    store = warehouse_path(args.warehouse).resolve()
+    with contextlib.suppress(WriterBusy):
+        ensure_publication(store, wait_seconds=5)
+    uvicorn.run(
+        create_app(store), host=args.address, port=args.port, access_log=False,
+        log_level="warning", server_header=False,
+    )  # fmt: skip
+    return EXIT_OK
+
+
 COMMANDS = {
+    "api": cmd_api,
     "contract": cmd_contract,
     "demo": cmd_demo,
     "ingest": cmd_ingest,
@@ -318,7 +336,7 @@ COMMANDS = {
 FIGURE_COMMANDS = ("figures", "export")
 # The commands that write the store and publish: they give way to the dashboards.
 LOAD_COMMANDS = ("ingest", "build", "withdraw")
-ADMIN_COMMANDS = ("users", "audit", "deliveries", "withdraw", "backup", "restore")
+ADMIN_COMMANDS = ("users", "tokens", "audit", "deliveries", "withdraw", "backup", "restore")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,31 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tokens(args: argparse.Namespace) -> int:
+    from pipelines import appdb
+
+    engine = appdb.open_database(warehouse_path(args.warehouse))
+    actor = appdb.os_user()
+    if args.action == "add":
+        try:
+            token_id, secret = appdb.add_token(engine, args.name, actor)
+        except appdb.UserError as exc:
+            raise CliError(str(exc)) from None
+        print(f"token {token_id} for {args.name.strip()} (shown once, keep it safe):")
+        print(secret)
+    elif args.action == "revoke":
+        if not appdb.revoke_token(engine, args.token_id, actor):
+            raise CliError(f"no active token {args.token_id}")
+        print(f"revoked token {args.token_id}")
+    else:
+        for token in appdb.list_tokens(engine):
+            state = f"revoked {token['revoked_at']:%Y-%m-%d}" if token["revoked_at"] else "active"
+            print(f"{token['token_id']:>4}  {token['name']:<40} {state:<18} "
+                  f"{token['calls']:>8} calls  added {token['created_at']:%Y-%m-%d} by "
+                  f"{token['created_by']}")  # fmt: skip
+    return EXIT_OK
+
+
 def cmd_deliveries(args: argparse.Namespace) -> int:
     from pipelines.stewardship import list_deliveries
 

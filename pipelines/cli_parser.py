@@ -127,6 +127,30 @@ def parser() -> argparse.ArgumentParser:
         help="address to listen on (default 127.0.0.1; another needs login: [auth] in secrets)",
     )
 
+    api = sub.add_parser(
+        "api",
+        help="serve the published tables as an OData 4 API in CBS's form",
+        description="The published tables at /odata/v1 (catalog TKM), readable with CBS's "
+        "clients (cbsodata4). Read-only; serves the current publication.",
+    )
+    warehouse_arg(api)
+    api.add_argument("--port", type=int, default=8502)
+    api.add_argument("--address", default="127.0.0.1")
+
+    tokens = sub.add_parser(
+        "tokens",
+        help="API tokens for the datasets per municipality, province or PI",
+        description="Issue, list and revoke tokens of the OData API (the secret is shown once).",
+    )
+    token_commands = tokens.add_subparsers(dest="action", required=True, metavar="ACTION")
+    token_add = token_commands.add_parser("add", help="issue a token")
+    token_add.add_argument("name", help="who uses it (a person or organisation)")
+    token_list = token_commands.add_parser("list", help="list the tokens and their use")
+    token_revoke = token_commands.add_parser("revoke", help="revoke a token")
+    token_revoke.add_argument("token_id", type=int, metavar="ID")
+    for p in (token_add, token_list, token_revoke):
+        warehouse_arg(p)
+
     users = sub.add_parser(
         "users",
         help="who may use the dashboard, with which role",

@@ -47,6 +47,10 @@ class Settings:
     # When not empty: a login is known by its e-mail address only when the provider verified
     # it and its domain is one of these (pipelines/login.py).
     login_email_domains: tuple[str, ...] = ()
+    # The OData API (terugkeer api): every dataset public (else those per municipality,
+    # province or PI need a token), and the requests per second per token or address.
+    api_public: bool = False
+    api_rate_per_second: float = 50.0
 
 
 def warehouse_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -83,7 +87,20 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         isinstance(d, str) and "." in d and "@" not in d.lstrip("@") for d in domains
     ):
         raise SettingsError("login_email_domains must be a list of domain names")
-    return Settings(threshold, max_noise, variance, tuple(d.lower().lstrip("@") for d in domains))
+    public = values.get("api_public", False)
+    if not isinstance(public, bool):
+        raise SettingsError("api_public must be true or false")
+    rate = _number(values, "api_rate_per_second", float, 50.0)
+    if not 0 < rate <= 10_000:
+        raise SettingsError(f"api_rate_per_second must lie above 0 and at most 10000, not {rate}")
+    return Settings(
+        threshold,
+        max_noise,
+        variance,
+        tuple(d.lower().lstrip("@") for d in domains),
+        public,
+        rate,
+    )
 
 
 def _number(values: dict, name: str, kind: type, default: float) -> Any:

@@ -27,7 +27,7 @@ def test_the_schema_is_migrated_once_and_again_is_a_no_op(database: str) -> None
     assert {"zelfscan_scans", "zelfscan_answers", "users", "audit", "alembic_version"} <= tables
     with engine.connect() as connection:
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0002"
+    assert version == "0003"
 
 
 def test_users_roles_and_their_audit_trail(database: str) -> None:
