@@ -34,8 +34,12 @@ $(LOADED): | $(VENV)/.installed
 	$(BIN)/terugkeer ingest $(DEMO_DIR) --warehouse $(WAREHOUSE)
 	@touch $@
 
+# The dashboard (port 8501) and, beside it, the OData API (port 8502, /odata/v1), both on
+# loopback; stopping the dashboard (Ctrl+C) stops the API too.
 run: install $(LOADED)
-	$(BIN)/terugkeer dashboard --warehouse $(WAREHOUSE)
+	$(BIN)/terugkeer api --warehouse $(WAREHOUSE) & api=$$!; \
+		trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/terugkeer dashboard --warehouse $(WAREHOUSE)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -45,6 +45,25 @@ ADMIN_USER_REFUSED = "Niet opgeslagen: {reason}"
 ADMIN_REMOVE_WHO = "Gebruiker verwijderen"
 ADMIN_REMOVE = "Verwijderen"
 ADMIN_AUDIT = "Logboek"
+ADMIN_TOKENS = "Sleutels voor de API"
+ADMIN_TOKENS_INTRO = (
+    "De open API (OData, in de vorm van CBS) geeft de landelijke tabellen aan iedereen. Tabellen "
+    "per gemeente, provincie of inrichting vragen een sleutel. Geef elke onderzoeker of "
+    "organisatie een eigen sleutel; het gebruik staat per sleutel en dag in het logboek."
+)
+ADMIN_TOKEN_ID = "Nummer"
+ADMIN_TOKEN_NAME = "Voor wie"
+ADMIN_TOKEN_STATE = "Status"
+ADMIN_TOKEN_ACTIVE = "actief"
+ADMIN_TOKEN_REVOKED = "ingetrokken op {at}"
+ADMIN_TOKEN_CALLS = "Aanroepen"
+ADMIN_TOKEN_ADD = "Sleutel maken"
+ADMIN_TOKEN_ISSUED = (
+    "Sleutel voor {name} gemaakt. Kopieer hem nu: hij wordt maar één keer getoond en is niet "
+    "terug te halen."
+)
+ADMIN_TOKEN_REVOKE_WHICH = "Sleutel intrekken"
+ADMIN_TOKEN_REVOKE = "Intrekken"
 ADMIN_SINCE = "Vanaf"
 ADMIN_UNTIL = "Tot en met"
 ADMIN_WHO = "Wie"
@@ -72,6 +91,9 @@ AUDIT_ACTIONS = {
     "page_refused": "pagina geweigerd",
     "download": "tabel gedownload",
     "figures_exact_env": "cijfers zonder ruis ingesteld (TERUGKEER_CELL_KEY_MAX_NOISE=0)",
+    "api_token_added": "API-sleutel gemaakt",
+    "api_token_revoked": "API-sleutel ingetrokken",
+    "api_token_used": "API-sleutel gebruikt (eerste aanroep van de dag)",
 }
 APPDB_ERROR = (
     "De applicatiedatabase (gebruikers, zelfscans, logboek) is niet bereikbaar ({error}). "

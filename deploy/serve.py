@@ -49,7 +49,12 @@ CHECK_SECONDS = 2.0
 
 
 def nginx_config(
-    port: int, members: dict[str, int], workdir: Path, server_name: str, secure: bool
+    port: int,
+    members: dict[str, int],
+    workdir: Path,
+    server_name: str,
+    secure: bool,
+    api_port: int | None = None,
 ) -> str:
     """nginx's configuration for the healthy dashboard processes (name -> port): only
     requests for `server_name` are served (others are dropped), nothing but the login flow
@@ -89,6 +94,20 @@ def nginx_config(
             sub_filter_once on;"""
     if secure:  # Streamlit's login cookie (and XSRF cookie) go out with Secure too
         proxied += "\n            proxy_cookie_flags ~ secure;"
+    # The OData API (terugkeer api): its own process, no login (tokens), and no access log
+    # (a token may be in the path).
+    api = (
+        f"""        location /odata/ {{
+            proxy_pass http://127.0.0.1:{api_port};
+            proxy_http_version 1.1;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_hide_header Set-Cookie;
+            access_log off;
+        }}"""
+        if api_port
+        else ""
+    )
     return f"""{user}worker_processes 1;
 pid {workdir}/nginx.pid;
 error_log {workdir}/nginx-error.log warn;
@@ -140,6 +159,7 @@ http {{
             proxy_pass http://$backend;
 {proxied}
         }}
+{api}
         # Uploads (Gegevens aanleveren) only from a browser with a login cookie: an anonymous
         # session's upload never reaches a dashboard process. Streamlit checks the cookie.
         location /_stcore/upload_file/ {{
@@ -170,6 +190,7 @@ class Supervisor:
         self.processes: dict[str, subprocess.Popen] = {}
         self.members: dict[str, int] = {}
         self.nginx: subprocess.Popen | None = None
+        self.api: subprocess.Popen | None = None
         self.stopping = False
         self.server_name, self.secure = "localhost 127.0.0.1", False
         if args.auth:
@@ -189,16 +210,25 @@ class Supervisor:
         command = [sys.executable, "-m", "streamlit", "run", app, *flags]
         if self.args.secrets:
             command.append(f"--secrets.files={self.args.secrets.resolve()}")
-        log = open(self.workdir / f"dashboard-{name}.log", "ab")  # noqa: SIM115
+        self.processes[name] = self.spawn(command, f"dashboard-{name}.log")
+
+    def start_api(self) -> None:
+        command = [sys.executable, "-m", "pipelines.cli", "api", "--warehouse",
+                   str(self.args.store.resolve()), "--port", str(self.args.api_port)]  # fmt: skip
+        self.api = self.spawn(command, "api.log")
+
+    def spawn(self, command: list[str], log_name: str) -> subprocess.Popen:
+        """A process of ours, as the service user when one is named (never as root)."""
+        log = open(self.workdir / log_name, "ab")  # noqa: SIM115
         env, as_user = self.env(), {}
-        if self.args.user:  # the dashboards never run as root: as the service user
+        if self.args.user:
             account = pwd.getpwnam(self.args.user)
             home = self.workdir / f"home-{self.args.user}"
             home.mkdir(exist_ok=True)
             os.chown(home, account.pw_uid, account.pw_gid)
             env["HOME"] = str(home)
             as_user = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
-        self.processes[name] = subprocess.Popen(
+        return subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, **as_user
         )
 
@@ -218,7 +248,14 @@ class Supervisor:
     def reconfigure(self, members: dict[str, int]) -> None:
         self.members = members
         (self.workdir / "nginx.conf").write_text(
-            nginx_config(self.args.port, members, self.workdir, self.server_name, self.secure)
+            nginx_config(
+                self.args.port,
+                members,
+                self.workdir,
+                self.server_name,
+                self.secure,
+                self.args.api_port,
+            )  # fmt: skip
         )
         nginx = [self.args.nginx, "-p", str(self.workdir), "-c", str(self.workdir / "nginx.conf")]
         if self.nginx is None or self.nginx.poll() is not None:
@@ -228,6 +265,8 @@ class Supervisor:
         self.write_state()
 
     def check(self) -> None:
+        if self.api is not None and self.api.poll() is not None and not self.stopping:
+            self.start_api()
         published = current(self.args.store.resolve()) is not None
         members = {}
         for name, process in self.processes.items():
@@ -248,6 +287,7 @@ class Supervisor:
             (self.workdir / sub).mkdir(exist_ok=True)
         for name in self.ports:
             self.start_dashboard(name)
+        self.start_api()
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stopping", True))
         signal.signal(signal.SIGINT, lambda *_: setattr(self, "stopping", True))
         try:
@@ -256,10 +296,10 @@ class Supervisor:
                 time.sleep(CHECK_SECONDS)
         finally:
             self.stopping = True
-            for process in [*self.processes.values(), self.nginx]:
+            for process in [*self.processes.values(), self.api, self.nginx]:
                 if process is not None and process.poll() is None:
                     process.terminate()
-            for process in [*self.processes.values(), self.nginx]:
+            for process in [*self.processes.values(), self.api, self.nginx]:
                 if process is not None:
                     try:
                         process.wait(timeout=20)
@@ -274,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dashboards", type=int, default=2, help="dashboard processes")
     parser.add_argument("--first-port", type=int, default=8601, help="port of the first one")
     parser.add_argument("--port", type=int, default=8080, help="nginx's port (loopback)")
+    parser.add_argument("--api-port", type=int, default=8600,
+                        help="the OData API's port (loopback; served at /odata/)")  # fmt: skip
     parser.add_argument("--secrets", type=Path, help="Streamlit secrets with [auth] (required)")
     parser.add_argument("--user", help="the service user the dashboards run as (needed as root)")
     parser.add_argument("--local", action="store_true",

@@ -72,6 +72,59 @@ if people:
             st.rerun()
         st.error(texts_access.WRITE_REFUSED)
 
+st.subheader(texts_access.ADMIN_TOKENS)
+st.write(texts_access.ADMIN_TOKENS_INTRO)
+issued = st.session_state.pop("token_issued", None)
+if issued:  # the secret is shown once, right after it was made
+    st.success(texts_access.ADMIN_TOKEN_ISSUED.format(name=issued[0]))
+    st.code(issued[1], language=None)
+tokens = appdb.list_tokens(engine)
+if tokens:
+    st.dataframe(
+        pl.DataFrame(
+            {
+                texts_access.ADMIN_TOKEN_ID: [str(t["token_id"]) for t in tokens],
+                texts_access.ADMIN_TOKEN_NAME: [t["name"] for t in tokens],
+                texts_access.ADMIN_ADDED: [nl_datetime(t["created_at"]) for t in tokens],
+                texts_access.ADMIN_TOKEN_STATE: [
+                    texts_access.ADMIN_TOKEN_REVOKED.format(at=nl_datetime(t["revoked_at"]))
+                    if t["revoked_at"]
+                    else texts_access.ADMIN_TOKEN_ACTIVE
+                    for t in tokens
+                ],
+                texts_access.ADMIN_TOKEN_CALLS: [str(t["calls"]) for t in tokens],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+with st.form("admin_add_token", clear_on_submit=True):
+    token_name = st.text_input(texts_access.ADMIN_TOKEN_NAME)
+    if st.form_submit_button(texts_access.ADMIN_TOKEN_ADD):
+        if not access.still_may(engine, person, "beheer"):
+            st.error(texts_access.WRITE_REFUSED)
+        else:
+            try:
+                _, secret = appdb.add_token(engine, token_name, person.actor)
+                st.session_state["token_issued"] = (token_name.strip(), secret)
+                st.rerun()
+            except appdb.UserError as exc:
+                st.error(texts_access.ADMIN_USER_REFUSED.format(reason=exc))
+active = [t for t in tokens if not t["revoked_at"]]
+if active:
+    left, right = st.columns([3, 1])
+    revoked = left.selectbox(
+        texts_access.ADMIN_TOKEN_REVOKE_WHICH,
+        options=[t["token_id"] for t in active],
+        format_func=lambda i: f"{i}: " + next(t["name"] for t in active if t["token_id"] == i),
+        key="admin_revoke_token",
+    )
+    if right.button(texts_access.ADMIN_TOKEN_REVOKE, key="admin_revoke"):
+        if access.still_may(engine, person, "beheer"):
+            appdb.revoke_token(engine, revoked, person.actor)
+            st.rerun()
+        st.error(texts_access.WRITE_REFUSED)
+
 st.subheader(texts_access.ADMIN_AUDIT)
 left, middle, right = st.columns(3)
 since = left.date_input(texts_access.ADMIN_SINCE, value=dt.date.today() - dt.timedelta(days=30))

@@ -58,7 +58,7 @@ def deployment(
     appdb.dispose_all()
     app = appdb.engine_for(postgres_url)
     appdb.add_user(app, USER, "gemeente", "GM0193", "os:test")
-    port, first = free_port(), free_port()
+    port, first, api_port = free_port(), free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     stack = contextlib.ExitStack()
     issuer = stack.enter_context(oidc_provider())
@@ -68,7 +68,8 @@ def deployment(
     serve = subprocess.Popen(
         [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(store),
          "--dashboards", "2", "--first-port", str(first), "--port", str(port),
-         "--secrets", str(secrets), "--workdir", str(root / "run"), "--no-restart", *user],
+         "--secrets", str(secrets), "--workdir", str(root / "run"), "--no-restart",
+         "--api-port", str(api_port), *user],
         cwd=ROOT, env={**os.environ, "TERUGKEER_DATABASE_URL": postgres_url},
     )  # fmt: skip
     state_file = root / "run" / "state.json"
@@ -210,6 +211,14 @@ def test_the_proxy_drops_other_hosts_and_anonymous_uploads_and_sets_its_headers(
         urllib.request.urlopen(upload, timeout=10)
     assert refused.value.code == 403
     assert refused.value.headers.get("X-Terugkeer-Backend", "") == ""  # no process served it
+    # The OData API behind the same proxy: national tables open, per-unit ones need a token.
+    odata = f"{url}/odata/v1/TKM"
+    with urllib.request.urlopen(f"{odata}/recidive_per_cohort/Observations?$top=2") as response:
+        assert len(json.loads(response.read())["value"]) == 2
+    with pytest.raises(urllib.error.HTTPError) as no_token:
+        urllib.request.urlopen(f"{odata}/per_gemeente_per_jaar_recidive_2y/Observations")
+    assert no_token.value.code == 401
+    assert json.loads(no_token.value.read())["error"]["code"] == "TokenRequired"
     # A large body anywhere else is refused too (1 MB).
     big = urllib.request.Request(f"{url}/", data=b"x" * 2_000_000, method="POST")
     with pytest.raises(urllib.error.HTTPError) as too_large:
