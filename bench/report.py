@@ -232,6 +232,7 @@ def tables(results: dict) -> str:
     lines += _dashboard_lines(results, scales)
     lines += _load_lines(results, scales)
     lines += _protocol_lines(results, scales)
+    lines += _api_lines(results, scales)
     lines += ["", "### Goals", "", "| Goal | Scale | Measured | Met |", "|---|---|---|---|"]
     for goal in results["goals"]:
         met = "yes" if goal["met"] else "**no**"
@@ -268,6 +269,30 @@ def _protocol_lines(results: dict, scales: list[str]) -> list[str]:
                 + " | ".join(runs)
                 + f" | {shared['views_per_second']:.1f}/s, p95 {shared['p95']:.2f} |"
             )
+    return lines
+
+
+def _api_lines(results: dict, scales: list[str]) -> list[str]:
+    measured = [s for s in scales if "requests" in results["scales"][s].get("api_load", {})]
+    if not measured:
+        return []
+    lines = [
+        "",
+        "### The OData API (terugkeer api) under 20 concurrent clients",
+        "",
+        "Each client with its own token, asking filtered observations of five datasets in turn "
+        "(bench/api_load.py).",
+        "",
+        "| Scale | requests/s | observations/s | p50 s | p95 s | errors | first request s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for scale in measured:
+        a = results["scales"][scale]["api_load"]
+        lines.append(
+            f"| {scale} | {a['requests_per_second']:.1f} | {a['observations_per_second']:,.0f} | "
+            f"{a['p50_seconds']:.3f} | {a['p95_seconds']:.3f} | {a['errors']} | "
+            f"{a['first_request_seconds']:.2f} |"
+        )
     return lines
 
 

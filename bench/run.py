@@ -33,6 +33,7 @@ DEFAULT_CASES = (
     "dashboard_memory",
     "dashboard_load",
     "dashboard_protocol",
+    "api_load",
 )
 # The cases whose first run leaves behind what later cases read.
 KEEPS_FIRST_RUN = ("demo", "ingest", "build")
@@ -163,6 +164,8 @@ def run(
                     out[case] = run_dashboard_load(scale, workdir, runs)
                 elif case == "dashboard_protocol":
                     out[case] = _run_script("dashboard_protocol.py", scale, workdir, [])
+                elif case == "api_load":
+                    out[case] = _run_script("api_load.py", scale, workdir, [])
                 else:
                     out[case] = run_case(case, scale, workdir, runs, warmup)
             except RuntimeError as exc:

@@ -37,7 +37,11 @@ def bench_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "--warmup",
             "0",
             "--cases",
-            *[c for c in run.DEFAULT_CASES if c not in ("dashboard_memory", "dashboard_protocol")],
+            *[
+                c
+                for c in run.DEFAULT_CASES
+                if c not in ("dashboard_memory", "dashboard_protocol", "api_load")
+            ],  # fmt: skip
             "--workdir",
             str(workdir / "work"),
             "--out",
