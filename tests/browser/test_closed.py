@@ -142,3 +142,22 @@ def test_a_foreign_host_name_resolving_here_gets_nothing_in_local_mode(
     # The same server by its own name is the local beheerder's dashboard.
     page.goto(f"{url}/beheer")
     expect(page.get_by_text(texts_access.LOCAL_MODE)).to_be_visible(timeout=60_000)
+
+
+def test_terugkeer_dashboard_stops_on_sigterm(tmp_path: Path) -> None:
+    """Finding 11 of issue 31: `terugkeer dashboard` left Streamlit serving after SIGTERM.
+    It now becomes the Streamlit process, so a service manager's signal reaches it."""
+    import signal
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "dashboard", "--port", str(port),
+         "--warehouse", str(tmp_path / "warehouse.duckdb")],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", process)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) is not None
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)

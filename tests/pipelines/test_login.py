@@ -156,3 +156,19 @@ def test_the_dashboard_refuses_to_listen_beyond_this_machine_without_login(
     code = main(["dashboard", "--address", "0.0.0.0", "--warehouse", str(tmp_path / "w.duckdb")])
     assert code == 1
     assert "refusing to listen on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_every_write_rechecks_the_role_in_the_database(database: str) -> None:
+    """Finding 11 of issue 31: a role revoked while a page is open writes nothing more."""
+    from dashboard.access import Person, still_may
+
+    engine = appdb.engine_for(database)
+    appdb.add_user(engine, "anna@zwolle.nl", "gemeente", "GM0193", "os:test")
+    anna = Person("anna@zwolle.nl", "gemeente", "GM0193")
+    assert still_may(engine, anna, "zelfscan")
+    assert not still_may(engine, anna, "beheer")  # never beyond the role
+    appdb.add_user(engine, "anna@zwolle.nl", "lezer", None, "os:test")  # role changed
+    assert not still_may(engine, anna, "zelfscan")
+    appdb.remove_user(engine, "anna@zwolle.nl", "os:test")  # removed
+    assert not still_may(engine, Person("anna@zwolle.nl", "lezer", None), "overzicht")
+    assert still_may(engine, Person("lokaal", "beheerder", None, local=True), "beheer")
