@@ -161,3 +161,28 @@ def _reachable(interpreter: Path) -> None:
         mode = folder.stat().st_mode
         if not mode & 0o001:
             folder.chmod(mode | 0o001)
+
+
+def serve_dashboard(
+    warehouse: Path, secrets: Path | None = None, local: bool = True
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run` of the dashboard on `warehouse` (process, url) once healthy: in local
+    mode as `terugkeer dashboard` chooses it, or not (then only `secrets` can open it)."""
+    from pipelines import login
+    from pipelines.cli import streamlit_flags
+    from pipelines.settings import ROOT
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != login.LOCAL_MODE_ENV}
+    env["TERUGKEER_WAREHOUSE"] = str(warehouse)
+    if local:
+        env[login.LOCAL_MODE_ENV] = "1"
+    secrets = secrets or warehouse.parent / "geen-secrets.toml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         *streamlit_flags(port=port), f"--secrets.files={secrets}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/_stcore/health", process)
+    return process, url

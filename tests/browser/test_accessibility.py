@@ -9,21 +9,14 @@ Toegankelijkheid, dashboard/texts_a11y.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from pipelines import login
-from pipelines.cli import streamlit_flags
 from pipelines.settings import ROOT
-from tests.conftest import copy_warehouse
-from tests.support import free_port, settle, wait_until_up
+from tests.support import serve_dashboard, settle
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts" / "a11y"
@@ -52,39 +45,6 @@ def axe_violations(page: Page) -> list[str]:
     return found
 
 
-def _serve(warehouse: Path, local: bool = True) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != login.LOCAL_MODE_ENV}
-    env["TERUGKEER_WAREHOUSE"] = str(warehouse)
-    if local:
-        env[login.LOCAL_MODE_ENV] = "1"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         *streamlit_flags(port=port), f"--secrets.files={warehouse.parent / 'geen.toml'}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/_stcore/health", process)
-    return process, url
-
-
-@pytest.fixture(scope="module")
-def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    warehouse = tmp_path_factory.mktemp("a11y") / "warehouse.duckdb"
-    copy_warehouse(national_demo["warehouse"], warehouse)
-    process, url = _serve(warehouse)
-    yield {"url": url, "warehouse": warehouse}
-    process.terminate()
-    process.wait(timeout=20)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_meets_wcag_a_and_aa_and_says_it_is_dutch(
     server: dict, page: Page, path: str
@@ -106,7 +66,7 @@ def test_a_filtered_page_with_an_open_table_meets_wcag(server: dict, page: Page)
 @pytest.mark.parametrize("state", ["closed", "missing"])
 def test_the_states_a_page_can_be_in_meet_wcag(state: str, page: Page, tmp_path: Path) -> None:
     """Closed (no login configured, no local mode) and an empty store."""
-    process, url = _serve(tmp_path / "warehouse.duckdb", local=state != "closed")
+    process, url = serve_dashboard(tmp_path / "warehouse.duckdb", local=state != "closed")
     try:
         page.goto(url)
         page.wait_for_selector("h1", timeout=60_000)

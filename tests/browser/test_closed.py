@@ -5,7 +5,6 @@ each get the closed page, never a figure or the beheerder's pages."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,33 +15,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard import texts_access
-from pipelines import login
-from pipelines.cli import streamlit_flags
 from pipelines.settings import ROOT
 from tests.support import (
     auth_secrets,
     free_port,
     oidc_provider,
+    serve_dashboard,
     wait_until_up,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _serve(warehouse: Path, secrets: Path, local: bool) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != login.LOCAL_MODE_ENV}
-    env["TERUGKEER_WAREHOUSE"] = str(warehouse)
-    if local:
-        env[login.LOCAL_MODE_ENV] = "1"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         *streamlit_flags(port=port), f"--secrets.files={secrets}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/_stcore/health", process)
-    return process, url
 
 
 @pytest.fixture
@@ -50,7 +32,7 @@ def served(tmp_path: Path) -> Iterator:
     started: list[subprocess.Popen] = []
 
     def start(secrets: Path, local: bool = False) -> str:
-        process, url = _serve(tmp_path / "warehouse.duckdb", secrets, local)
+        process, url = serve_dashboard(tmp_path / "warehouse.duckdb", secrets, local)
         started.append(process)
         return url
 

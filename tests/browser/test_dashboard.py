@@ -7,22 +7,19 @@ every page go to tests/artifacts/ (ignored by git). Debian's chromium is require
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from pipelines.cli import streamlit_flags
 from pipelines.settings import ROOT
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
-from tests.support import free_port, no_exceptions, settle, wait_until_up
+from tests.support import no_exceptions, serve_dashboard, settle
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -40,39 +37,6 @@ PAGES = {
     "datakwaliteit": "Datakwaliteit",
     "aanleveren": "Gegevens aanleveren",
 }
-
-
-def _start_server(warehouse: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
-    process = subprocess.Popen(
-        command + streamlit_flags(port=port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/_stcore/health", process, 60)
-    return process, url
-
-
-@pytest.fixture(scope="module")
-def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    warehouse = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    copy_warehouse(national_demo["warehouse"], warehouse)
-    process, url = _start_server(warehouse)
-    yield {"url": url, "warehouse": warehouse}
-    process.terminate()
-    process.wait(timeout=20)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -250,7 +214,7 @@ def test_two_dashboards_show_a_new_load_without_a_restart(
     """Two server processes on one publication; an ingest while both serve: pages keep
     loading without an error or a busy box, and both show the new data afterwards."""
     warehouse = copy_warehouse(national_demo["warehouse"], tmp_path / "warehouse.duckdb")
-    servers = [_start_server(warehouse) for _ in range(2)]
+    servers = [serve_dashboard(warehouse) for _ in range(2)]
     context = browser.new_context(viewport={"width": 1400, "height": 1600})
     try:
         pages = [context.new_page() for _ in servers]
