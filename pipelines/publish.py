@@ -231,6 +231,11 @@ def publish(
     tables, views = _published_tables(con)
     prints = _fingerprints(con, tables + views)
     held = {} if whole else _start_from(current(store), tmp)
+    if set(held) - set(prints):
+        # A table that is no longer published (e.g. an older version's quarantine with the
+        # rows' values) would leave its blocks in a copied file: write the snapshot whole.
+        tmp.unlink(missing_ok=True)
+        held = {}
     con.execute(f"ATTACH '{tmp}' AS snapshot")
     try:
         for table in sorted(set(held) - set(prints)) + list(META_TABLES):
