@@ -280,3 +280,33 @@ def test_marts_made_by_other_code_are_rebuilt_before_they_are_read(
     second, _, again = _served(store)
     assert second != first and again == releases == 12
     assert published_digest(store) == "other-code"
+
+
+def test_an_upgraded_store_leaves_no_trace_of_a_table_no_longer_published(
+    tmp_path: Path,
+) -> None:
+    """A snapshot of an older version held the quarantine with its rows' values; the next
+    publication must not carry it, not even in the freed blocks of a copied file."""
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    old = current(store)
+    con = duckdb.connect(str(old))
+    con.execute("SET force_compression = 'uncompressed'")  # the values as bytes in the file
+    con.execute(
+        "CREATE TABLE current_quarantine AS SELECT 'GEHEIMPSEUDONIEM' || range AS raw_values "
+        "FROM range(20000)"
+    )
+    con.execute("INSERT INTO publication_tables VALUES ('current_quarantine', 'oud')")
+    con.execute("CHECKPOINT")
+    con.close()
+    assert b"GEHEIMPSEUDONIEM" in old.read_bytes()
+    assert _ingest(store, _export(tmp_path, "b", range(12, 24))).returncode == 0
+    new = current(store)
+    assert new != old
+    snap = duckdb.connect(str(new), read_only=True)
+    tables = {
+        r[0] for r in snap.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    snap.close()
+    assert "current_quarantine" not in tables
+    assert b"GEHEIMPSEUDONIEM" not in new.read_bytes()
