@@ -101,17 +101,19 @@ def table_and_downloads(
     note = note_for(title, rule, table.threshold, context)
     buttons = st.container(horizontal=True)
     name = f"terugkeermonitor_{key}"
-    buttons.download_button(
+    download_button(
+        buttons,
         texts.DOWNLOAD_CSV,
-        data=_deferred(csv_bytes, table, name=f"{name}.csv"),
+        data=lambda: csv_bytes(table),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{key}",
         on_click="ignore",
     )
-    buttons.download_button(
+    download_button(
+        buttons,
         texts.DOWNLOAD_XLSX,
-        data=_deferred(xlsx_bytes, table, note, name=f"{name}.xlsx"),
+        data=lambda: xlsx_bytes(table, note),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",
@@ -129,19 +131,20 @@ def note_for(title: str, rule: str, threshold: int, context: dict[str, str]) -> 
     }
 
 
-def _deferred(make: Callable[..., bytes], *args: object, name: str = "") -> Callable[[], bytes]:
-    """The file, made when it is asked for; each download is recorded in the audit trail
-    (who, which file), under the person of the page run that offered it."""
+def download_button(
+    where: object, label: str, *, data: Callable[[], bytes], file_name: str, **kwargs: object
+) -> None:
+    """A download button whose file is made when asked for; each download is a line in the
+    audit trail (who, which file), under the person of the page run that offered it."""
     person = st.session_state.get("person")
     actor = person.actor if person is not None else "anoniem"
 
     def produce() -> bytes:
-        data = make(*args)
-        engine = appdb.open_database(reader.warehouse_file())
-        appdb.record(engine, actor, "download", name)
-        return data
+        made = data()
+        appdb.record(appdb.open_database(reader.warehouse_file()), actor, "download", file_name)
+        return made
 
-    return produce
+    where.download_button(label, data=produce, file_name=file_name, **kwargs)  # type: ignore[attr-defined]
 
 
 def chart_block(

@@ -6,7 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, texts
-from dashboard.components import chart_block, note_for, printable, profile_tiles, xlsx_workbook
+from dashboard.components import (
+    chart_block,
+    download_button,
+    note_for,
+    printable,
+    profile_tiles,
+    xlsx_workbook,
+)
 from dashboard.context import current
 from published import labels, queries, rules
 from published.format import nl_date, nl_int
@@ -87,7 +94,8 @@ if profile.aftercare.frame.height:
 else:
     st.info(texts.PROFILE_NO_AFTERCARE.format(name=name))
 
-st.download_button(
+download_button(
+    st,
     texts.PROFILE_DOWNLOAD.format(name=name),
     data=lambda: xlsx_workbook(
         profile.tables(),

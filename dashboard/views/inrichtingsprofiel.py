@@ -8,7 +8,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, texts
-from dashboard.components import chart_block, note_for, printable, profile_tiles, xlsx_workbook
+from dashboard.components import (
+    chart_block,
+    download_button,
+    note_for,
+    printable,
+    profile_tiles,
+    xlsx_workbook,
+)
 from dashboard.context import current
 from published import labels, queries, rules
 from published.format import nl_date
@@ -124,7 +131,8 @@ else:
     st.info(texts.PI_PROFILE_NO_AFTERCARE.format(name=name))
 
 buttons = st.container(horizontal=True)
-buttons.download_button(
+download_button(
+    buttons,
     texts.PI_PROFILE_DOWNLOAD.format(name=name),
     data=lambda: xlsx_workbook(
         profile.tables(),
@@ -141,7 +149,8 @@ RULE_OF_SHEET = {
     "Recidive 1 jaar": "compare", "Recidive 2 jaar": "compare", "Trechter 2 jaar": "funnel",
     "Proces": "process_pi", "Na 3 maanden": "aftercare",
 }  # fmt: skip
-buttons.download_button(
+download_button(
+    buttons,
     texts.PI_PROFILE_REPORT,
     data=lambda: profile_report(
         texts.PI_PROFILE_REPORT_TITLE.format(name=name),

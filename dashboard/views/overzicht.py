@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, texts
-from dashboard.components import chart_block, no_data
+from dashboard.components import chart_block, download_button, no_data
 from dashboard.context import current
 from published import export, labels, rules
 from published.format import nl_count, nl_date, nl_interval, nl_pct
@@ -113,7 +113,8 @@ with right:
 
 st.subheader(texts.OPEN_DATA)
 st.caption(texts.OPEN_DATA_INTRO)
-st.download_button(
+download_button(
+    st,
     texts.OPEN_DATA_DOWNLOAD,
     data=lambda: export.zip_bytes(t),
     file_name="terugkeermonitor_open_data.zip",

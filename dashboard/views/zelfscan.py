@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import access, charts, texts, texts_access
-from dashboard.components import printable, toelichting
+from dashboard.components import download_button, printable, toelichting
 from dashboard.context import current
 from pipelines import appdb
 from pipelines.zelfscan import (
@@ -202,7 +202,8 @@ report = ReportInput(
     earlier=earlier_scores,
     earlier_date=earlier[0]["started_at"].date() if earlier else None,
 )
-st.download_button(
+download_button(
+    st,
     texts.SCAN_REPORT,
     data=lambda: build_report(report),
     file_name=f"zelfscan_{gemeente}_{scan['started_at']:%Y-%m-%d}.docx",

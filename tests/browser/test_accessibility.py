@@ -128,6 +128,15 @@ def test_a_task_by_keyboard_alone(server: dict, page: Page, tmp_path: Path) -> N
         page.keyboard.press("Enter")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.count("\n") >= 2 and ";" in text
+    # The download is in the audit trail (issue 31): who, which file.
+    from pipelines import appdb
+
+    downloads = [
+        a for a in appdb.audit_trail(appdb.open_database(server["warehouse"]))
+        if a["action"] == "download"
+    ]  # fmt: skip
+    assert downloads and downloads[0]["target"].endswith(".csv")
+    assert downloads[0]["actor"] == "lokaal"
 
 
 @pytest.mark.parametrize("path", ["", "recidive", "vergelijken", "gemeenteprofiel"])
