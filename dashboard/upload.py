@@ -24,13 +24,9 @@ from pathlib import Path
 from dashboard import texts
 from pipelines import appdb
 from pipelines.ingest import FileReport, check_file, refused_report
-from pipelines.readers import (
-    UPLOAD_MAX_EXPANDED_BYTES,
-    UPLOAD_MAX_ROWS,
-    UnreadableFile,
-    expansion,
-)
+from pipelines.readers import UnreadableFile, expansion
 from pipelines.refusals import Refusal
+from pipelines.settings import Settings, SettingsError, load_settings
 from published.format import dutch_refusal
 
 
@@ -114,10 +110,14 @@ def _too_large(name: str, data: bytes, source: str | None) -> FileReport | None:
         rows, size = expansion(name, data)
     except UnreadableFile:
         return None  # check_file says why it cannot be read
-    if rows is not None and rows > UPLOAD_MAX_ROWS:
-        what, limit = f"{rows:,} rows", f"{UPLOAD_MAX_ROWS:,} rows"
-    elif size > UPLOAD_MAX_EXPANDED_BYTES:
-        what, limit = f"{size / 2**20:,.0f} MB", f"{UPLOAD_MAX_EXPANDED_BYTES / 2**20:,.0f} MB"
+    try:
+        settings = load_settings()
+    except SettingsError:
+        settings = Settings()  # the page reports the settings error; the defaults still hold
+    if rows is not None and rows > settings.upload_max_rows:
+        what, limit = f"{rows:,} rows", f"{settings.upload_max_rows:,} rows"
+    elif size > settings.upload_max_mb * 2**20:
+        what, limit = f"{size / 2**20:,.0f} MB", f"{settings.upload_max_mb:,} MB"
     else:
         return None
     return refused_report(name, Refusal("too_large", what=what, limit=limit), source)

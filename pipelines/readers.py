@@ -215,12 +215,6 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~empty) if frame.select(empty.any()).item() else frame
 
 
-# What an upload may expand to before anything reads it (a decompression bomb: a small
-# Parquet or XLSX file that unpacks to gigabytes). The CLI's own files are not limited.
-UPLOAD_MAX_ROWS = 5_000_000
-UPLOAD_MAX_EXPANDED_BYTES = 1 << 30  # 1 GiB
-
-
 def expansion(name: str, data: bytes) -> tuple[int | None, int]:
     """(rows, bytes) a file would hold once read, from its metadata alone: a Parquet file's
     row count and uncompressed size, an XLSX file's unpacked parts; a CSV is its own size.

@@ -51,6 +51,9 @@ class Settings:
     # province or PI need a token), and the requests per second per token or address.
     api_public: bool = False
     api_rate_per_second: float = 50.0
+    # An upload whose metadata says it would expand past these is refused unread.
+    upload_max_rows: int = 5_000_000
+    upload_max_mb: int = 1024
 
 
 def warehouse_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -93,6 +96,10 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     rate = _number(values, "api_rate_per_second", float, 50.0)
     if not 0 < rate <= 10_000:
         raise SettingsError(f"api_rate_per_second must lie above 0 and at most 10000, not {rate}")
+    max_rows = _number(values, "upload_max_rows", int, 5_000_000)
+    max_mb = _number(values, "upload_max_mb", int, 1024)
+    if max_rows < 1 or max_mb < 1:
+        raise SettingsError("upload_max_rows and upload_max_mb must be at least 1")
     return Settings(
         threshold,
         max_noise,
@@ -100,6 +107,8 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         tuple(d.lower().lstrip("@") for d in domains),
         public,
         rate,
+        max_rows,
+        max_mb,
     )
 
 

@@ -184,10 +184,10 @@ def test_an_xlsx_that_unpacks_past_the_limit_is_refused(
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet()
-    for row in range(2000):
+    for row in range(20_000):  # about 1.5 MB once unpacked
         sheet.write_row(row, 0, ["PERSOON", "PI Zwolle", "2021-01-01", "x" * 50])
     book.close()
-    monkeypatch.setattr("dashboard.upload.UPLOAD_MAX_EXPANDED_BYTES", 100_000)
+    monkeypatch.setenv("TERUGKEER_UPLOAD_MAX_MB", "1")  # the setting (terugkeer.toml)
     checked = check_upload("groot.xlsx", buffer.getvalue(), None)
     assert (checked.report.status, checked.report.reason_code) == ("refused", "too_large")
 
@@ -206,8 +206,8 @@ def test_a_file_that_passes_the_metadata_but_not_the_childs_limits_takes_only_th
         for _ in range(40):  # 40 million rows, 1.2 GB of text once read, in a small file
             writer.write_table(chunk)
     del chunk
-    monkeypatch.setattr("dashboard.upload.UPLOAD_MAX_ROWS", 10**9)
-    monkeypatch.setattr("dashboard.upload.UPLOAD_MAX_EXPANDED_BYTES", 10**12)
+    monkeypatch.setenv("TERUGKEER_UPLOAD_MAX_ROWS", str(10**9))
+    monkeypatch.setenv("TERUGKEER_UPLOAD_MAX_MB", str(10**6))
     monkeypatch.setattr("dashboard.upload.CHECK_MAX_MEMORY_BYTES", 1400 << 20)
     before = _rss_mb()
     checked = check_upload("bom.parquet", buffer.getvalue(), None)
