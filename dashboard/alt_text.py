@@ -40,16 +40,18 @@ def _percent(figure: go.Figure) -> bool:
 
 
 def _series(name: str, points: list[tuple[object, float]], percent: bool) -> str:
+    """One series: its latest value and its direction since the first (the series' name
+    only where a chart has several)."""
     (x_first, y_first), (x_last, y_last) = points[0], points[-1]
     if len(points) == 1:
-        return t.ALT_ONE.format(name=name, x=x_last, y=_number(y_last, percent))
+        return t.ALT_ONE.format(name=name, x=x_last, y=_number(y_last, percent)).lstrip(": ")
     if y_last > y_first:
         direction = t.ALT_UP
     elif y_last < y_first:
         direction = t.ALT_DOWN
     else:
         direction = t.ALT_SAME
-    return t.ALT_SERIES.format(
+    text = t.ALT_SERIES.format(
         name=name,
         x=x_last,
         y=_number(y_last, percent),
@@ -57,6 +59,7 @@ def _series(name: str, points: list[tuple[object, float]], percent: bool) -> str
         x_first=x_first,
         y_first=_number(y_first, percent),
     )
+    return text.lstrip(": ")
 
 
 def _ranking(points: list[tuple[object, float]], percent: bool) -> str:
@@ -87,7 +90,8 @@ def describe(figure: go.Figure, title: str = "") -> str:
                 if isinstance(v, int | float) and math.isfinite(v)
             ]
             if cells:
-                parts.append(_ranking(cells, percent))
+                ranking = _ranking(cells, percent)
+                parts.append(ranking[:1].upper() + ranking[1:])
     shown = 0
     for trace in series:
         horizontal = getattr(trace, "orientation", None) == "h"
@@ -98,12 +102,14 @@ def describe(figure: go.Figure, title: str = "") -> str:
         if shown == MAX_SERIES:
             parts.append(t.ALT_MORE.format(n=len(series) - MAX_SERIES))
             break
-        name = trace.name or heading
+        named = len([s for s in series if _points(s.x, s.y) or _points(s.y, s.x)]) > 1
+        name = (trace.name or heading) if named and trace.name != heading else ""
         ranks_units = getattr(trace, "type", "") == "bar" and not all(
             isinstance(x, int) or str(x)[:4].isdigit() for x, _ in points
         )
         if ranks_units and len(points) > 2:
-            parts.append(f"{name}: " + _ranking(points, percent))
+            ranking = _ranking(points, percent)
+            parts.append(f"{name}: {ranking}" if name else ranking[:1].upper() + ranking[1:])
         else:
             parts.append(_series(name, points, percent))
         shown += 1

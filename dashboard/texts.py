@@ -135,7 +135,7 @@ WITHDRAW_NONE = "Er zijn geen geladen leveringen om in te trekken."
 # --- page texts -----------------------------------------------------------------------------
 OVERVIEW_INTRO = (
     "Hoe keren ex-gedetineerden terug in de samenleving? Kerncijfers over het laatste volledige "
-    "jaar in de selectie; de lijntjes tonen het verloop over de jaren."
+    "jaar in de selectie; de grafieken onder Verloop tonen hoe het zich over de jaren ontwikkelde."
 )
 TILE_OUTFLOW = "Uitstroom {year}"
 TILE_READY = "Basisvoorwaarden op orde ({year})"

@@ -1,0 +1,47 @@
+"""Text alternatives of charts (issue 32, WCAG 1.1.1): what a chart shows and its key values,
+from the figure's own (disclosed) data; a hidden cell is never mentioned."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dashboard.alt_text import describe
+
+
+def test_one_series_says_its_latest_value_and_direction() -> None:
+    figure = go.Figure(go.Scatter(x=[2015, 2016, 2024], y=[28268, 29000, 31589]))
+    figure.update_layout(title="Uitstroom per jaar")
+    assert describe(figure) == (
+        "Tekstalternatief voor de grafiek «Uitstroom per jaar»: 31.589 in 2024, hoger dan aan "
+        "het begin (in 2015: 28.268)."
+    )
+
+
+def test_several_series_are_named_and_a_hidden_value_is_left_out() -> None:
+    figure = go.Figure(
+        [
+            go.Scatter(x=[2015, 2024], y=[40.0, 44.8], name="Nederland"),
+            go.Scatter(x=[2015, 2024], y=[38.0, None], name="Zwolle"),  # 2024 not shown
+            go.Scatter(x=[2015, 2024], y=[41.2, 39.1], name="Overijssel"),
+        ]
+    )
+    figure.update_layout(title="Recidive", yaxis={"ticksuffix": "%"})
+    text = describe(figure)
+    assert "Nederland: 44,8% in 2024, hoger dan aan het begin (in 2015: 40%)." in text
+    assert "Zwolle: 38% in 2015." in text  # its last shown value, nothing of 2024
+    assert "Overijssel: 39,1% in 2024, lager dan aan het begin (in 2015: 41,2%)." in text
+
+
+def test_a_chart_of_units_names_the_highest_and_the_lowest_shown() -> None:
+    figure = go.Figure(go.Bar(x=["Almelo", "Zwolle", "Vught", "Grave"], y=[10.5, 30.2, 22, None]))
+    assert describe(figure, "Recidive per PI") == (
+        "Tekstalternatief voor de grafiek «Recidive per PI»: Van de 3 getoonde eenheden is de "
+        "hoogste Zwolle (30,2) en de laagste Almelo (10,5)."
+    )
+
+
+def test_a_chart_without_shown_values_says_so() -> None:
+    figure = go.Figure(go.Scatter(x=[2023, 2024], y=[None, None]))
+    assert describe(figure, "Recidive") == (
+        "De grafiek «Recidive» heeft geen waarden die getoond mogen worden."
+    )
