@@ -10,6 +10,7 @@ those rules are checked only by our ingest.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pipelines import schemas
@@ -71,8 +72,6 @@ def _field(kind: str, column: str, model: type) -> dict:
 
 
 def _matches(pattern: str, column: str) -> bool:
-    import re
-
     return re.fullmatch(pattern, column) is not None
 
 

@@ -60,7 +60,8 @@ class Entry:
     make: Callable[[Scope, int, dict[str, str]], DisclosedTable]
 
 
-def _entries() -> list[Entry]:
+def entries() -> list[Entry]:
+    """The tables of the open-data set (and of the API), in their order."""
     split_titles = {
         "pi_code": "inrichting",
         "release_reason": "reden van uitstroom",
@@ -166,7 +167,7 @@ def table_set(threshold: int, scope: Scope | None = None) -> dict[str, bytes]:
     status = reader.data_status()
     tables_meta = []
     files: dict[str, bytes] = {}
-    for entry in _entries():
+    for entry in entries():
         table = entry.make(scope, threshold, names)
         frame = machine_frame(table)
         csv = io.BytesIO()

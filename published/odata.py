@@ -19,7 +19,7 @@ import polars as pl
 
 from pipelines.disclosure import DisclosedTable
 from published import labels, queries, rules
-from published.export import _entries, machine_frame
+from published.export import entries, machine_frame
 from published.scope import Scope
 from published.tables import comparison
 
@@ -81,7 +81,7 @@ def datasets() -> list[Dataset]:
             e.name, e.title, e.unit, e.rule, any(w in e.name for w in per_unit_words),
             lambda t, n, e=e: e.make(Scope(), t, n),
         )
-        for e in _entries()
+        for e in entries()
     ]  # fmt: skip
     for kind, title in (("gemeente", "gemeente"), ("provincie", "provincie"),
                         ("inrichting", "inrichting")):  # fmt: skip
