@@ -218,34 +218,60 @@ def build(paths: Paths, scale: float, keep: bool) -> dict:
     }
 
 
-def build_delivery(paths: Paths, scale: float, keep: bool) -> dict:
-    """`terugkeer build` after one small nazorg delivery (`next_nazorg_export`): the
-    models that read it and the success-factor model rebuilt, the snapshot from a copy of the
-    current one with the changed tables rewritten. On a copy of the store."""
-    from pipelines.build import MODEL_STEPS
-    from pipelines.build import build as run_build
-    from pipelines.demo.generate import next_nazorg_export
-    from pipelines.ingest import ingest_paths
-    from pipelines.publish import publications_dir
-    from pipelines.warehouse import connect
+# The next delivery of each kind (pipelines/demo/generate.py), by the name of its case.
+DELIVERIES = {
+    "pi": "next_pi_export",
+    "recidive": "next_recidive_export",
+    "reclassering": "next_reclassering_export",
+    "nazorg": "next_nazorg_export",
+}
 
-    scratch = paths.fresh_scratch()
-    store = scratch / "warehouse.duckdb"
-    shutil.copy(paths.warehouse, store)
-    shutil.copytree(publications_dir(paths.warehouse), publications_dir(store))
-    con = connect(store)
-    try:
-        ingest_paths(con, [next_nazorg_export(paths.demo, scratch)])
-        seconds, timings = _timed(lambda: run_build(con))
-    finally:
-        con.close()
-    rebuilt = [t for t in timings if t not in ("fingerprints", "publication")]
-    return {
-        "seconds": seconds,
-        "models_seconds": sum(timings.get(step, 0.0) for step in MODEL_STEPS),
-        "publication_seconds": timings.get("publication", 0.0),
-        "rebuilt": len(rebuilt),
-    }
+
+def next_delivery(kind: str, demo: Path, folder: Path) -> Path:
+    """The file of the next delivery of `kind`, written to `folder`."""
+    from pipelines.demo import generate
+
+    return getattr(generate, DELIVERIES[kind])(demo, folder)
+
+
+def _delivery(kind: str) -> Callable[[Paths, float, bool], dict]:
+    def case(paths: Paths, scale: float, keep: bool) -> dict:
+        """A delivery at rest, on a copy of the store: `ingest_paths` of the next delivery of
+        its kind and `terugkeer build` as the ingest runs it (only what the delivery changed:
+        by the persons' buckets, the marts by what the buckets add) with the snapshot
+        written from the current one."""
+        from pipelines.build import MODEL_STEPS
+        from pipelines.build import build as run_build
+        from pipelines.ingest import ingest_paths
+        from pipelines.publish import publications_dir
+        from pipelines.warehouse import connect
+
+        scratch = paths.fresh_scratch()
+        store = scratch / "warehouse.duckdb"
+        shutil.copy(paths.warehouse, store)
+        shutil.copytree(publications_dir(paths.warehouse), publications_dir(store))
+        delivery = next_delivery(kind, paths.demo, scratch)
+        con = connect(store)
+        try:
+            started = time.perf_counter()
+            reports = ingest_paths(con, [delivery])
+            ingested = time.perf_counter() - started
+            timings = run_build(con)
+            seconds = time.perf_counter() - started
+        finally:
+            con.close()
+        rebuilt = [t for t in timings if t not in ("fingerprints", "publication")]
+        return {
+            "seconds": seconds,
+            "ingest_seconds": ingested,
+            "models_seconds": sum(timings.get(step, 0.0) for step in MODEL_STEPS),
+            "publication_seconds": timings.get("publication", 0.0),
+            "rebuilt": len(rebuilt),
+            "rows": sum(r.rows_read for r in reports),
+        }
+
+    case.__name__ = f"delivery_{kind}"
+    return case
 
 
 def _figures(paths: Paths, extra: list[str]) -> dict:
@@ -321,7 +347,7 @@ CASES: dict[str, Callable[[Paths, float, bool], dict]] = {
     "ingest_floor": ingest_floor,
     "ingest_pandas": ingest_pandas,
     "build": build,
-    "build_delivery": build_delivery,
+    **{f"delivery_{kind}": _delivery(kind) for kind in DELIVERIES},
     "figures_national": figures_national,
     "figures_gemeente": figures_gemeente,
     "stats_casemix": stats_casemix,

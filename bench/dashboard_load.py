@@ -1,13 +1,14 @@
-"""A load while the dashboard serves: how long until a running dashboard shows one small new
-delivery, and how page loads fare during the load against at rest.
+"""A load while the dashboard serves: how long until a running dashboard shows the next
+delivery of a kind, and how page loads fare during the load against at rest.
 
 Copies the warehouse (store and publications) to a scratch folder, starts the real server on
 it, and lets headless Chromium load pages: first at rest, then continuously while
-`terugkeer ingest` loads one small nazorg export (a municipality's next export: see
-`pipelines.demo.generate.next_nazorg_export`), then until the page shows the new
-publication's version. Page load = from the navigation until Streamlit's run has finished and
-the page is drawn.
-Usage: python bench/dashboard_load.py WAREHOUSE [--json F] [--rest N] [--runs N]
+`terugkeer ingest` loads the next delivery of the kind (a PI's next month, the justice
+records' next quarter, a probation organisation's or a municipality's next export: see
+`pipelines.demo.generate`), then until the page shows the new publication's version. Page
+load = from the navigation until Streamlit's run has finished and the page is drawn.
+Usage: python bench/dashboard_load.py WAREHOUSE [--delivery KIND] [--json F] [--rest N]
+       [--runs N]
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def _announced_at(store: Path) -> float:
     return (publications_dir(store) / POINTER).stat().st_mtime
 
 
-def measure(warehouse: Path, rest_loads: int = 12) -> dict:
+def measure(warehouse: Path, rest_loads: int = 12, kind: str = "nazorg") -> dict:
+    from cases import next_delivery
     from playwright.sync_api import sync_playwright
 
-    from pipelines.demo.generate import next_nazorg_export
     from pipelines.publish import publications_dir
 
     scratch = Path(tempfile.mkdtemp(prefix="terugkeer-bench-load-"))
@@ -53,7 +54,7 @@ def measure(warehouse: Path, rest_loads: int = 12) -> dict:
         store = scratch / "warehouse.duckdb"
         shutil.copy(warehouse, store)
         shutil.copytree(publications_dir(warehouse), publications_dir(store))
-        delivery = next_nazorg_export(warehouse.parent / "demo", scratch)
+        delivery = next_delivery(kind, warehouse.parent / "demo", scratch)
         server, url = start_dashboard(store)
         try:
             with sync_playwright() as p:
@@ -127,8 +128,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--rest", type=int, default=12)
     parser.add_argument("--runs", type=int, default=1, help="median of this many loads")
+    parser.add_argument("--delivery", default="nazorg", help="pi, recidive, reclassering, nazorg")
     args = parser.parse_args()
-    runs = [measure(args.warehouse, args.rest) for _ in range(args.runs)]
+    runs = [measure(args.warehouse, args.rest, args.delivery) for _ in range(args.runs)]
     result = {
         key: statistics.median(r[key] for r in runs) if runs[0][key] is not None else None
         for key in runs[0]

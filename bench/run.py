@@ -31,7 +31,7 @@ DEFAULT_CASES = (
     *cases.CASES,
     "dashboard",
     "dashboard_memory",
-    "dashboard_load",
+    *(f"dashboard_load_{kind}" for kind in cases.DELIVERIES),
     "dashboard_protocol",
     "api_load",
 )
@@ -117,10 +117,11 @@ def run_dashboard_memory(scale: float, workdir: Path) -> dict:
     return _run_script("dashboard_memory.py", scale, workdir, [])
 
 
-def run_dashboard_load(scale: float, workdir: Path, runs: int) -> dict:
-    """A small delivery while a browser loads pages: until visible, and page loads (the
-    median of `runs` loads, each on a fresh copy of the store)."""
-    return _run_script("dashboard_load.py", scale, workdir, ["--runs", str(runs)])
+def run_dashboard_load(scale: float, workdir: Path, runs: int, kind: str) -> dict:
+    """The next delivery of `kind` while a browser loads pages: until visible, and page
+    loads (the median of `runs` loads, each on a fresh copy of the store)."""
+    extra = ["--runs", str(runs), "--delivery", kind]
+    return _run_script("dashboard_load.py", scale, workdir, extra)
 
 
 def _log(text: str) -> None:
@@ -147,6 +148,10 @@ def run(
         _log(f"scale {scale:g}")
         started = time.perf_counter()
         out: dict = dict(results["scales"].get(f"{scale:g}", {}))
+        # Results of cases that no longer exist (renamed or replaced) are dropped.
+        for stale in set(out) - set(DEFAULT_CASES) - {"measured", "wall_seconds", "ratios"}:
+            del out[stale]
+        out["measured"] = {c: m for c, m in out.get("measured", {}).items() if c in DEFAULT_CASES}
         stamp = {
             "at": results["generated"],
             "commit": environment["commit"],
@@ -160,8 +165,9 @@ def run(
                     out[case] = run_dashboard(scale, workdir, runs, warmup)
                 elif case == "dashboard_memory":
                     out[case] = run_dashboard_memory(scale, workdir)
-                elif case == "dashboard_load":
-                    out[case] = run_dashboard_load(scale, workdir, runs)
+                elif case.startswith("dashboard_load_"):
+                    kind = case.removeprefix("dashboard_load_")
+                    out[case] = run_dashboard_load(scale, workdir, runs, kind)
                 elif case == "dashboard_protocol":
                     out[case] = _run_script("dashboard_protocol.py", scale, workdir, [])
                 elif case == "api_load":

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import delta, partitions
+from pipelines import additive, delta, partitions
 from pipelines import publish as publishing
 from pipelines.models import (
     CASEMIX_INPUT,
@@ -70,6 +70,12 @@ class Model:
     def partition(self) -> str | None:
         """The column it is partitioned on (pipelines/partitions.py), if any."""
         return partitions.declared(self.sql)
+
+    @property
+    def additive(self) -> tuple[str, ...] | None:
+        """The counts that say whether a cell exists, when it is additive over the buckets
+        of its partitioned inputs (pipelines/additive.py)."""
+        return additive.declared(self.sql)
 
 
 def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
@@ -187,31 +193,54 @@ def _build_tables(
 
     deltas: list[delta.Delta] = []
 
-    def rebuild(model: Model, values: set[str | None] | None) -> None:
+    def rebuild(model: Model, values: set[str | None] | None, added: Added | None) -> None:
         before = previous.get(model.name, ("", None))[1] if model.name in existing else None
         if model.partition:
             made = ledger.rebuild(model.name, model.sql, before, values)
+        elif added is not None and before is not None and model.additive:
+            changes = {d.table: d for d in deltas}
+            if isinstance(added, str):  # a roll-up of an additive table
+                inputs = additive.rolled_up(added, changes[added])
+            else:
+                where, partitioned = added
+                inputs = additive.views(con, partitioned, where, changes)
+            made = additive.update(con, model.name, model.sql, before, model.additive, inputs)
         else:
             made = delta.rebuild(con, model.name, model.sql, before)
         if made is not None:
             deltas.append(made)
 
     hidden = [keys.get(n, "") for n in HIDDEN_INPUTS]
+    # Additive models that are not partitioned: a model additive over one of them alone is
+    # its roll-up (pipelines/additive.py).
+    rollups = {m.name for m in models if m.additive and not m.partition}
     for model in models:
         inputs = _mentions(model.sql, set(keys) - {model.name})
         input_key = digest(model.sql, macros, *hidden, *(f"{n}={keys[n]}" for n in inputs))
         # By partition only when nothing else it reads (its SQL, the macros, the inputs that
         # are not partitioned) changed since its last build.
-        values = None
+        values, added = None, None
+        made = {d.table for d in deltas}
         moved = [n for n in inputs if n in previous and keys[n] != previous[n][1]]
-        if model.partition and moved and model.name in previous:
+        if (model.partition or model.additive) and moved and model.name in previous:
             earlier = digest(
                 model.sql, macros, *hidden,
                 *(f"{n}={previous[n][1] if n in moved else keys[n]}" for n in inputs),
             )  # fmt: skip
             if earlier == previous[model.name][0]:
-                values = ledger.to_rebuild(model.name, moved)
-        run(model.name, input_key, lambda m=model, v=values: rebuild(m, v), (model.name,))
+                if model.partition:
+                    values = ledger.to_rebuild(model.name, moved)
+                elif len(moved) == 1 and moved[0] in rollups and moved[0] in made:
+                    # A roll-up of one additive table: its changes, rolled up.
+                    added = moved[0]
+                else:
+                    added = _additive_scope(ledger, inputs, moved, made)
+        run(
+            model.name,
+            input_key,
+            lambda m=model, v=values, a=added: rebuild(m, v, a),
+            (model.name,),
+        )
         if model.partition and model.name not in ledger.now:
             ledger.keep(model.name)
     code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
@@ -229,6 +258,36 @@ def _build_tables(
     )
     ledger.save()
     return deltas
+
+
+# An additive model's update (pipelines/additive.py): the predicate selecting the moved
+# buckets and its partitioned inputs, or the additive table it rolls up.
+Added = tuple[str, list[str]] | str
+
+
+def _additive_scope(
+    ledger: partitions.Ledger, inputs: list[str], moved: list[str], changed: set[str]
+) -> Added | None:
+    """How an additive model is brought up to date by adding what its moved inputs changed:
+    when every moved input is partitioned alike, its moved values are known and its changes
+    were written as such (`changed`), and they hold at most delta.MAX_SHARE of its rows.
+    None: it is rebuilt (as its changes where that pays: pipelines/delta.py)."""
+    columns = {ledger.columns.get(n) for n in moved}
+    if len(columns) != 1 or None in columns:
+        return None
+    (column,) = columns
+    values: set[str | None] = set()
+    for name in moved:
+        found = ledger.moved.get(name)
+        if found is None or name not in changed:
+            return None
+        values |= found
+        parts = ledger.now[name]
+        rows = sum(parts.get(v, (0, 0))[0] for v in values)
+        if rows > delta.MAX_SHARE * sum(n for n, _ in parts.values()):
+            return None
+    partitioned = [n for n in inputs if ledger.columns.get(n) == column]
+    return partitions.scope(column, values), partitioned
 
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:

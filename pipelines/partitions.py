@@ -1,11 +1,14 @@
-"""Partitions: rebuilding only the municipalities that a delivery touched.
+"""Partitions: rebuilding only the buckets of persons that a delivery touched.
 
-A model may declare a partition column in its header (`-- Partition: gemeente_code`). That
-is a promise about its SQL: the model's rows with value v in that column are made only from
-rows with value v in the same column of its partitioned inputs (and from its other inputs as
-a whole). A municipality's nazorg export then changes one partition of each model on its
-path, and the build recomputes and writes just that partition (`pipelines/delta.py`), instead
-of tables of millions of rows.
+A model may declare a partition column in its header (`-- Partition: bucket`). That is a
+promise about its SQL: the model's rows with value v in that column are made only from rows
+with value v in the same column of its partitioned inputs (and from its other inputs as a
+whole). The person-level models are partitioned by the person's bucket (`person_bucket` in
+sql/macros.sql: one of 4,096, from the pseudonym, the same for all rows of a person), so a
+delivery naming a few hundred persons changes a few hundred buckets of each model on its
+path, and the build recomputes and writes just those (`pipelines/delta.py`), instead of
+tables of millions of rows. (What depends on more than one person, such as which PIs deliver
+TBO dates, is a small model of its own: when it changes, its readers are rebuilt whole.)
 
 What changed is known from digests: per partitioned table and value, the number of rows and
 the sum of their 64-bit row hashes (the table's fingerprint is made of the same sums:
@@ -13,7 +16,9 @@ the sum of their 64-bit row hashes (the table's fingerprint is made of the same 
 the build's keys, and compared after every rebuild. A model is rebuilt by partition only when
 everything else it reads is as at its last build and every input that changed is a table
 partitioned on the same column whose changed values are known; otherwise it is rebuilt whole.
-tests/pipelines/test_incremental.py checks that the result equals a full build.
+The counting marts made from these models are brought up to date from the same moved values
+(`pipelines/additive.py`). tests/pipelines/test_incremental.py checks that the result equals a
+full build, for every kind of delivery.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from pipelines.demo.simulate import simulate
 from pipelines.demo.write import (
@@ -92,4 +93,140 @@ def next_nazorg_export(demo: Path, folder: Path) -> Path:
         out_rows.append(";".join(fields))
     out = folder / source.name.replace(f"{day:%Y%m%d}", f"{later:%Y%m%d}")
     out.write_text("\n".join([header, *out_rows]) + "\n", encoding="utf-8")
+    return out
+
+
+# The next deliveries of the other kinds, for the benchmarks and tests of a small delivery
+# (issue 33). Each is derived from the demo files themselves, so it fits any years and scale.
+
+
+def _read_text_csv(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path, infer_schema=False, encoding="utf8")
+
+
+def _later(day: str, days: int) -> str:
+    return f"{dt.date.fromisoformat(day) + dt.timedelta(days=days):%Y-%m-%d}"
+
+
+DATES = ("instroomdatum", "uitstroomdatum")
+
+
+def next_pi_export(demo: Path, folder: Path, pi: str = "arnhem", n: int = 200) -> Path:
+    """A PI's next monthly export, a month after its last: `n` detention episodes of persons
+    it held before, not delivered earlier. Three in four were admitted in November and released
+    in December of the last release year (a new release: for some a new cohort member, for
+    others a later release of their year); one in four lies before all of that person's
+    episodes (it moves the number of earlier releases of every later release of the person,
+    and the first release of a cohort). In the PI's form of the demo (ISO CSV)."""
+    source = next(demo.glob(f"demo_detentie_{pi}_*.csv"))
+    rows = _read_text_csv(source)
+    exported = rows["exportdatum"][0]
+    year = dt.date.fromisoformat(exported).year - 1
+    dated = [pl.col(c).str.to_date("%Y-%m-%d", strict=False).is_not_null() for c in DATES]
+    persons = (
+        rows.filter(*dated)  # (a demo file holds some impossible dates on purpose)
+        .group_by("pseudoniem")
+        .agg(
+            pl.col("instroomdatum").min().alias("first_in"),
+            pl.col("uitstroomdatum").max().alias("last_out"),
+            pl.all().sort_by("instroomdatum").first().name.suffix("_row"),
+        )
+        .filter(pl.col("last_out") < f"{year}-06-01")
+        .sort("pseudoniem")
+        .head(n)
+    )
+    # Before all of a person's episodes only where that stays inside the release years.
+    first_year = min(rows["uitstroomdatum"].drop_nulls()).split("-")[0]
+    new = []
+    for i, person in enumerate(persons.iter_rows(named=True)):
+        row = {c: person.get(f"{c}_row", person.get(c)) for c in rows.columns}
+        if i % 4 == 3 and person["first_in"] > f"{int(first_year) + 1}-01-01":
+            admitted, released = _later(person["first_in"], -150), _later(person["first_in"], -40)
+        else:
+            admitted, released = f"{year}-11-{1 + i % 28:02d}", f"{year}-12-{1 + i % 28:02d}"
+        row.update(
+            instroomdatum=admitted,
+            uitstroomdatum=released,
+            uitstroomreden="einde_straf",
+            tbo_datum=_later(admitted, 3 + i % 12) if row["tbo_datum"] else None,
+            melding_gemeente_datum=_later(released, -(5 + i % 30)),
+            exportdatum=_later(exported, 31),
+        )
+        new.append(row)
+    out = folder / source.name.replace(
+        exported.replace("-", ""), _later(exported, 31).replace("-", "")
+    )
+    pl.DataFrame(new, schema=rows.schema).write_csv(out)
+    return out
+
+
+def next_recidive_export(demo: Path, folder: Path, corrected: int = 50) -> Path:
+    """The justice records' next quarterly update: the peildatum three months later, the cases
+    committed in that quarter (those of the quarter before, moved on by the same number of
+    days, under new case numbers) and `corrected` earlier cases of the follow-up years
+    re-delivered as acquittals (they stop counting as recidivism)."""
+    source = next(demo.glob("demo_recidive_peildatum_*.csv"))
+    rows = _read_text_csv(source)
+    peil = dt.date.fromisoformat(rows["peildatum"][0])
+    after = peil.month + 3  # the first day of the month after the quarter, less one day
+    later = dt.date(peil.year + after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
+    shift = (later - peil).days
+    start = f"{peil - dt.timedelta(days=shift):%Y-%m-%d}"
+
+    def moved(column: str) -> pl.Expr:
+        day = pl.col(column).str.to_date("%Y-%m-%d") + pl.duration(days=shift)
+        return pl.when(day <= later).then(day.dt.strftime("%Y-%m-%d")).alias(column)
+
+    fresh = rows.filter(pl.col("pleegdatum") > start).with_columns(
+        moved("pleegdatum"),
+        moved("registratiedatum"),
+        ("ZQ" + pl.col("zaak_id").str.slice(2)).alias("zaak_id"),
+    )
+    acquitted = (
+        rows.filter(
+            (pl.col("pleegdatum") >= f"{peil.year - 3}-01-01")
+            & ~pl.col("afdoening").is_in(["vrijspraak", "technisch_sepot"])
+        )
+        .sort("zaak_id")
+        .head(corrected)
+        .with_columns(afdoening=pl.lit("vrijspraak"))
+    )
+    out = folder / f"demo_recidive_peildatum_{later:%Y%m%d}.csv"
+    pl.concat([acquitted, fresh]).with_columns(peildatum=pl.lit(f"{later:%Y-%m-%d}")).write_csv(out)
+    return out
+
+
+def next_reclassering_export(
+    demo: Path, folder: Path, organisation: str = "ldh", n: int = 300
+) -> Path:
+    """A probation organisation's next export, thirty days after its last: `n` of its
+    toezichten still running then, ended in these thirty days (regulier), as many new ones,
+    started in these days for the same persons, and `n` earlier toezichten re-delivered with
+    their kader corrected (which moves the figures by kader of the releases they followed)."""
+    source = next(demo.glob(f"demo_reclassering_{organisation}_*.csv"))
+    rows = _read_text_csv(source).filter(
+        pl.col("startdatum").str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    )
+    exported = rows["exportdatum"][0]
+    toezicht = rows.filter(pl.col("soort") == "toezicht").sort("pseudoniem", "startdatum")
+    running = toezicht.filter(pl.col("einddatum").is_null()).head(n)
+    ended = running.with_columns(einddatum=pl.lit(_later(exported, 10)), afloop=pl.lit("regulier"))
+    started = running.with_columns(
+        startdatum=pl.lit(_later(exported, 20)), einddatum=pl.lit(None, pl.String),
+        afloop=pl.lit(None, pl.String),
+    )  # fmt: skip
+    frames = ("vi", "voorwaardelijke_straf", "schorsing", "overig")
+    corrected = (
+        toezicht.filter(pl.col("einddatum").is_not_null() & pl.col("kader").is_in(frames))
+        .head(n)
+        .with_columns(
+            kader=pl.col("kader").replace(dict(zip(frames, frames[1:] + frames[:1], strict=True)))
+        )
+    )
+    out = folder / source.name.replace(
+        exported.replace("-", ""), _later(exported, 30).replace("-", "")
+    )
+    pl.concat([ended, started, corrected]).with_columns(
+        exportdatum=pl.lit(_later(exported, 30))
+    ).write_csv(out)
     return out

@@ -1,6 +1,7 @@
 -- Grain: cohort year x PI x municipality x sex x age band x detention length x earlier
 -- releases (capped at five): the case-mix cells of the cohorts.
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band, earlier_releases
+-- Additive: n_cohort
 -- Rule: meetregels Recidive (cohort, re-offending within one and two years, and whether the
 -- window has passed for everyone: 31 Dec of Y + k <= peildatum) and Vergelijken (the case-mix
 -- covariates). Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key

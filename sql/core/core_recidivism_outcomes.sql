@@ -1,10 +1,12 @@
 -- Grain: one cohort member (cohort_year, pseudoniem) with the first new case after release.
 -- Key: cohort_year, pseudoniem
+-- Partition: bucket
 -- Rule: meetregels Recidive: a case counts unless acquitted or technically dismissed; it
 -- re-offends within k years when R < pleegdatum <= R + k years (29 Feb + 1 year = 28 Feb).
 WITH first_cases AS (
     SELECT
         m.cohort_year,
+        m.bucket,
         m.pseudoniem,
         min(c.offence_date) AS first_offence_date,
         -- The offence group of the first new case (on a tie: the lowest case id).
@@ -12,7 +14,7 @@ WITH first_cases AS (
         min(c.offence_date) FILTER (WHERE c.is_severe) AS first_severe_offence_date
     FROM core_cohort_members AS m
     JOIN stg_recidive_cases AS c
-      ON c.pseudoniem = m.pseudoniem
+      ON c.bucket = m.bucket AND c.pseudoniem = m.pseudoniem
      AND c.counts_as_recidivism
      AND c.offence_date > m.release_date
     GROUP BY ALL
@@ -20,6 +22,7 @@ WITH first_cases AS (
 SELECT
     m.cohort_year,
     m.pseudoniem,
+    m.bucket,
     m.release_id,
     m.release_date,
     f.first_offence_date,
@@ -41,5 +44,5 @@ SELECT
     f.first_offence_date IS NOT NULL AND f.first_offence_date <= p.peildatum AS reoffended
 FROM core_cohort_members AS m
 CROSS JOIN core_peildatum AS p
-LEFT JOIN first_cases AS f USING (cohort_year, pseudoniem)
+LEFT JOIN first_cases AS f USING (cohort_year, bucket, pseudoniem)
 WHERE p.peildatum IS NOT NULL AND m.release_date <= p.peildatum

@@ -1,8 +1,11 @@
 -- Grain: one release (a pi episode with a release date and a reason other than a transfer).
 -- Key: release_id
+-- Partition: bucket
 -- Rule: meetregels Uitstroom (release, period, breakdowns), Leefgebieden (status at intake
 -- and release), Proces (plan, TBO, notification; in beeld: core_release_aftercare) and the
--- case-mix covariates.
+-- case-mix covariates. A release's rows are made from its person's episodes alone (and the
+-- PIs that deliver TBO dates, core_tbo_pis), so that a delivery rebuilds only the buckets of
+-- the persons it names (pipelines/partitions.py); the release's id is its episode's key.
 WITH releases AS NOT MATERIALIZED (
     SELECT
         *,
@@ -18,23 +21,21 @@ WITH releases AS NOT MATERIALIZED (
     FROM stg_pi_episodes
     WHERE release_date IS NOT NULL AND release_reason <> 'overplaatsing'
 ),
-pis_with_tbo AS (
-    SELECT DISTINCT pi_code FROM stg_pi_episodes WHERE tbo_date IS NOT NULL
-),
 ordered AS (
-    -- The orderings on the episode key alone (pseudoniem, admission date: one row each), not
-    -- on the wide rows: at ten times national scale that is 2 s instead of 14.
-    SELECT pseudoniem, admission_date,
-        row_number() OVER (ORDER BY release_date, pseudoniem, admission_date) AS release_id,
+    -- The ordering on the episode key alone (pseudoniem, admission date: one row each), not
+    -- on the wide rows: at ten times national scale that is 2 s instead of 14. (Per bucket
+    -- too, which a person's rows share: a filter on the bucket reaches the window's input.)
+    SELECT bucket, pseudoniem, admission_date,
         count(*) OVER (
-            PARTITION BY pseudoniem ORDER BY release_date, admission_date
+            PARTITION BY bucket, pseudoniem ORDER BY release_date, admission_date
             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
         ) AS n_earlier_releases
     FROM releases
 )
 SELECT
-    o.release_id,
+    r.pseudoniem || '|' || r.admission_date AS release_id,
     r.pseudoniem,
+    r.bucket,
     r.pi_code,
     COALESCE(r.gemeente_code, 'onbekend') AS gemeente_code,
     COALESCE(g.provincie, 'onbekend') AS provincie,
@@ -60,7 +61,7 @@ SELECT
     list_count(list_filter(r.release_statuses, lambda s: s = 'op_orde')) AS n_release_op_orde,
     r.reintegration_plan,
     r.tbo_date,
-    r.pi_code IN (SELECT pi_code FROM pis_with_tbo) AS pi_delivers_tbo,
+    r.pi_code IN (SELECT pi_code FROM core_tbo_pis) AS pi_delivers_tbo,
     r.tbo_date IS NOT NULL AND r.tbo_date <= r.admission_date + 10 AS tbo_within_10_days,
     r.notice_date,
     datediff('day', r.notice_date, r.release_date) AS notice_days,
@@ -68,5 +69,5 @@ SELECT
     -- The cell-key method (docs/cellkey.md): the release's record key.
     record_key(r.pseudoniem || '|' || r.admission_date) AS record_key
 FROM releases AS r
-JOIN ordered AS o USING (pseudoniem, admission_date)
+JOIN ordered AS o USING (bucket, pseudoniem, admission_date)
 LEFT JOIN ref_gemeenten AS g ON g.gemeente_code = r.gemeente_code

@@ -1,6 +1,6 @@
 -- Grain: year x municipality x PI x leefgebied, from the nazorg-exports.
 -- Key: year, gemeente_code, pi_code, leefgebied
--- Partition: gemeente_code
+-- Additive: n_trajectories
 -- Rule: meetregels Proces, % op orde na 3 maanden (status classes as for readiness); the year
 -- is that of the release date the municipality knows, else of its notification. The PI is
 -- that of the release with the same person and release date (null when none is known).

@@ -1,5 +1,6 @@
 -- Grain: release year x PI x municipality x sex x age band.
 -- Key: release_year, pi_code, gemeente_code, sex, age_band
+-- Additive: n_releases
 -- Rule: meetregels Leefgebieden (% onbekend) extended to every field a figure depends on:
 -- releases whose field is empty or 'onbekend', for the data-quality page.
 -- Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key method).

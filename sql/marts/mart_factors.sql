@@ -4,7 +4,7 @@
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band, n_earlier_releases,
 --     id_bewijs, onderdak, werk_inkomen, schulden, zorg, sociaal_netwerk, reintegratieplan,
 --     tbo_10_dagen, tijdig_gemeld, in_beeld, casemanager, onder_toezicht, days, event
--- Partition: gemeente_code
+-- Additive: n_cohort
 -- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
 -- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
 -- NULL when the measure does not apply or is unknown.

@@ -1,6 +1,6 @@
 -- Grain: release year x PI x municipality x sex x age band.
 -- Key: release_year, pi_code, gemeente_code, sex, age_band
--- Partition: gemeente_code
+-- Additive: n_releases
 -- Rule: meetregels Proces: re-integratieplan, TBO binnen 10 dagen (only PIs that deliver TBO
 -- dates), tijdig gemeld (>= 14 days before release), in beeld bij gemeente (only
 -- municipalities that deliver nazorg-exports).
@@ -25,6 +25,6 @@ SELECT
     release_year, pi_code, gemeente_code, provincie, sex, age_band,
     count_true(COLUMNS('^(n_.+)$')) AS '\1',
     key_sum(COLUMNS('^n_(.+)$'), record_key) AS 'ck_\1',
-    sum(notice_days) FILTER (WHERE notice_date IS NOT NULL) AS sum_notice_days
+    COALESCE(sum(notice_days) FILTER (WHERE notice_date IS NOT NULL), 0) AS sum_notice_days
 FROM flags
 GROUP BY ALL

@@ -1,5 +1,6 @@
 -- Grain: release year x PI x municipality x sex x age band; per leefgebied (six + 'alle'):
 -- Key: release_year, pi_code, gemeente_code, sex, age_band
+-- Additive: n_releases
 -- Rule: meetregels Leefgebieden op orde bij uitstroom: counts op orde, niet op orde, onbekend
 -- at release, and the same status counts at intake. One column set per leefgebied (wide:
 -- n_<leefgebied>_<count>), so the mart has one row per cell, like mart_process; each count is

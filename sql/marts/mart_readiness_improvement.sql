@@ -1,9 +1,10 @@
 -- Grain: release year x PI x municipality x sex x age band x leefgebied (six + 'alle'), the
 -- cells with at least one release whose leefgebied was niet op orde at intake.
 -- Key: release_year, pi_code, gemeente_code, sex, age_band, leefgebied
+-- Additive: n_intake_niet
 -- Rule: meetregels Leefgebieden, verbeterd tijdens detentie: of the releases niet op orde at
 -- intake, those op orde at release (n_improved) and those with a known release status
--- (n_intake_niet_known, the denominator). The status pairs are one row per release and
+-- (n_intake_niet_known, the denominator); n_intake_niet counts them all. The status pairs are one row per release and
 -- leefgebied (long), so that each count is written once for all leefgebieden.
 -- Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key method).
 WITH lists AS (
@@ -28,6 +29,7 @@ flags AS (
              THEN replace(intake_name, '_intake', '')
              ELSE error('mart_readiness_improvement: intake and release columns differ')
         END AS leefgebied,
+        true AS n_intake_niet,
         release = 'op_orde' AS n_improved,
         release <> 'onbekend' AS n_intake_niet_known
     FROM pairs

@@ -1,9 +1,10 @@
 -- Grain: one municipal trajectory (pseudoniem, gemeente_code, melding_datum) as last delivered.
 -- Key: pseudoniem, gemeente_code, notice_date
--- Partition: gemeente_code
+-- Partition: bucket
 -- Rule: contract, gemeente re-deliveries: the later exportdatum wins, on a tie the later ingest.
 SELECT
     r.pseudoniem,
+    person_bucket(r.pseudoniem) AS bucket,
     COALESCE(g.current_code, r.gemeente_code) AS gemeente_code,
     r.melding_datum AS notice_date,
     r.uitstroomdatum AS release_date,

@@ -1,9 +1,11 @@
 -- Grain: one detention episode (pseudoniem, instroomdatum) as last delivered.
 -- Key: pseudoniem, admission_date
+-- Partition: bucket
 -- Rule: contract, pi re-deliveries: the later exportdatum wins, on a tie the later ingest;
 -- old municipality codes are mapped to the current municipality (gemeente_herindelingen).
 SELECT
     r.pseudoniem,
+    person_bucket(r.pseudoniem) AS bucket,
     r.inrichting AS pi_code,
     r.instroomdatum AS admission_date,
     r.uitstroomdatum AS release_date,

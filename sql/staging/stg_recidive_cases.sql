@@ -1,8 +1,10 @@
 -- Grain: one criminal case (zaak_id) as last delivered.
 -- Key: case_id
+-- Partition: bucket
 -- Rule: contract, recidive re-deliveries: the later peildatum wins, on a tie the later ingest.
 SELECT
     r.pseudoniem,
+    person_bucket(r.pseudoniem) AS bucket,
     r.zaak_id AS case_id,
     r.pleegdatum AS offence_date,
     r.registratiedatum AS registration_date,

@@ -1,9 +1,11 @@
 -- Grain: one probation trajectory (pseudoniem, organisatie, soort, startdatum) as last delivered.
 -- Key: pseudoniem, organisation, kind, start_date
+-- Partition: bucket
 -- Rule: contract v1.1, reclassering re-deliveries: the later exportdatum wins, on a tie the
 -- later ingest.
 SELECT
     r.pseudoniem,
+    person_bucket(r.pseudoniem) AS bucket,
     r.organisatie AS organisation,
     r.soort AS kind,
     r.kader AS frame,

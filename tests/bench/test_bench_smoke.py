@@ -41,6 +41,8 @@ def bench_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 c
                 for c in run.DEFAULT_CASES
                 if c not in ("dashboard_memory", "dashboard_protocol", "api_load")
+                # One delivery kind under the browser's load: they differ only in the file.
+                and not (c.startswith("dashboard_load_") and c != "dashboard_load_pi")
             ],  # fmt: skip
             "--workdir",
             str(workdir / "work"),
@@ -110,3 +112,19 @@ def test_the_readme_tables_replace_only_the_generated_part(bench_results: dict) 
     for table in tables:
         # Every row has as many cells as the header.
         assert {row.count("|") for row in table} == {table[0].count("|")}, table
+
+
+def test_every_delivery_kind_is_measured_and_shown_side_by_side(bench_results: dict) -> None:
+    """Issue 33: a case per delivery kind at rest; under a browser's load (here the PI's
+    only); one table with a row per kind."""
+    cases = bench_results["results"]["scales"][SCALE]
+    for kind in ("pi", "recidive", "reclassering", "nazorg"):
+        assert cases[f"delivery_{kind}"]["rows"] > 0
+        assert cases[f"delivery_{kind}"]["rebuilt"] > 0
+    load = cases["dashboard_load_pi"]
+    assert "error" not in load, load
+    assert load["seconds"] >= load["published_seconds"] > 0
+    generated = bench_results["readme"].split(report.START)[1].split(report.END)[0]
+    assert "### Every delivery kind: at rest, and while the dashboard serves" in generated
+    for label in report.DELIVERY_KINDS.values():
+        assert f"| {label} | {SCALE} |" in generated

@@ -9,9 +9,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import delta, models, partitions
+from pipelines import additive, delta, models, partitions
 from pipelines.build import build, build_keys, discover_models
-from pipelines.demo.generate import generate_demo, next_nazorg_export
+from pipelines.demo.generate import (
+    generate_demo,
+    next_nazorg_export,
+    next_pi_export,
+    next_recidive_export,
+    next_reclassering_export,
+)
 from pipelines.ingest import ingest_paths
 from pipelines.models import MODEL_TABLES
 from pipelines.publish import current, publications_dir
@@ -55,11 +61,13 @@ def _content(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     )
 
 
-def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
-    """The targets that changes were applied to, and the tables rebuilt by partition."""
+def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str], list[str]]:
+    """The targets that changes were applied to, the tables rebuilt by partition and those
+    brought up to date by adding what changed (pipelines/additive.py)."""
     applied: list[str] = []
     parted: list[str] = []
-    apply, rebuild_part = delta.apply, delta.rebuild_part
+    added: list[str] = []
+    apply, rebuild_part, update = delta.apply, delta.rebuild_part, additive.update
     monkeypatch.setattr(
         delta, "apply", lambda con, d, target: (applied.append(target), apply(con, d, target))[1]
     )
@@ -68,32 +76,131 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
         "rebuild_part",
         lambda con, name, *a: (parted.append(name), rebuild_part(con, name, *a))[1],
     )
-    return applied, parted
+    monkeypatch.setattr(
+        additive, "update", lambda con, name, *a: (added.append(name), update(con, name, *a))[1]
+    )
+    return applied, parted, added
 
 
-# The models on a nazorg export's path that declare a partition (`-- Partition:`); the
-# staging model is rebuilt whole (it reads the raw rows), its readers only for the
-# municipality that delivered.
-PARTITIONED = ["core_release_aftercare", "mart_aftercare", "mart_process", "mart_factors"]
+def _equal_to_a_full_build(
+    con: duckdb.DuckDBPyConnection, store: Path, files: list[Path], tmp_path: Path
+) -> None:
+    """Every model of the store equals a full build of the same files (with the same record
+    keys), and the publication, written incrementally, holds the store's published tables."""
+    secret = con.execute("SELECT secret FROM record_key_secret").fetchall()[0][0]
+    full = _store(tmp_path / "full.duckdb", files, secret)
+    build(full, full=True)
+    models = {m.name for m in discover_models()} | set(MODEL_TABLES)
+    assert models <= table_names(con)
+    for table in sorted(models):
+        assert _content(con, table) == _content(full, table), table
+    full.close()
+    snapshot = duckdb.connect(str(current(store)), read_only=True)
+    published = table_names(snapshot) - {"publication", "publication_tables"}
+    assert {"mart_factors", "model_factors", "mart_process", "deliveries"} <= published
+    for table in sorted(published):
+        assert _content(snapshot, table) == _content(con, table), table
+    recorded = dict(snapshot.execute("SELECT * FROM publication_tables").fetchall())
+    assert set(recorded) == published
+    assert recorded["mart_outflow"] == fingerprint(snapshot, "mart_outflow")
+    snapshot.close()
 
 
-@pytest.mark.parametrize("mode", ["whole", "as-changes", "by-partition"])
-def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
+# Per delivery kind (issue 33): the next delivery (pipelines/demo/generate.py), the models it
+# rebuilds by partition (the persons' buckets it names), those brought up to date by adding
+# what changed, and models it must leave as they are.
+SUPPLIER_LISTS = {"core_tbo_pis", "core_nazorg_gemeenten", "core_peildatum"}
+BY_RELEASE = ["core_releases", "core_cohort_members", "core_release_aftercare"]
+DELIVERIES = {
+    "pi": (
+        next_pi_export,
+        {*BY_RELEASE, "core_release_probation", "core_recidivism_outcomes"},
+        {
+            "mart_aftercare", "mart_completeness", "mart_outflow", "mart_readiness",
+            "mart_readiness_improvement", "mart_process", "mart_probation", "core_cohort_cells",
+            "mart_factors", "mart_reoffence_groups", "mart_survival", "mart_recidivism",
+            "mart_readiness_pi",
+        },
+        {"stg_gemeente_trajectories", "stg_recidive_cases", "core_tbo_pis", "core_peildatum"},
+    ),
+    # The peildatum moves: every outcome changes (days observed), so the recidivism models
+    # are rebuilt (mart_recidivism rolls up the changes of the cohorts' cells); the releases
+    # and what is made of them alone stay.
+    "recidive": (
+        next_recidive_export,
+        set(),
+        {"mart_recidivism"},
+        {"stg_pi_episodes", *BY_RELEASE, "mart_outflow", "mart_readiness", "mart_process"},
+    ),
+    "reclassering": (
+        next_reclassering_export,
+        {"core_release_probation"},
+        {"mart_probation", "mart_factors"},
+        {"stg_pi_episodes", "core_releases", "core_recidivism_outcomes", "mart_outflow"},
+    ),
+    "nazorg": (
+        next_nazorg_export,
+        {"core_release_aftercare"},
+        {"mart_aftercare", "mart_process", "mart_factors"},
+        {"stg_pi_episodes", "core_releases", "core_nazorg_gemeenten", "core_cohort_cells"},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(DELIVERIES))
+def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A PI's next export, the justice records' next quarter, a probation organisation's and
+    a municipality's next export: the person-level models are rebuilt only for the buckets of
+    the persons the delivery names, the counting marts get the difference those buckets make
+    (in the store and in the snapshot), and the result equals a full build of the same files.
+    (Staging tables are written as their changes at any size here, as they are at national
+    scale, where they hold more than delta.MIN_ROWS rows.)"""
+    monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    make, by_partition, by_addition, kept = DELIVERIES[kind]
+    applied, parted, added = _record(monkeypatch)
+    files = sorted(exports.iterdir())
+    delivery = make(exports, tmp_path)
+    store = tmp_path / "incremental.duckdb"
+    con = _store(store, files)
+    build(con)
+    before = build_keys(con)
+    ingest_paths(con, [delivery])
+    assert con.execute(
+        "SELECT status FROM deliveries ORDER BY delivery_id DESC LIMIT 1"
+    ).fetchall() == [("loaded",)]
+    parted.clear()
+    applied.clear()
+    rebuilt = set(build(con)) - {"fingerprints", "publication"}
+    assert set(parted) == by_partition
+    assert set(added) == by_addition
+    # Kept as they were (the one-row and per-supplier tables may be run again, to find that).
+    assert not rebuilt & (kept - SUPPLIER_LISTS), rebuilt & kept
+    assert all(build_keys(con)[name][1] == before[name][1] for name in kept)
+    # The same changes in the snapshot, for the published ones whose content changed.
+    after = build_keys(con)
+    for name in by_addition - {"core_cohort_cells"}:
+        if after[name][1] != before[name][1]:
+            assert f"snapshot.{name}" in applied, name
+    _equal_to_a_full_build(con, store, [*files, delivery], tmp_path)
+    con.close()
+
+
+@pytest.mark.parametrize("mode", ["whole", "as-changes"])
+def test_without_partitions_a_nazorg_delivery_rebuilds_what_reads_it_and_equals_a_full_build(
     exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
-    """Rebuilt tables written whole; every one written as its changes (pipelines/delta.py:
-    at national scale only the large ones are); and (the default) the partitioned ones
-    recomputed and written only for the municipality that delivered
-    (pipelines/partitions.py), in the store and in the snapshot."""
-    if mode != "by-partition":
-        monkeypatch.setattr(partitions, "declared", lambda sql: None)
+    """Without the partitions: rebuilt tables written whole, or every one written as its
+    changes (pipelines/delta.py: at national scale only the large ones are)."""
+    monkeypatch.setattr(partitions, "declared", lambda sql: None)
     if mode == "as-changes":
         monkeypatch.setattr(delta, "MIN_ROWS", 0)
-    applied, parted = _record(monkeypatch)
+    applied, parted, added = _record(monkeypatch)
     files = sorted(exports.iterdir())
     delivery = next_nazorg_export(exports, tmp_path)
-
-    con = _store(tmp_path / "incremental.duckdb", files)
+    store = tmp_path / "incremental.duckdb"
+    con = _store(store, files)
     build(con)
     unchanged = build(con)  # nothing new: nothing is rebuilt
     assert set(unchanged) == {"fingerprints", "publication"}
@@ -102,7 +209,7 @@ def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
     ingest_paths(con, [delivery])
     parted.clear()
     rebuilt = set(build(con)) - {"fingerprints", "publication"}
-    assert parted == (PARTITIONED if mode == "by-partition" else [])
+    assert parted == []
     # The nazorg-exports' models and what reads in beeld / casemanager, not the rest.
     assert {
         "stg_gemeente_trajectories",
@@ -125,58 +232,49 @@ def test_a_nazorg_delivery_rebuilds_only_what_reads_it_and_equals_a_full_build(
         "mart_recidivism",
         "mart_survival",
     }
-    secret = con.execute("SELECT secret FROM record_key_secret").fetchall()[0][0]
-
-    full = _store(tmp_path / "full.duckdb", [*files, delivery], secret)
-    build(full, full=True)
-
-    models = {m.name for m in discover_models()} | set(MODEL_TABLES)
-    assert models <= table_names(con)
-    for table in sorted(models):
-        assert _content(con, table) == _content(full, table), table
-
-    # The publication, written incrementally, holds the store's published tables exactly.
-    snapshot = duckdb.connect(str(current(tmp_path / "incremental.duckdb")), read_only=True)
-    published = table_names(snapshot) - {"publication", "publication_tables"}
-    assert {"mart_factors", "model_factors", "mart_process", "deliveries"} <= published
-    for table in sorted(published):
-        assert _content(snapshot, table) == _content(con, table), table
-    recorded = dict(snapshot.execute("SELECT * FROM publication_tables").fetchall())
-    assert set(recorded) == published
-    assert recorded["mart_outflow"] == fingerprint(snapshot, "mart_outflow")
-    snapshot.close()
     if mode != "whole":
         assert {"main.mart_factors", "snapshot.mart_factors", "snapshot.mart_aftercare"} <= set(
             applied
         )
     # The figures moved: every trajectory of that municipality now has a casemanager.
     assert con.execute(known).fetchall()[0][0] > managed
+    _equal_to_a_full_build(con, store, [*files, delivery], tmp_path)
     con.close()
-    full.close()
 
 
-def test_a_partitioned_model_that_reads_another_changed_table_is_rebuilt_whole(
-    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("peildatum_moves", [False, True])
+def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peildatum_moves: bool
 ) -> None:
-    """A nazorg delivery and, in the same build, a change to the recidivism data (which is
-    not partitioned by municipality): what reads only the nazorg side is rebuilt for one
-    municipality, mart_factors (which reads the outcomes too) whole; the result equals a
-    full build of the same store."""
-    applied, parted = _record(monkeypatch)
+    """A nazorg delivery and, in the same build, the cases of 25 re-offenders leaving the
+    recidivism data: both are changes of some persons' buckets, so mart_factors (which reads
+    both sides) gets the difference of the buckets of either. When the peildatum moves too
+    (an input that is not partitioned: every outcome's days observed change), the outcomes
+    and what reads them are rebuilt whole, and what reads only the nazorg side still goes by
+    bucket. Either way the result equals a full build of the same store."""
+    monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    applied, parted, added = _record(monkeypatch)
     store, copy = tmp_path / "store.duckdb", tmp_path / "copy.duckdb"
     con = _store(store, sorted(exports.iterdir()))
     build(con)
     ingest_paths(con, [next_nazorg_export(exports, tmp_path)])
-    # The cases of 25 re-offenders of the cohorts leave the recidivism data.
     con.execute(
         "DELETE FROM raw_recidive_cases WHERE pseudoniem IN (SELECT pseudoniem FROM "
         "core_recidivism_outcomes WHERE reoffended ORDER BY ALL LIMIT 25)"
     )
+    if peildatum_moves:
+        con.execute("UPDATE raw_recidive_cases SET peildatum = peildatum + 1")
     outcomes = build_keys(con)["core_recidivism_outcomes"][1]
     parted.clear()
     build(con)
     assert build_keys(con)["core_recidivism_outcomes"][1] != outcomes
-    assert parted == ["core_release_aftercare", "mart_aftercare", "mart_process"]
+    if peildatum_moves:
+        assert parted == ["core_release_aftercare"]
+        assert {"mart_aftercare", "mart_process"} <= set(added)
+        assert not {"mart_factors", "mart_survival", "core_cohort_cells"} & set(added)
+    else:
+        assert set(parted) == {"core_release_aftercare", "core_recidivism_outcomes"}
+        assert {"mart_aftercare", "mart_process", "mart_factors", "mart_survival"} <= set(added)
     assert "snapshot.mart_aftercare" in applied
     con.close()
     shutil.copyfile(store, copy)
