@@ -241,7 +241,7 @@ def _build_tables(
             lambda m=model, v=values, a=added: rebuild(m, v, a),
             (model.name,),
         )
-        if model.partition and model.name not in ledger.now:
+        if model.partition and model.name not in ledger.moved:
             ledger.keep(model.name)
     code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
     # Each statistical model is refitted only when its input or the code changed.
@@ -256,7 +256,6 @@ def _build_tables(
         f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?)",
         [(name, i, o) for name, (i, o) in sorted(state.items())],
     )
-    ledger.save()
     return deltas
 
 
@@ -282,10 +281,8 @@ def _additive_scope(
         if found is None or name not in changed:
             return None
         values |= found
-        parts = ledger.now[name]
-        rows = sum(parts.get(v, (0, 0))[0] for v in values)
-        if rows > delta.MAX_SHARE * sum(n for n, _ in parts.values()):
-            return None
+    if any(ledger.rows(n, values) > delta.MAX_SHARE * ledger.rows(n) for n in moved):
+        return None
     partitioned = [n for n in inputs if ledger.columns.get(n) == column]
     return partitions.scope(column, values), partitioned
 

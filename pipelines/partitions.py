@@ -4,7 +4,7 @@ A model may declare a partition column in its header (`-- Partition: bucket`). T
 promise about its SQL: the model's rows with value v in that column are made only from rows
 with value v in the same column of its partitioned inputs (and from its other inputs as a
 whole). The person-level models are partitioned by the person's bucket (`person_bucket` in
-sql/macros.sql: one of 4,096, from the pseudonym, the same for all rows of a person), so a
+sql/macros.sql: one of 16,384, from the pseudonym, the same for all rows of a person), so a
 delivery naming a few hundred persons changes a few hundred buckets of each model on its
 path, and the build recomputes and writes just those (`pipelines/delta.py`), instead of
 tables of millions of rows. (What depends on more than one person, such as which PIs deliver
@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 
 import duckdb
-import polars as pl
 
 from pipelines import delta
 from pipelines.warehouse import fingerprint_of, table_names
@@ -79,8 +78,11 @@ def changed(before: Digests, after: Digests) -> set[str | None]:
 
 
 class Ledger:
-    """The digests of a build's partitioned models: as the last build left them and as this
-    build makes them, and which values moved."""
+    """The digests of a build's partitioned models, kept in the store's `partition_state`
+    (one row per table and value: 16,384 per person-level model) and compared there, in
+    SQL: as the last build left them and as this build makes them, and which values moved.
+    The table is changed inside the build's transaction, so a failed build leaves it as it
+    was."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, columns: dict[str, str], built: dict[str, str]
@@ -88,19 +90,43 @@ class Ledger:
         """`columns`: the partition column per partitioned model; `built`: the fingerprint
         of each table as the last build left it ({} for a full build: nothing is known)."""
         self.con, self.columns, self.built = con, columns, built
-        self.kept = load(con) if built else {}
-        self.now: dict[str, Digests] = {}
+        if not built or STATE not in table_names(con) or _old_state(con):
+            con.execute(
+                f"CREATE OR REPLACE TABLE {STATE} "
+                "(name VARCHAR, value VARCHAR, n BIGINT, total HUGEINT)"
+            )
+        # Tables that are no longer partitioned keep no digests.
+        con.execute(
+            f"DELETE FROM {STATE} WHERE NOT list_contains(CAST(? AS VARCHAR[]), name)",
+            [sorted(columns)],
+        )
         # Per model rebuilt now: the values whose rows changed (None: not known).
         self.moved: dict[str, set[str | None] | None] = {}
+        self._held: dict[str, bool] = {}
 
-    def held(self, name: str) -> Digests | None:
-        """The digests of the table as the last build left it, if they are known."""
-        digests = self.kept.get(name)
-        if digests is None or name not in self.built:
-            return None
-        if table_fingerprint(self.con, name, digests) != self.built[name]:
-            return None
-        return digests
+    def _sums(self, name: str, values: set[str | None] | None = None) -> tuple[int, int]:
+        where = "true" if values is None else scope("value", values)
+        n, total = self.con.execute(
+            f"SELECT COALESCE(sum(n), 0), COALESCE(sum(total), 0) FROM {STATE} "
+            f"WHERE name = ? AND {where}",
+            [name],
+        ).fetchall()[0]
+        return int(n), int(total)
+
+    def held(self, name: str) -> bool:
+        """Whether the digests of the table as the last build left it are known (kept, and
+        adding up to its fingerprint then). Asked before the table is rebuilt."""
+        if name not in self._held:
+            known = name in self.built
+            if known:
+                rows, total = self._sums(name)
+                known = fingerprint_of(self.con, name, rows, total) == self.built[name]
+            self._held[name] = known
+        return self._held[name]
+
+    def rows(self, name: str, values: set[str | None] | None = None) -> int:
+        """The table's rows (of `values`, when given), by its digests."""
+        return self._sums(name, values)[0]
 
     def to_rebuild(self, name: str, moved: list[str]) -> set[str | None] | None:
         """The values of model `name` to rebuild when only its inputs `moved` changed (the
@@ -112,12 +138,10 @@ class Ledger:
             self.columns.get(n) != column or self.moved.get(n) is None for n in moved
         ):
             return None
-        digests = self.held(name)
-        if digests is None:
+        if not self.held(name):
             return None
         values: set[str | None] = set().union(*(self.moved[n] or set() for n in moved))
-        rows = sum(digests.get(v, (0, 0))[0] for v in values)
-        return None if rows > delta.MAX_SHARE * sum(n for n, _ in digests.values()) else values
+        return None if self.rows(name, values) > delta.MAX_SHARE * self.rows(name) else values
 
     def rebuild(
         self, name: str, sql: str, before: str | None, values: set[str | None] | None
@@ -126,35 +150,61 @@ class Ledger:
         changes: pipelines/delta.py). Returns the changes written, if any."""
         column = self.columns[name]
         earlier = self.held(name)
-        now = None
-        if values is not None and before is not None and earlier is not None:
+        if values is not None and before is not None and earlier:
             where = scope(column, values)
             made = delta.rebuild_part(self.con, name, sql, before, where)
             if made is not None:
-                fresh = digests(self.con, name, column, where)
-                now = {v: d for v, d in earlier.items() if v not in values} | fresh
+                self.moved[name] = self._replace(name, column, where, values)
+                return made
         else:
             made = delta.rebuild(self.con, name, sql, before)
-        if now is None:
-            now = digests(self.con, name, column)
-        self.now[name] = now
-        self.moved[name] = None if earlier is None else changed(earlier, now)
+        moved = self._replace(name, column, "true", None)
+        self.moved[name] = moved if earlier else None
         return made
+
+    def _replace(
+        self, name: str, column: str, where: str, values: set[str | None] | None
+    ) -> set[str | None]:
+        """Compute the digests of the rows of `where` (those of `values`; None: all) anew,
+        keep them in place of the old ones, and return the values whose digests changed."""
+        con = self.con
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE partition_new AS "
+            f"SELECT CAST(t.{column} AS VARCHAR) AS value, count(*) AS n, "
+            f"sum(CAST(hash(t) AS HUGEINT)) AS total FROM main.{name} AS t WHERE {where} "
+            "GROUP BY ALL"
+        )
+        old = "true" if values is None else scope("value", values)
+        moved = con.execute(
+            f"SELECT COALESCE(o.value, w.value) FROM (SELECT * FROM {STATE} WHERE name = ? "
+            f"AND {old}) AS o FULL JOIN partition_new AS w ON o.value IS NOT DISTINCT FROM "
+            "w.value WHERE o.n IS DISTINCT FROM w.n OR o.total IS DISTINCT FROM w.total",
+            [name],
+        ).fetchall()
+        con.execute(f"DELETE FROM {STATE} WHERE name = ? AND {old}", [name])
+        con.execute(f"INSERT INTO {STATE} SELECT ?, value, n, total FROM partition_new", [name])
+        con.execute("DROP TABLE temp.partition_new")
+        return {value for (value,) in moved}
 
     def fingerprint(self, name: str) -> str:
         """The fingerprint of model `name` as this build made it (from its digests)."""
-        return table_fingerprint(self.con, name, self.now[name])
+        rows, total = self._sums(name)
+        return fingerprint_of(self.con, name, rows, total)
 
     def keep(self, name: str) -> None:
-        """Model `name` stays as it was."""
-        self.now[name] = self.held(name) or digests(self.con, name, self.columns[name])
+        """Model `name` stays as it was (its digests are computed if they are not known)."""
+        if not self.held(name):
+            self._replace(name, self.columns[name], "true", None)
 
-    def save(self) -> None:
-        save(self.con, self.now)
+
+def _old_state(con: duckdb.DuckDBPyConnection) -> bool:
+    """A state kept by an earlier version (other columns)."""
+    columns = [r[0] for r in con.execute(f"DESCRIBE {STATE}").fetchall()]
+    return columns != ["name", "value", "n", "total"]
 
 
 def load(con: duckdb.DuckDBPyConnection) -> dict[str, Digests]:
-    """The digests kept by the last build, per table."""
+    """The digests kept by the last build, per table (for tests and inspection)."""
     if STATE not in table_names(con):
         return {}
     kept: dict[str, Digests] = {}
@@ -163,24 +213,3 @@ def load(con: duckdb.DuckDBPyConnection) -> dict[str, Digests]:
     ).fetchall():
         kept.setdefault(name, {})[value] = (int(n), int(total))
     return kept
-
-
-def save(con: duckdb.DuckDBPyConnection, kept: dict[str, Digests]) -> None:
-    rows = [
-        (name, value, n, str(total))  # a sum of 64-bit hashes outgrows 64 bits: as text
-        for name, parts in sorted(kept.items())
-        for value, (n, total) in parts.items()
-    ]
-    frame = pl.DataFrame(
-        rows,
-        schema={"name": pl.String, "value": pl.String, "n": pl.Int64, "total": pl.String},
-        orient="row",
-    )
-    con.register("partition_rows", frame)
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE {STATE} AS SELECT name, value, n, "
-            "CAST(total AS HUGEINT) AS total FROM partition_rows"
-        )
-    finally:
-        con.unregister("partition_rows")

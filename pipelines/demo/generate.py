@@ -111,9 +111,10 @@ def _later(day: str, days: int) -> str:
 DATES = ("instroomdatum", "uitstroomdatum")
 
 
-def next_pi_export(demo: Path, folder: Path, pi: str = "arnhem", n: int = 200) -> Path:
-    """A PI's next monthly export, a month after its last: `n` detention episodes of persons
-    it held before, not delivered earlier. Three in four were admitted in November and released
+def next_pi_export(demo: Path, folder: Path, pi: str = "arnhem", n: int | None = None) -> Path:
+    """A PI's next monthly export, a month after its last: `n` detention episodes (by default
+    a month's: as many as it released in the last December, at least 10) of persons it held
+    before, not delivered earlier. Three in four were admitted in November and released
     in December of the last release year (a new release: for some a new cohort member, for
     others a later release of their year); one in four lies before all of that person's
     episodes (it moves the number of earlier releases of every later release of the person,
@@ -123,6 +124,9 @@ def next_pi_export(demo: Path, folder: Path, pi: str = "arnhem", n: int = 200) -
     exported = rows["exportdatum"][0]
     year = dt.date.fromisoformat(exported).year - 1
     dated = [pl.col(c).str.to_date("%Y-%m-%d", strict=False).is_not_null() for c in DATES]
+    if n is None:
+        december = rows.filter(pl.col("uitstroomdatum").str.starts_with(f"{year}-12-")).height
+        n = max(10, december)
     persons = (
         rows.filter(*dated)  # (a demo file holds some impossible dates on purpose)
         .group_by("pseudoniem")
@@ -197,10 +201,11 @@ def next_recidive_export(demo: Path, folder: Path, corrected: int = 50) -> Path:
 
 
 def next_reclassering_export(
-    demo: Path, folder: Path, organisation: str = "ldh", n: int = 300
+    demo: Path, folder: Path, organisation: str = "ldh", n: int | None = None
 ) -> Path:
-    """A probation organisation's next export, thirty days after its last: `n` of its
-    toezichten still running then, ended in these thirty days (regulier), as many new ones,
+    """A probation organisation's next export, thirty days after its last: `n` (by default
+    about a month's: a 120th of its trajectories, at least 10) of its toezichten still running
+    then, ended in these thirty days (regulier), as many new ones,
     started in these days for the same persons, and `n` earlier toezichten re-delivered with
     their kader corrected (which moves the figures by kader of the releases they followed)."""
     source = next(demo.glob(f"demo_reclassering_{organisation}_*.csv"))
@@ -208,6 +213,7 @@ def next_reclassering_export(
         pl.col("startdatum").str.to_date("%Y-%m-%d", strict=False).is_not_null()
     )
     exported = rows["exportdatum"][0]
+    n = max(10, rows.height // 120) if n is None else n
     toezicht = rows.filter(pl.col("soort") == "toezicht").sort("pseudoniem", "startdatum")
     running = toezicht.filter(pl.col("einddatum").is_null()).head(n)
     ended = running.with_columns(einddatum=pl.lit(_later(exported, 10)), afloop=pl.lit("regulier"))

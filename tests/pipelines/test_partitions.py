@@ -37,16 +37,36 @@ def test_digests_add_up_to_the_fingerprint_and_name_what_changed() -> None:
     ).fetchall() == [(0,)]
 
 
-def test_digests_survive_the_store() -> None:
+def test_the_ledger_keeps_the_digests_in_the_store_and_names_what_moved() -> None:
+    """The digests kept in `partition_state` equal those computed from the table, add up to
+    its fingerprint, and a rebuild of some values names exactly those whose rows changed."""
     con = duckdb.connect()
-    _table(con, [("GM0001", 1), (None, 2)])
-    kept = {"t": partitions.digests(con, "t", "code")}
-    partitions.save(con, kept)
-    assert partitions.load(con) == kept
-    # A sum of 64-bit hashes beyond 64 bits is kept exactly.
-    big = {"x": {"v": (3, 3 * 2**63 + 1)}}
-    partitions.save(con, big)
-    assert partitions.load(con) == big
+    con.execute("CREATE TABLE src (code VARCHAR, n INTEGER)")
+    con.executemany(
+        "INSERT INTO src VALUES (?, ?)", [("GM0001", 1), ("GM0001", 2), ("GM0002", 3), (None, 4)]
+    )
+    sql = "SELECT code, n * 10 AS m FROM src"
+    ledger = partitions.Ledger(con, {"t": "code"}, {})
+    ledger.rebuild("t", sql, None, None)
+    assert partitions.load(con) == {"t": partitions.digests(con, "t", "code")}
+    assert ledger.fingerprint("t") == fingerprint(con, "t")
+    assert ledger.moved["t"] is None  # nothing was known before
+    built = {"t": fingerprint(con, "t")}
+
+    # GM0002's row changes and the NULL row goes; GM0001 stays.
+    con.execute("UPDATE src SET n = 30 WHERE code = 'GM0002'")
+    con.execute("DELETE FROM src WHERE code IS NULL")
+    ledger = partitions.Ledger(con, {"t": "code"}, built)
+    assert ledger.held("t") and ledger.rows("t") == 4 and ledger.rows("t", {"GM0001"}) == 2
+    ledger.rebuild("t", sql, built["t"], {"GM0002", None, "GM0001"})
+    assert ledger.moved["t"] == {"GM0002", None}
+    assert sorted(con.execute("SELECT * FROM t").fetchall()) == [
+        ("GM0001", 10), ("GM0001", 20), ("GM0002", 300),
+    ]  # fmt: skip
+    assert partitions.load(con) == {"t": partitions.digests(con, "t", "code")}
+    assert ledger.fingerprint("t") == fingerprint(con, "t")
+    # Digests that no longer add up to the table's fingerprint are not trusted.
+    assert not partitions.Ledger(con, {"t": "code"}, {"t": "another"}).held("t")
 
 
 def test_the_partition_header() -> None:
