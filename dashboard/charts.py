@@ -277,9 +277,12 @@ def funnel_plot(
     x_title: str,
     y_title: str,
     labels: dict[str, str],
+    size: str = "n",
 ) -> go.Figure:
-    """Units as dots on (size, rate) with 95% and 99.8% limits; the chosen units stand out."""
-    n = limits["n"].to_numpy()
+    """Units as dots on (size, rate) with 95% and 99.8% limits; the chosen units stand out.
+    `size`: the units' column on the x-axis (n, or the expected count e of a corrected rate:
+    the limits are drawn over the same quantity)."""
+    n = limits["size"].to_numpy()
     line = {"color": "#555555", "width": 1.2}
     data: list[dict] = [
         {"type": "scatter", "x": n, "y": limits["national"].to_numpy(), "mode": "lines",
@@ -306,7 +309,7 @@ def funnel_plot(
         data.append(
             {
                 "type": "scatter",
-                "x": frame["n"].to_list(),
+                "x": frame[size].to_list(),
                 "y": frame[value].to_list(),
                 "mode": "markers+text" if frame is mine else "markers",
                 "text": frame["label"].to_list() if frame is mine else None,
@@ -314,7 +317,9 @@ def funnel_plot(
                 "customdata": frame["label"].to_list(),
                 "name": name,
                 "marker": {"color": colour, "size": size, "line": {"width": 1, "color": "#333"}},
-                "hovertemplate": "%{customdata}: %{y:.1f}% (n = %{x:,})<extra></extra>",
+                "hovertemplate": "%{customdata}: %{y:.1f}% ("
+                + labels.get(size, size)
+                + " = %{x:,.0f})<extra></extra>",
             }
         )
     return figure(

@@ -296,11 +296,19 @@ COMPARE_SCOPE_NOTE = (
 COMPARE_OVER_TIME = "{measure}: {units} naast Nederland en de vergelijkingsgroep"
 COMPARE_FUNNEL = "Trechter: {measure} tegen de omvang"
 FUNNEL_X = "Aantal ({unit})"
+# A corrected rate's funnel stands on the expected count (Spiegelhalter 2005).
+FUNNEL_X_EXPECTED = "Verwacht aantal recidivisten ({unit})"
 FUNNEL_95 = "95%-grens"
 FUNNEL_998 = "99,8%-grens"
 FUNNEL_UNITS = "Overige eenheden"
 FUNNEL_CHOSEN = "Gekozen"
-FUNNEL_LABELS = {"95": FUNNEL_95, "998": FUNNEL_998, "units": FUNNEL_UNITS, "chosen": FUNNEL_CHOSEN}
+FUNNEL_LABELS = {
+    "95": FUNNEL_95,
+    "998": FUNNEL_998,
+    "units": FUNNEL_UNITS,
+    "chosen": FUNNEL_CHOSEN,
+    "e": "verwacht",
+}
 COMPARE_TABLE = "Alle eenheden"
 COMPARE_SMALL = "{n} eenheden staan niet in de trechter: hun cijfer mag niet getoond worden (minder dan {t} personen of uitstromen, of minder dan {t} met of zonder de uitkomst). In de tabel staat bij hen –."
 

@@ -9,9 +9,11 @@ records give the same cell key in every view, process and rebuild, and so the sa
 asking again, or differencing two views, yields noise rather than people.
 
 The ptable follows the maximum-entropy construction of Giessing (2016) as implemented by the
-R package ptable (sdcTools): noise at most D, zero mean, variance V, and no count pushed
-across the suppression threshold. Written here rather than installed: there is no Python
-port, and the construction is a small convex problem per row.
+R package ptable (sdcTools): noise at most D, zero mean, variance V, no count pushed across
+the suppression threshold, and (its default `mono = TRUE`) probabilities that rise towards
+noise 0 on both sides, so that a count is shown as itself at least as often as as any other.
+Written here rather than installed: there is no Python port, and the construction is a small
+convex problem per row.
 """
 
 from __future__ import annotations
@@ -91,9 +93,58 @@ def _row(count: int, max_noise: int, variance: float, threshold: int) -> PTableR
         p = _max_entropy(noises.astype(float), variance)
     else:
         p = np.clip(widest.x, 0, 1)
+    if not _is_monotone(noises, p):
+        p = _monotone(noises, variance)
     keep = p > 1e-12
     p = p[keep] / p[keep].sum()
     return PTableRow(count, tuple(int(d) for d in noises[keep]), tuple(float(x) for x in p))
+
+
+def _monotone_rows(noises: np.ndarray) -> np.ndarray:
+    """The inequalities A p <= 0 that make the probabilities rise towards noise 0 on both
+    sides: p(d) <= p(d + 1) below 0 and p(d) <= p(d - 1) above."""
+    rows = []
+    for i, d in enumerate(noises):
+        if d != 0:
+            row = np.zeros(noises.size)
+            row[i], row[i + 1 if d < 0 else i - 1] = 1.0, -1.0
+            rows.append(row)
+    return np.array(rows)
+
+
+def _is_monotone(noises: np.ndarray, p: np.ndarray) -> bool:
+    return bool((_monotone_rows(noises) @ p <= 1e-12).all())
+
+
+def _monotone(noises: np.ndarray, variance: float) -> np.ndarray:
+    """The maximum-entropy distribution with mean 0 and the given variance whose
+    probabilities rise towards noise 0 on both sides (R ptable's default `mono = TRUE`), or,
+    where no such distribution has that variance, the monotone one of the largest variance
+    (a row beside the threshold then has less noise than asked, never a bias)."""
+    from scipy.optimize import linprog, minimize
+
+    d = noises.astype(float)
+    a_ub = _monotone_rows(noises)
+    widest = linprog(
+        -(d**2), A_ub=a_ub, b_ub=np.zeros(len(a_ub)), A_eq=np.vstack([np.ones(d.size), d]),
+        b_eq=[1, 0], bounds=(0, 1),
+    )  # fmt: skip
+    if variance >= -widest.fun - 1e-9:
+        return np.clip(widest.x, 0, 1)
+    result = minimize(
+        lambda p: float(np.sum(p * np.log(np.maximum(p, 1e-300)))),
+        np.clip(widest.x, 1e-6, 1),
+        method="SLSQP",
+        bounds=[(0, 1)] * d.size,
+        constraints=[
+            {"type": "eq", "fun": lambda p: p.sum() - 1},
+            {"type": "eq", "fun": lambda p: p @ d},
+            {"type": "eq", "fun": lambda p: p @ d**2 - variance},
+            {"type": "ineq", "fun": lambda p: -(a_ub @ p)},
+        ],
+        options={"ftol": 1e-15, "maxiter": 1000},
+    )
+    return np.clip(result.x, 0, 1)
 
 
 @functools.lru_cache(maxsize=8)

@@ -100,6 +100,30 @@ def funnel_limits(rate: float, sizes: np.ndarray, coverage: float) -> tuple[np.n
     return binom.ppf(tail, n, rate) / n, binom.ppf(1 - tail, n, rate) / n
 
 
+def funnel_limits_expected(
+    rate: float, expected: np.ndarray, coverage: float
+) -> tuple[np.ndarray, ...]:
+    """Control limits for an indirectly standardised rate (O/E x `rate`, meetregels
+    Vergelijken) on the unit's expected count E, as Spiegelhalter (2005, "Funnel plots for
+    comparing institutional performance", Statistics in Medicine 24: 1185-1202) puts them:
+    under the null O ~ Poisson(E), and the p-quantile of O, r_p, is interpolated to a
+    continuous limit (r_p - a) / E with a = (F(r_p) - p) / (F(r_p) - F(r_p - 1)); times
+    `rate`, as proportions. (Binomial limits on n, as for crude rates, would ignore that the
+    unit's expected count, not its size, carries the comparison.)"""
+    from scipy.stats import poisson
+
+    e = np.asarray(expected, dtype=float)
+    out = []
+    for p in ((1 - coverage) / 2, (1 + coverage) / 2):
+        r = poisson.ppf(p, e)
+        below = np.where(r > 0, poisson.cdf(r - 1, e), 0.0)
+        at = poisson.cdf(r, e)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = np.where(at > below, (at - p) / (at - below), 0.0)
+            out.append(rate * np.maximum(r - a, 0.0) / e)
+    return out[0], out[1]
+
+
 @dataclass(frozen=True)
 class LogisticFit:
     """A binomial logistic regression on grouped data: coefficient names, estimates, 95%

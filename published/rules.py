@@ -87,9 +87,12 @@ RULES |= {
     "funnel": (
         "**Trechter**: elke eenheid (met minstens {t} personen) staat op haar omvang en "
         "percentage. De lijnen zijn de 95%- en 99,8%-controlegrenzen rond het landelijke "
-        "percentage (binomiaal). Binnen de grenzen kan een verschil toeval zijn; een eenheid "
-        "buiten de 99,8%-grens wijkt vrijwel zeker echt af. Kleine eenheden krijgen zo geen "
-        "rangorde alsof hun percentage exact is."
+        "percentage (binomiaal). Een voor case-mix gecorrigeerd percentage staat op het "
+        "**verwachte aantal** recidivisten van de eenheid, met de grenzen van Spiegelhalter "
+        "(2005): Poisson rond waargenomen / verwacht = 1, maal het landelijke percentage. "
+        "Binnen de grenzen kan een verschil toeval zijn; een eenheid buiten de 99,8%-grens "
+        "wijkt vrijwel zeker echt af. Kleine eenheden krijgen zo geen rangorde alsof hun "
+        "percentage exact is."
     ),
     "factors": (
         "Per factor: de recidive van personen **met** (ja) en **zonder** (nee) die factor bij "

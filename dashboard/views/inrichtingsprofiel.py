@@ -110,9 +110,10 @@ if drawn.height:
         "corrected",
         [code],
         texts.PI_PROFILE_FUNNEL.format(k=2),
-        texts.FUNNEL_X.format(unit=texts.COMPARE_KINDS["pi_code"].lower()),
+        texts.FUNNEL_X_EXPECTED.format(unit=texts.COMPARE_KINDS["pi_code"].lower()),
         "%",
         {"national": labels.NATIONAL, **texts.FUNNEL_LABELS},
+        size="e",
     )
     chart_block(
         "inrichting_trechter", figure, units,

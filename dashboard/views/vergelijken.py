@@ -93,15 +93,19 @@ if drawn.height == 0:  # no unit's figure may be shown in this selection
     st.caption(texts.COMPARE_SMALL.format(n=n_hidden, t=t))
     st.stop()
 limits = comparison.funnel(filters, t, unit, measure)
+corrected = value == "corrected"
 figure = charts.funnel_plot(
     drawn,
     limits,
     value,
     chosen,
     texts.COMPARE_FUNNEL.format(measure=measure_label),
-    texts.FUNNEL_X.format(unit=texts.COMPARE_KINDS[unit].lower()),
+    (texts.FUNNEL_X_EXPECTED if corrected else texts.FUNNEL_X).format(
+        unit=texts.COMPARE_KINDS[unit].lower()
+    ),
     "%",
     {"national": labels.NATIONAL, **texts.FUNNEL_LABELS},
+    size="e" if corrected else "n",
 )
 chart_block(
     f"vergelijken_trechter_{measure}",

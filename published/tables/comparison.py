@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.disclosure import Column, DisclosedTable, Share, Total, disclose, shows_share
-from pipelines.stats import funnel_limits, standardise, wilson_arrays
+from pipelines.stats import funnel_limits, funnel_limits_expected, standardise, wilson_arrays
 from published import labels, queries
 from published.format import nl_pct
 from published.scope import Scope
@@ -66,9 +66,7 @@ def unit_table_from_counts(
     )
     units = _rates(units, national, corrected)
     value = units["corrected" if corrected else "rate"].to_numpy().astype(float) / 100
-    sizes = units["n"].to_numpy()
-    low95, high95 = funnel_limits(national, sizes, 0.95)
-    low998, high998 = funnel_limits(national, sizes, 0.998)
+    low95, high95, low998, high998 = _limits(units, national, corrected)
     position = np.select(
         [value > high998, value > high95, value < low998, value < low95],
         ["boven_998", "boven_95", "onder_998", "onder_95"],
@@ -109,16 +107,40 @@ def unit_table_from_counts(
     )
 
 
-def funnel_from_counts(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """The 95% and 99.8% limits in percent around the national rate, over unit sizes."""
+def _limits(units: pl.DataFrame, national: float, corrected: bool) -> list[np.ndarray]:
+    """The 95% and 99.8% limits (low, high, low, high; proportions) for each unit: binomial
+    on its size n for a crude rate, Poisson on its expected count E for a rate corrected for
+    case mix (Spiegelhalter 2005: pipelines/stats.funnel_limits_expected)."""
+    if corrected:
+        e = units["e"].to_numpy().astype(float)
+        return [*funnel_limits_expected(national, e, 0.95),
+                *funnel_limits_expected(national, e, 0.998)]  # fmt: skip
+    n = units["n"].to_numpy()
+    return [*funnel_limits(national, n, 0.95), *funnel_limits(national, n, 0.998)]
+
+
+def funnel_from_counts(
+    frame: pl.DataFrame, threshold: int, corrected: bool = False
+) -> pl.DataFrame:
+    """The 95% and 99.8% limits in percent around the national rate, over unit sizes (`size`:
+    the number of persons n, or for a corrected rate the expected count E)."""
     national = national_rate(frame)
-    largest = max(int(frame.group_by("unit").agg(pl.col("n").sum())["n"].max() or 0), threshold)
-    sizes = np.unique(np.geomspace(max(threshold, 1), largest * 1.05, 200).astype(int))
-    low95, high95 = funnel_limits(national, sizes, 0.95)
-    low998, high998 = funnel_limits(national, sizes, 0.998)
+    column = "e" if corrected else "n"
+    per_unit = frame.group_by("unit").agg(pl.col("n").sum(), pl.col(column).sum().alias("x"))
+    largest = float(per_unit["x"].max() or 0)
+    if corrected:  # from the expected count of the smallest unit that may be shown
+        smallest = max(threshold * national, 0.5)
+        sizes = np.unique(np.round(np.geomspace(smallest, max(largest, smallest) * 1.05, 200), 2))
+        low95, high95 = funnel_limits_expected(national, sizes, 0.95)
+        low998, high998 = funnel_limits_expected(national, sizes, 0.998)
+    else:
+        largest = max(int(largest), threshold)
+        sizes = np.unique(np.geomspace(max(threshold, 1), largest * 1.05, 200).astype(int))
+        low95, high95 = funnel_limits(national, sizes, 0.95)
+        low998, high998 = funnel_limits(national, sizes, 0.998)
     return pl.DataFrame(
         {
-            "n": sizes,
+            "size": sizes,
             "national": np.full(sizes.size, 100 * national),
             "low95": 100 * low95,
             "high95": 100 * high95,
@@ -234,8 +256,10 @@ def trend(
 
 @shared
 def funnel(scope: Scope, threshold: int, unit: str, measure: str) -> pl.DataFrame:
-    """The funnel's control limits around the national rate (no counts of units)."""
-    return funnel_from_counts(queries.unit_rates(scope, unit, measure), threshold)
+    """The funnel's control limits around the national rate (no counts of units): on the
+    units' size, or for a rate corrected for case mix on their expected count."""
+    rates = queries.unit_rates(scope, unit, measure)
+    return funnel_from_counts(rates, threshold, is_corrected(measure))
 
 
 def series_wide(table: DisclosedTable, index: str = "year") -> pl.DataFrame:

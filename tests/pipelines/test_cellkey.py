@@ -44,10 +44,18 @@ def test_the_inner_rows_are_the_maximum_entropy_distribution() -> None:
     assert row.probabilities == pytest.approx((0.0638, 0.2447, 0.3830, 0.2447, 0.0638), abs=1e-4)
 
 
-def test_the_row_beside_the_threshold_maximises_entropy_under_the_same_constraints() -> None:
-    """Count 11: noise -1..2 (10 is the lowest it may become), mean 0, variance 1; solved here
-    as a constrained optimisation of the entropy itself (SLSQP), not through the dual."""
+def test_the_row_beside_the_threshold_is_monotone_as_r_ptable_makes_it() -> None:
+    """Count 11: noise -1..2 (10 is the lowest it may become), mean 0, variance 1, and (R
+    ptable's default mono = TRUE) p(0) >= p(-1) and p(0) >= p(1) >= p(2). Without the last
+    condition the maximum-entropy row is (0.398, 0.306, 0.194, 0.102): a true 11 shown as 10
+    more often than as 11 (issue 35). By hand: mean 0 gives p(-1) = p(1) + 2 p(2), variance 1
+    gives 2 p(1) + 6 p(2) = 1, so p(0) = 3 p(2); p(0) >= p(-1) needs p(2) >= 1/8 and
+    p(1) >= p(2) needs p(2) <= 1/8: the only such row is (3/8, 3/8, 1/8, 1/8)."""
     d = np.arange(-1, 3)
+    row = ptable(2, 1.0, 10).row(11)
+    assert row.noises == (-1, 0, 1, 2)
+    assert row.probabilities == pytest.approx((0.375, 0.375, 0.125, 0.125), abs=1e-6)
+    # The same from the entropy itself under all the constraints (SLSQP), not the code's way.
     result = minimize(
         lambda p: float(np.sum(p * np.log(np.maximum(p, 1e-300)))),
         np.full(4, 0.25),
@@ -57,12 +65,11 @@ def test_the_row_beside_the_threshold_maximises_entropy_under_the_same_constrain
             {"type": "eq", "fun": lambda p: p.sum() - 1},
             {"type": "eq", "fun": lambda p: p @ d},
             {"type": "eq", "fun": lambda p: p @ d**2 - 1},
+            {"type": "ineq", "fun": lambda p: np.array([p[1] - p[0], p[1] - p[2], p[2] - p[3]])},
         ],
         options={"ftol": 1e-14, "maxiter": 500},
     )
-    row = ptable(2, 1.0, 10).row(11)
-    assert row.noises == (-1, 0, 1, 2)
-    assert row.probabilities == pytest.approx(result.x, abs=1e-5)
+    assert row.probabilities == pytest.approx(result.x, abs=1e-4)
     # A count at the threshold cannot move down, so with mean 0 it cannot move at all.
     assert ptable(2, 1.0, 10).row(10).noises == (0,)
     assert ptable(2, 1.0, 10).row(9) is None and ptable(2, 1.0, 10).row(0) is None
@@ -81,6 +88,9 @@ def test_every_row_keeps_the_promises(max_noise: int, variance: float, threshold
         assert p @ d**2 <= variance + 1e-8
         assert np.abs(d).max() <= max_noise
         assert (count + d >= threshold).all()  # never below the threshold
+        # Rising towards noise 0 on both sides (R ptable's mono = TRUE).
+        zero = list(d).index(0)
+        assert all(np.diff(p[: zero + 1]) >= -1e-9) and all(np.diff(p[zero:]) <= 1e-9)
     assert ptable(0, 1.0, 10).rows == ()  # max_noise 0: no noise
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import polars as pl
 import pytest
@@ -246,3 +248,48 @@ def test_the_grouped_fit_equals_the_person_level_fit() -> None:
     np.testing.assert_allclose(warm.coef, person_level.params, rtol=0, atol=1e-6)
     np.testing.assert_allclose(warm.se, person_level.bse, rtol=0, atol=1e-6)
     assert np.abs(warm.coef - grouped.coef).max() > 1e-3  # the data did change the fit
+
+
+def test_corrected_rates_get_spiegelhalters_limits_on_the_expected_count() -> None:
+    """Issue 35: an indirectly standardised rate's funnel stands on E (O ~ Poisson(E) under
+    the null, the quantile interpolated as Spiegelhalter 2005 does). By hand, E = 10, upper
+    95%: r = 17, F(17) = 0.98572, F(16) = 0.97296, a = (0.98572 - 0.975) / 0.01276 = 0.840,
+    (17 - 0.840) / 10 = 1.616; for a large E the limits approach 1 +- z / sqrt(E)."""
+    import numpy as np
+
+    from pipelines.stats import funnel_limits_expected
+
+    low, high = funnel_limits_expected(1.0, np.array([10.0, 400.0, 10_000.0]), 0.95)
+    assert high[0] == pytest.approx(1.616, abs=0.001)
+    for i, e in ((1, 400.0), (2, 10_000.0)):
+        assert low[i] == pytest.approx(1 - 1.96 / math.sqrt(e), abs=0.004)
+        assert high[i] == pytest.approx(1 + 1.96 / math.sqrt(e), abs=0.004)
+    # Scaled by the national rate; wider at 99.8% than at 95%.
+    low998, high998 = funnel_limits_expected(0.4, np.array([400.0]), 0.998)
+    assert low998[0] == pytest.approx(0.4 * (1 - 3.09 / 20), abs=0.002)
+    assert high998[0] == pytest.approx(0.4 * (1 + 3.09 / 20), abs=0.002)
+
+
+def test_a_units_place_in_the_funnel_of_corrected_rates_is_read_on_its_expected_count() -> None:
+    """A unit of 400 low-risk persons (E = 40 of a national 15%) with 60 re-offenders: O/E =
+    1.5, corrected 22.5%. On its size (binomial, n = 400) that lies far above the 99.8% limit
+    (15% + 3.09 x 1.8% = 20.5%); on its expected count it lies between the 95% (1 + 1.96 /
+    sqrt(40) = 1.31) and the 99.8% limit (1 + 3.09 / sqrt(40) = 1.49, 1.5 only just above:
+    the exact limit is 1.53)."""
+    import polars as pl
+
+    from published.labels import POSITION_LABELS
+    from published.tables.comparison import unit_table_from_counts
+
+    frame = pl.DataFrame(
+        {
+            "unit": ["a", "b"],
+            "k": [60, 2940],
+            "n": [400, 19_600],
+            "e": [40.0, 2960.0],
+        }
+    )
+    table = unit_table_from_counts(frame, 10, True, lambda code: code)
+    row = table.frame.filter(pl.col("unit") == "a").row(0, named=True)
+    assert row["corrected"] == pytest.approx(22.5, abs=0.01)
+    assert row["position_label"] == POSITION_LABELS["boven_95"]
