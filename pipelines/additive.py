@@ -32,7 +32,8 @@ import duckdb
 from pipelines import delta
 from pipelines.cellkey import KEY_MODULUS
 
-# The columns that are summed: counts, the key sums of the cell-key method, other sums.
+# The columns that are summed: counts, the key sums of the cell-key method, other sums; but
+# never a column of the model's key (mart_survival's n_release_op_orde is a cell, not a count).
 MEASURE = re.compile(r"^(n|ck|sum)_")
 
 
@@ -40,6 +41,20 @@ def declared(sql: str) -> tuple[str, ...] | None:
     """The counts named by a model's `-- Additive:` header line, if any."""
     found = re.search(r"^-- Additive: ([\w ]+?)\s*$", sql, flags=re.MULTILINE)
     return tuple(found.group(1).split()) if found else None
+
+
+def key_columns(sql: str) -> set[str]:
+    """The columns of a model's `-- Key:` header (continued on '--     ' lines)."""
+    lines = sql.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("-- Key:")]
+    if not starts:
+        return set()
+    parts = [lines[starts[0]].removeprefix("-- Key:")]
+    for line in lines[starts[0] + 1 :]:
+        if not line.startswith("--     "):
+            break
+        parts.append(line.removeprefix("--"))
+    return {c.strip() for c in " ".join(parts).split(",") if c.strip()}
 
 
 def update(
@@ -56,8 +71,9 @@ def update(
     database = con.execute("SELECT current_database()").fetchall()[0][0]
     table = f'"{database}".main.{name}'
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    cells = [c for c, _ in columns if not MEASURE.match(c)]
-    measures = [c for c, _ in columns if MEASURE.match(c)]
+    key = key_columns(sql)
+    measures = [c for c, _ in columns if MEASURE.match(c) and c not in key]
+    cells = [c for c, _ in columns if c not in measures]
     parts = {kind: f"additive_{kind}_{name}" for kind in ("now", "then", "diff")}
     try:
         for kind, earlier in (("now", False), ("then", True)):
