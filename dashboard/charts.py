@@ -277,10 +277,10 @@ def funnel_plot(
     x_title: str,
     y_title: str,
     labels: dict[str, str],
-    size: str = "n",
+    x_column: str = "n",
 ) -> go.Figure:
     """Units as dots on (size, rate) with 95% and 99.8% limits; the chosen units stand out.
-    `size`: the units' column on the x-axis (n, or the expected count e of a corrected rate:
+    `x_column`: the units' column on the x-axis (n, or the expected count e of a corrected rate:
     the limits are drawn over the same quantity)."""
     n = limits["size"].to_numpy()
     line = {"color": "#555555", "width": 1.2}
@@ -309,7 +309,7 @@ def funnel_plot(
         data.append(
             {
                 "type": "scatter",
-                "x": frame[size].to_list(),
+                "x": frame[x_column].to_list(),
                 "y": frame[value].to_list(),
                 "mode": "markers+text" if frame is mine else "markers",
                 "text": frame["label"].to_list() if frame is mine else None,
@@ -318,7 +318,7 @@ def funnel_plot(
                 "name": name,
                 "marker": {"color": colour, "size": size, "line": {"width": 1, "color": "#333"}},
                 "hovertemplate": "%{customdata}: %{y:.1f}% ("
-                + labels.get(size, size)
+                + labels.get(x_column, x_column)
                 + " = %{x:,.0f})<extra></extra>",
             }
         )

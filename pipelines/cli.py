@@ -44,6 +44,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{result.n_trajectories:,} trajectories, {result.n_cases:,} cases "
         f"in {result.seconds:.1f} s (synthetic data)"
     )
+    for name, effect in (result.truth or {}).items():
+        print(
+            f"planted effect {name}: {effect['n']:,} treated releases, true effect on the "
+            f"treated {effect['att_1y']} (1 year) and {effect['att_2y']} (2 years) "
+            "percentage points"
+        )
     return EXIT_OK
 
 
@@ -333,7 +339,7 @@ COMMANDS = {
     "dashboard": cmd_dashboard,
 }
 # The reading commands (pipelines/cli_figures.py) and the operator's (pipelines/cli_admin.py).
-FIGURE_COMMANDS = ("figures", "export")
+FIGURE_COMMANDS = ("figures", "export", "effect")
 # The commands that write the store and publish: they give way to the dashboards.
 LOAD_COMMANDS = ("ingest", "build", "withdraw")
 ADMIN_COMMANDS = ("users", "tokens", "audit", "deliveries", "withdraw", "backup", "restore")
@@ -383,4 +389,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # As the package's module, so that the command modules' `from pipelines.cli import
+    # CliError` names this CliError (`python -m` would otherwise run a second copy).
+    from pipelines.cli import main as package_main
+
+    sys.exit(package_main())

@@ -108,6 +108,29 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
 
+    effect = sub.add_parser(
+        "effect",
+        help="evaluate a way of working or a process step: a matched comparison",
+        description="Recidivism of the releases with a process step, or of the releases of "
+        "municipalities and/or PIs from a month on, beside a comparison group matched on "
+        "propensity scores (the Justice Data Lab's method): rates, the difference with its 95%% "
+        "interval, balance, and the smallest effect the group could show.",
+    )
+    which = effect.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--condition",
+        metavar="NAME",
+        help="reintegratieplan, tbo_10_dagen, tijdig_gemeld, in_beeld, casemanager or "
+        "onder_toezicht",
+    )
+    which.add_argument("--start", metavar="YYYY-MM", help="the month the way of working began")
+    effect.add_argument("--gemeente", action="append", default=[], metavar="GMxxxx")
+    effect.add_argument("--pi", action="append", default=[], metavar="CODE")
+    effect.add_argument("--from", dest="year_from", type=int, metavar="YEAR")
+    effect.add_argument("--to", dest="year_to", type=int, metavar="YEAR")
+    effect.add_argument("--json", action="store_true")
+    warehouse_arg(effect)
+
     export = sub.add_parser(
         "export",
         help="write every published table as open data (CSV, Parquet, metadata.json)",

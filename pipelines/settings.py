@@ -54,6 +54,7 @@ class Settings:
     # An upload whose metadata says it would expand past these is refused unread.
     upload_max_rows: int = 5_000_000
     upload_max_mb: int = 1024
+    effect_min_treated: int = 60  # Effectmeting: the fewest treated releases evaluated
 
 
 def warehouse_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -100,6 +101,9 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     max_mb = _number(values, "upload_max_mb", int, 1024)
     if max_rows < 1 or max_mb < 1:
         raise SettingsError("upload_max_rows and upload_max_mb must be at least 1")
+    min_treated = _number(values, "effect_min_treated", int, 60)
+    if not 20 <= min_treated <= 100_000:
+        raise SettingsError(f"effect_min_treated must lie between 20 and 100000, not {min_treated}")
     return Settings(
         threshold,
         max_noise,
@@ -109,6 +113,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         rate,
         max_rows,
         max_mb,
+        min_treated,
     )
 
 

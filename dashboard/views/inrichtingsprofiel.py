@@ -113,7 +113,7 @@ if drawn.height:
         texts.FUNNEL_X_EXPECTED.format(unit=texts.COMPARE_KINDS["pi_code"].lower()),
         "%",
         {"national": labels.NATIONAL, **texts.FUNNEL_LABELS},
-        size="e",
+        x_column="e",
     )
     chart_block(
         "inrichting_trechter", figure, units,

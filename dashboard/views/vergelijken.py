@@ -105,7 +105,7 @@ figure = charts.funnel_plot(
     ),
     "%",
     {"national": labels.NATIONAL, **texts.FUNNEL_LABELS},
-    size="e" if corrected else "n",
+    x_column="e" if corrected else "n",
 )
 chart_block(
     f"vergelijken_trechter_{measure}",

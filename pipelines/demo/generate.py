@@ -29,6 +29,9 @@ class DemoResult:
     n_cases: int
     seconds: float
     n_probation: int = 0
+    # The planted effects' true size (simulate.Simulation.truth): what an effect evaluation
+    # of the demo data should recover.
+    truth: dict | None = None
 
 
 def parse_years(text: str) -> tuple[int, int]:
@@ -72,6 +75,7 @@ def generate_demo(
         n_cases=sim.cases.height,
         seconds=time.perf_counter() - started,
         n_probation=sim.probation.height,
+        truth=sim.truth,
     )
 
 

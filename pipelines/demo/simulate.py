@@ -45,6 +45,11 @@ class Simulation:
     export_date: dt.date
     nazorg_export_date: dt.date
     peildatum: dt.date
+    # Per planted effect (the supervision after release, the way of working): the average
+    # effect on the treated, in percentage points of one- and two-year recidivism, computed
+    # from each treated release's outcome with and without the effect (the same random
+    # draws), over the releases of the window with the follow-up passed by the peildatum.
+    truth: dict | None = None
 
 
 @dataclass
@@ -63,6 +68,9 @@ class _World:
     peildatum: int
     # A stream of its own for probation, so that the other exports stay as they were.
     probation_rng: np.random.Generator | None = None
+    # The way of working (truth.WAY_OF_WORKING): municipality index, PI index, first day
+    # (-1 where the municipality or PI is not in the reference data).
+    way_of_working: tuple[int, int, int] = (-1, -1, 0)
 
     def profile(self, key: str, pi: np.ndarray) -> np.ndarray:
         values = np.array([truth.PI_PROFILE[c][key] for c in self.pi_codes], dtype=float)
@@ -89,6 +97,16 @@ def _build_world(ref: Reference, first: int, last: int, rng: np.random.Generator
         window_start=year_start(first),
         export_day=day_number(dt.date(last + 1, 1, 15)),
         peildatum=day_number(dt.date(last + 1, 6, 30)),
+        way_of_working=_way_of_working(gem["gemeente_code"].to_list(), pis["pi_code"].to_list()),
+    )
+
+
+def _way_of_working(gemeenten: list[str], pis: list[str]) -> tuple[int, int, int]:
+    way = truth.WAY_OF_WORKING
+    return (
+        gemeenten.index(way["gemeente"]) if way["gemeente"] in gemeenten else -1,
+        pis.index(way["pi"]) if way["pi"] in pis else -1,
+        day_number(dt.date.fromisoformat(way["start"])),
     )
 
 
@@ -221,19 +239,31 @@ def _simulate_generation(
         + world.profile("recidivism", pi)
         + np.vectorize(lambda y: truth.YEAR_RECIDIVISM.get(int(y), 0.0))(release_year)
     )
-    within_two = rng.random(n) < sigmoid(recid_logit)
-    late = ~within_two & (rng.random(n) < truth.LATE_REOFFENCE)
-    t = np.where(
-        within_two,
-        np.ceil(730 * rng.random(n) ** (1 / truth.TIME_SHAPE)),
-        730 + np.ceil(rng.exponential(700, n)),
-    )
-    offence_day = np.where(within_two | late, release + np.maximum(t, 1), -1).astype(int)
+    # (Drawn in the same order as ever, so that the rest of the demo stays as it was; applied
+    # after the transfer, which decides the PI of release that the way of working needs.)
+    u_recid, u_late = rng.random(n), rng.random(n)
+    t_soon, t_late = np.ceil(730 * rng.random(n) ** (1 / truth.TIME_SHAPE)), rng.exponential(700, n)
 
     # Transfers: the first part of a longer stay ends in 'overplaatsing' at another PI.
     transfer = (stay >= 30) & (rng.random(n) < truth.TRANSFER_SHARE)
     transfer_day = admit + (stay * rng.uniform(0.2, 0.8, n)).astype(int)
     other_pi = (pi + rng.integers(1, len(world.pi_codes), n)) % len(world.pi_codes)
+
+    way = world.way_of_working
+    treated = (
+        (gemeente == way[0]) & (np.where(transfer, other_pi, pi) == way[1]) & (release >= way[2])
+    )
+    recid_logit += truth.WAY_OF_WORKING_LOG_ODDS * treated
+    within_two = u_recid < sigmoid(recid_logit)
+    late = ~within_two & (u_late < truth.LATE_REOFFENCE)
+    t = np.where(within_two, t_soon, 730 + np.ceil(t_late))
+    offence_day = np.where(within_two | late, release + np.maximum(t, 1), -1).astype(int)
+    # The same releases without each effect: their two-year outcome by the same draws (the
+    # one-year outcome adds t_soon <= 365).
+    without = {
+        "supervision": u_recid < sigmoid(recid_logit - truth.SUPERVISION_LOG_ODDS * supervised),
+        "way_of_working": u_recid < sigmoid(recid_logit - truth.WAY_OF_WORKING_LOG_ODDS * treated),
+    }
 
     reason = np.where(
         stay >= 365,
@@ -266,6 +296,11 @@ def _simulate_generation(
         n_ok=n_ok,
         release_true_ok=n_ok == 6,
         is_transfer_part=np.zeros(n, dtype=bool),
+        within_two=within_two,
+        soon=t_soon <= 365,
+        treated_way_of_working=treated,
+        without_supervision=without["supervision"],
+        without_way_of_working=without["way_of_working"],
         **probation,
     )
     first_parts = _transfer_first_parts(episodes, transfer, pi, admit, transfer_day)
@@ -371,6 +406,7 @@ def simulate(first: int, last: int, scale: float, seed: int, ref: Reference) -> 
         parts.append(generation)
     ep = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
+    truths = _truths(world, ep)
     episodes = _episode_frame(world, people, ep)
     trajectories = _trajectory_frame(world, people, ep)
     cases = _case_frame(world, people, ep)
@@ -383,7 +419,29 @@ def simulate(first: int, last: int, scale: float, seed: int, ref: Reference) -> 
         export_date=dt.date(last + 1, 1, 15),
         nazorg_export_date=dt.date(last + 1, 2, 1),
         peildatum=dt.date(last + 1, 6, 30),
+        truth=truths,
     )
+
+
+def _truths(world: _World, ep: dict) -> dict:
+    """The average effect on the treated of each planted effect (Simulation.truth)."""
+    release = ep["release"]
+    counted = ~ep["is_transfer_part"] & (release >= world.window_start)
+    out = {}
+    for name, treated, without in (
+        ("onder_toezicht", ep["supervised"], ep["without_supervision"]),
+        ("way_of_working", ep["treated_way_of_working"], ep["without_way_of_working"]),
+    ):
+        effect: dict = {"n": int((counted & treated).sum())}
+        for k, soon in ((1, ep["soon"]), (2, np.ones(len(release), dtype=bool))):
+            chosen = counted & treated & (release + 365 * k <= world.peildatum)
+            actual = (ep["within_two"] & soon)[chosen]
+            other = (without & soon)[chosen]
+            effect[f"att_{k}y"] = (
+                round(100 * float(actual.mean() - other.mean()), 2) if chosen.any() else None
+            )
+        out[name] = effect
+    return out
 
 
 def _dates(days: np.ndarray) -> pl.Series:

@@ -17,6 +17,8 @@ The simulation (pipelines/demo/simulate.py) works per detention episode:
              + sum over leefgebieden of READINESS_LOG_ODDS[lg] * (in order at release)
              + PI_RECIDIVISM[pi] + YEAR_RECIDIVISM[release year]
              + SUPERVISION_LOG_ODDS * (under supervision after release)
+             + WAY_OF_WORKING_LOG_ODDS * (a Rotterdam resident released from PI Rotterdam
+               from July 2019)
    Process steps have no effect of their own on recidivism: they act only through readiness.
    The odds ratios exp(coefficient) are what the factor explorer should find.
 4. Given re-offending within two years, the time to the offence has the distribution function
@@ -221,6 +223,14 @@ def readiness_odds_ratios() -> dict[str, float]:
 # Succesfactoren page should recover. During detention the probation service writes an advice
 # for some stays of two weeks or more; its officer takes part in the TBO when there is one.
 SUPERVISION_LOG_ODDS = -0.35
+# A way of working that started on a date (issue 35's effect evaluation): the residents of one
+# municipality released from its PI from that day on re-offend less (after the Zwolle way of
+# working: a trajectbepalingsoverleg of gemeente, PI and reclassering within the first ten
+# days, from July 2019; planted in Rotterdam, whose numbers carry an evaluation at national
+# scale): this is added to their recidivism logit. The simulator reports the average effect on
+# the treated (simulate.Simulation.truth).
+WAY_OF_WORKING = {"gemeente": "GM0599", "pi": "rotterdam", "start": "2019-07-01"}
+WAY_OF_WORKING_LOG_ODDS = -0.5
 SUPERVISION_P_BY_LENGTH: tuple[float, ...] = (0.08, 0.18, 0.35, 0.75)
 SUPERVISION_FRAME_LONG = {"vi": 0.8, "voorwaardelijke_straf": 0.15, "overig": 0.05}
 SUPERVISION_FRAME_SHORT = {"voorwaardelijke_straf": 0.6, "schorsing": 0.25, "overig": 0.15}

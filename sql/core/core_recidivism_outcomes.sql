@@ -11,7 +11,11 @@ WITH first_cases AS (
         min(c.offence_date) AS first_offence_date,
         -- The offence group of the first new case (on a tie: the lowest case id).
         arg_min(c.offence_group, (c.offence_date, c.case_id)) AS first_offence_group,
-        min(c.offence_date) FILTER (WHERE c.is_severe) AS first_severe_offence_date
+        min(c.offence_date) FILTER (WHERE c.is_severe) AS first_severe_offence_date,
+        -- The frequency (issue 35): new cases within one year of release.
+        count(*) FILTER (
+            WHERE c.offence_date <= CAST(m.release_date + INTERVAL 1 YEAR AS DATE)
+        ) AS cases_1y
     FROM core_cohort_members AS m
     JOIN stg_recidive_cases AS c
       ON c.bucket = m.bucket AND c.pseudoniem = m.pseudoniem
@@ -28,6 +32,7 @@ SELECT
     f.first_offence_date,
     f.first_offence_group,
     f.first_severe_offence_date,
+    COALESCE(f.cases_1y, 0) AS cases_1y,
     p.peildatum,
     COALESCE(f.first_offence_date <= CAST(m.release_date + INTERVAL 1 YEAR AS DATE), false)
         AS reoffended_1y,

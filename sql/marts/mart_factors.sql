@@ -1,16 +1,33 @@
--- Grain: cohort year x PI x municipality x sex x age band x length band x earlier releases x
--- every factor's level x day of re-offence or censoring (no person key; near person level:
--- only for models and curves, never shown as such).
--- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band, n_earlier_releases,
---     id_bewijs, onderdak, werk_inkomen, schulden, zorg, sociaal_netwerk, reintegratieplan,
---     tbo_10_dagen, tijdig_gemeld, in_beeld, casemanager, onder_toezicht, days, event
+-- Grain: cohort year x release month x PI x municipality x sex x age band x length band x
+-- earlier releases x every leefgebied at intake x every factor's level x day of re-offence or
+-- censoring (no person key; near person level: only for models, curves and the effect
+-- evaluation's matching, never shown as such).
+-- Key: cohort_year, release_month, pi_code, gemeente_code, sex, age_band, length_band,
+--     n_earlier_releases, id_bewijs_intake, onderdak_intake, werk_inkomen_intake,
+--     schulden_intake, zorg_intake, sociaal_netwerk_intake, id_bewijs, onderdak, werk_inkomen,
+--     schulden, zorg, sociaal_netwerk, reintegratieplan, tbo_10_dagen, tijdig_gemeld, in_beeld,
+--     casemanager, onder_toezicht, days, event
 -- Additive: n_cohort
 -- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
 -- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
--- NULL when the measure does not apply or is unknown.
+-- NULL when the measure does not apply or is unknown. The release month and the leefgebieden
+-- at intake (as 'ja', 'nee' or NULL) are the effect evaluation's (issue 35): what a treatment
+-- cannot have changed, and when it started; sum_cases_1y counts the new cases within a year.
 SELECT
-    m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band, m.length_band,
+    m.cohort_year, month(m.release_date) AS release_month, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band, m.length_band,
     least(m.n_earlier_releases, 5) AS n_earlier_releases,
+    CASE m.id_bewijs_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS id_bewijs_intake,
+    CASE m.onderdak_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS onderdak_intake,
+    CASE m.werk_inkomen_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS werk_inkomen_intake,
+    CASE m.schulden_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS schulden_intake,
+    CASE m.zorg_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS zorg_intake,
+    CASE m.sociaal_netwerk_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
+        AS sociaal_netwerk_intake,
     CASE m.id_bewijs_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
         AS id_bewijs,
     CASE m.onderdak_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
@@ -46,7 +63,8 @@ SELECT
     -- The cell-key method: the key sums of the three counts.
     key_sum(true, m.record_key) AS ck_cohort,
     key_sum(o.reoffended_1y, m.record_key) AS ck_reoffended_1y,
-    key_sum(o.reoffended_2y, m.record_key) AS ck_reoffended_2y
+    key_sum(o.reoffended_2y, m.record_key) AS ck_reoffended_2y,
+    CAST(sum(o.cases_1y) AS BIGINT) AS sum_cases_1y
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 JOIN core_release_probation AS pr ON pr.release_id = m.release_id

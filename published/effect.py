@@ -1,0 +1,428 @@
+"""Effectmeting (issue 35): did a way of working or a process step go with less recidivism
+than in comparable releases without it? A matched comparison as the UK Justice Data Lab
+makes one, self-service and within the disclosure rules.
+
+The treated group is defined from what the data hold, within the cohorts of the selected
+years that have a full year of follow-up:
+- a **condition**: releases with a process step (`ja` on one of the success factors of
+  meetregels Proces), against releases without it (`nee`; where the measure does not apply or
+  is unknown, neither);
+- a **start**: releases of residents of the chosen municipalities and/or from the chosen PIs
+  from the first day of a month on, against releases of the other municipalities and PIs
+  from the same month on.
+
+Each treated release is compared with releases of the pool that were as likely to be treated,
+judged by what the treatment cannot have changed: a propensity score (a logistic regression,
+pipelines/stats.fit_logistic) on sex, age band, detention-length band, the number of earlier
+releases and the six leefgebieden at intake (and for a condition the PI), matched exactly on
+the release year
+and to the nearest pool releases on the logit of the score (scikit-learn's NearestNeighbors),
+at most NEIGHBOURS of them, within a caliper of CALIPER standard deviations of that logit,
+with replacement. Several neighbours with replacement because the pool is many times larger
+than the treated group: it lowers the variance at little cost in bias (each neighbour is
+within the caliper), and no treated release is dropped because a close neighbour was used by
+another. Treated releases without any pool release within the caliper are dropped and
+counted.
+
+The rows are the cells of mart_factors (near person level: identical cohort members share a
+cell, counted by n_cohort): a cell stands for n_cohort identical releases. Nothing
+person-level leaves this module: counts (with the cell-key noise), rates, differences,
+balance and curves only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from pipelines.cellkey import KEY_MODULUS, noise
+from pipelines.models import LEEFGEBIED_FACTORS, PROCESS_FACTORS
+from pipelines.stats import Z95, kaplan_meier
+from published.reader import noise_table, read
+
+CONDITIONS = PROCESS_FACTORS
+INTAKE = tuple(f"{lg}_intake" for lg in LEEFGEBIED_FACTORS)
+COVARIATES = ("sex", "age_band", "length_band", "n_earlier_releases", *INTAKE)
+NEIGHBOURS = 3
+CALIPER = 0.2  # standard deviations of the logit of the propensity score (Austin 2011)
+MIN_TREATED = 60  # as the Justice Data Lab: fewer treated people are not evaluated
+BALANCE_LIMIT = 0.1  # a standardised mean difference at or above it is flagged
+Z80 = 0.8416  # the normal quantile of 80% power
+
+
+class EffectError(ValueError):
+    """A definition that cannot be evaluated: `code` names the reason (the dashboard says it
+    in Dutch, the CLI in plain English), `params` its numbers."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
+
+
+@dataclass(frozen=True)
+class Definition:
+    """Who was treated: a process condition, or a way of working from a month on in the
+    chosen municipalities and/or PIs; and the release years looked at."""
+
+    condition: str | None = None
+    start: dt.date | None = None
+    gemeenten: tuple[str, ...] = ()
+    pis: tuple[str, ...] = ()
+    first_year: int | None = None
+    last_year: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.condition is None) == (self.start is None):
+            raise EffectError("definition", "give either a condition or a start date")
+        if self.condition is not None and self.condition not in CONDITIONS:
+            raise EffectError(
+                "condition",
+                f"unknown condition {self.condition!r}; known: {', '.join(CONDITIONS)}",
+                condition=self.condition,
+            )
+        if self.start is not None:
+            if not (self.gemeenten or self.pis):
+                raise EffectError("units", "a start date needs municipalities or PIs")
+            # Definitions stay coarse (issue 35: differencing): a start is a month.
+            object.__setattr__(self, "start", self.start.replace(day=1))
+
+    def describe(self) -> dict:
+        return {
+            "condition": self.condition,
+            "start": self.start.isoformat() if self.start else None,
+            "gemeenten": list(self.gemeenten),
+            "pis": list(self.pis),
+            "from": self.first_year,
+            "to": self.last_year,
+        }
+
+
+@dataclass
+class Groups:
+    """The cells of the treated group and of the pool, as read."""
+
+    treated: pl.DataFrame
+    pool: pl.DataFrame
+    covariates: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _cells(definition: Definition) -> Groups:
+    columns = ", ".join(
+        (
+            "cohort_year", "release_month", "pi_code", "gemeente_code", *COVARIATES,
+            *CONDITIONS, "days", "event", "available_2y", "n_cohort", "ck_cohort",
+            "n_reoffended_1y", "ck_reoffended_1y", "n_reoffended_2y", "ck_reoffended_2y",
+            "sum_cases_1y",
+        )
+    )  # fmt: skip
+    where, params = ["available_1y"], []
+    if definition.first_year is not None:
+        where.append("cohort_year >= ?")
+        params.append(definition.first_year)
+    if definition.last_year is not None:
+        where.append("cohort_year <= ?")
+        params.append(definition.last_year)
+    frame = read(f"SELECT {columns} FROM mart_factors WHERE {' AND '.join(where)}", params)
+    frame = frame.with_columns(
+        pl.col(c).cast(pl.String).fill_null("onbekend") for c in COVARIATES
+    ).with_columns(pl.col(c).cast(pl.String) for c in CONDITIONS)
+    if definition.condition is not None:
+        scope = frame
+        if definition.gemeenten:
+            scope = scope.filter(pl.col("gemeente_code").is_in(definition.gemeenten))
+        if definition.pis:
+            scope = scope.filter(pl.col("pi_code").is_in(definition.pis))
+        c = pl.col(definition.condition)
+        return Groups(scope.filter(c == "ja"), scope.filter(c == "nee"), (*COVARIATES, "pi_code"))
+    start = definition.start
+    after = (pl.col("cohort_year") > start.year) | (
+        (pl.col("cohort_year") == start.year) & (pl.col("release_month") >= start.month)
+    )
+    in_g = pl.col("gemeente_code").is_in(definition.gemeenten)
+    in_p = pl.col("pi_code").is_in(definition.pis)
+    if definition.gemeenten and definition.pis:
+        mine, others = in_g & in_p, ~in_g & ~in_p
+    elif definition.gemeenten:
+        mine, others = in_g, ~in_g
+    else:
+        mine, others = in_p, ~in_p
+    return Groups(frame.filter(after & mine), frame.filter(after & others), COVARIATES)
+
+
+def _propensity(both: pl.DataFrame, covariates: tuple[str, ...]) -> np.ndarray:
+    """The logit of each cell's propensity score: a logistic regression of being treated on
+    the covariates and the release year (one dummy per level but the most frequent), the
+    cells weighted by their releases. Fitted with pipelines/stats.fit_logistic, the project's
+    Newton-Raphson with the analytic Hessian, checked against statsmodels to 1e-6
+    (tests/pipelines/test_stats.py): statsmodels' GLM took 10 s here at national scale (its
+    IRLS solves a least-squares problem on the whole design at every step), this 1 s."""
+    from pipelines.stats import design_matrix, fit_logistic, levels_by_column
+
+    frame = both.with_columns(
+        pl.col("cohort_year").cast(pl.String),
+        pl.when(pl.col("treated")).then(pl.col("n_cohort")).otherwise(0).alias("k"),
+    )
+    columns = (*covariates, "cohort_year")
+    design = levels_by_column(frame, dict.fromkeys(columns))
+    try:
+        fit = fit_logistic(frame, "k", "n_cohort", design, group=False)
+        x, _ = design_matrix(frame, design)
+        logit = x @ fit.coef
+    except (ValueError, np.linalg.LinAlgError):  # collinear or separated: a plainer model
+        design = {c: design[c] for c in ("sex", "age_band", "length_band", "cohort_year")}
+        fit = fit_logistic(frame, "k", "n_cohort", design, group=False)
+        x, _ = design_matrix(frame, design)
+        logit = x @ fit.coef
+    return logit
+
+
+def _match(both: pl.DataFrame, logit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per treated cell, whether it was matched; per pool cell, the weight it carries (the
+    treated releases it stands for: each treated cell's n_cohort shared by its neighbours).
+    Exact on the release year, nearest on the logit, within the caliper, with replacement."""
+    from sklearn.neighbors import NearestNeighbors
+
+    treated = both["treated"].to_numpy()
+    n = both["n_cohort"].cast(pl.Float64).to_numpy()
+    year = both["cohort_year"].to_numpy()
+    # The caliper on the pooled standard deviation of the logit (releases, not cells).
+    mean = np.average(logit, weights=n)
+    sd = math.sqrt(np.average((logit - mean) ** 2, weights=n))
+    caliper = CALIPER * sd
+    matched = np.zeros(both.height, dtype=bool)
+    weight = np.zeros(both.height)
+    for y in np.unique(year[treated]):
+        mine = np.flatnonzero(treated & (year == y))
+        pool = np.flatnonzero(~treated & (year == y))
+        if pool.size == 0:
+            continue
+        finder = NearestNeighbors(n_neighbors=min(NEIGHBOURS, pool.size)).fit(logit[pool, None])
+        distance, index = finder.kneighbors(logit[mine, None])
+        within = distance <= caliper
+        found = within.sum(axis=1)
+        matched[mine] = found > 0
+        share = np.where(found > 0, n[mine] / np.maximum(found, 1), 0.0)
+        np.add.at(weight, pool[index[within]], np.repeat(share, found))
+    return matched, weight
+
+
+def _smd(x: np.ndarray, t_weights: np.ndarray, c_weights: np.ndarray) -> float:
+    """Standardised mean difference of a 0/1 column between two weighted groups."""
+    pt = np.average(x, weights=t_weights) if t_weights.sum() else 0.0
+    pc = np.average(x, weights=c_weights) if c_weights.sum() else 0.0
+    spread = math.sqrt((pt * (1 - pt) + pc * (1 - pc)) / 2)
+    return 0.0 if spread == 0 else (pt - pc) / spread
+
+
+def _balance(both: pl.DataFrame, covariates: tuple[str, ...], matched: np.ndarray,
+             weight: np.ndarray) -> list[dict]:  # fmt: skip
+    treated = both["treated"].to_numpy()
+    n = both["n_cohort"].cast(pl.Float64).to_numpy()
+    rows = []
+    for column in (*covariates, "cohort_year"):
+        values = both[column].cast(pl.String).to_numpy()
+        for level in sorted(set(values)):
+            x = (values == level).astype(float)
+            before = _smd(x, n * treated, n * ~treated)
+            after = _smd(x, n * (treated & matched), weight)
+            rows.append(
+                {"covariate": column, "level": level, "smd_before": round(before, 4),
+                 "smd_after": round(after, 4), "flagged": bool(abs(after) >= BALANCE_LIMIT)}
+            )  # fmt: skip
+    return rows
+
+
+def _noisy(count: float, key_sum: float) -> int:
+    """A count with its cell-key noise (pipelines/cellkey.py)."""
+    table = noise_table()
+    if table is None:
+        return int(count)
+    bump = noise(table, np.array([int(count)]), np.array([int(key_sum) % KEY_MODULUS]))
+    return int(count + bump[0])
+
+
+def difference_interval(
+    p_t: float, n_t: float, p_c: float, n_c_effective: float
+) -> tuple[float, float, float]:
+    """The difference p_t - p_c with its 95% Wald interval, the comparison group counted by
+    its effective size (matching with replacement: (sum of weights)^2 / sum of weights^2 per
+    release). Fractions."""
+    se = math.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c_effective)
+    d = p_t - p_c
+    return d, d - Z95 * se, d + Z95 * se
+
+
+def detectable(p_c: float, n_t: float, n_c_effective: float) -> float:
+    """The smallest difference (fraction) this design finds with 80% power at 5% (two-sided)."""
+    return (Z95 + Z80) * math.sqrt(p_c * (1 - p_c) * (1 / n_t + 1 / n_c_effective))
+
+
+def needed(difference: float, p_c: float, ratio: float) -> int | None:
+    """The treated releases needed to find `difference` with 80% power, the comparison group
+    `ratio` times as large (effectively) as now."""
+    if difference == 0:
+        return None
+    return math.ceil((Z95 + Z80) ** 2 * p_c * (1 - p_c) * (1 + 1 / ratio) / difference**2)
+
+
+def evaluate(definition: Definition, min_treated: int = MIN_TREATED) -> dict:
+    """The matched comparison of the definition's treated releases (see the module)."""
+    groups = _cells(definition)
+    found = float(groups.treated["n_cohort"].sum() or 0)
+    found_ck = float(groups.treated["ck_cohort"].sum() or 0)
+    if found < min_treated:
+        raise EffectError(
+            "too_few",
+            f"{'fewer than ' + str(min_treated) if found else 'no'} treated releases with a "
+            f"year of follow-up (at least {min_treated} are needed)",
+            minimum=min_treated,
+        )
+    both = pl.concat(
+        [
+            groups.treated.with_columns(treated=pl.lit(True)),
+            groups.pool.with_columns(treated=pl.lit(False)),
+        ]
+    )
+    logit = _propensity(both, groups.covariates)
+    matched, weight = _match(both, logit)
+    treated = both["treated"].to_numpy()
+    n = both["n_cohort"].cast(pl.Float64).to_numpy()
+    chosen = treated & matched
+    n_t = float(n[chosen].sum())
+    if n_t < min_treated:
+        raise EffectError(
+            "too_few_matched",
+            f"fewer than {min_treated} treated releases found a comparison",
+            minimum=min_treated,
+        )
+    used = weight > 0
+    v = weight[used]
+    n_c = float(n[used].sum())
+    effective = v.sum() ** 2 / float((v**2 / n[used]).sum())
+
+    def column(name: str) -> np.ndarray:
+        return both[name].cast(pl.Float64).fill_null(0).to_numpy()
+
+    result: dict = {"definition": definition.describe()}
+    out_t = {"found": _noisy(found, found_ck),
+             "matched": _noisy(n_t, column("ck_cohort")[chosen].sum())}  # fmt: skip
+    out_c = {"n": _noisy(n_c, column("ck_cohort")[used].sum()), "effective_n": round(effective)}
+    for k in (1, 2):
+        window = chosen if k == 1 else chosen & both["available_2y"].to_numpy()
+        pool_k = used if k == 1 else used & both["available_2y"].to_numpy()
+        n_tk = float(n[window].sum())
+        if n_tk < min_treated:
+            out_t[f"rate_{k}y"] = out_c[f"rate_{k}y"] = result[f"difference_{k}y"] = None
+            continue
+        k_t = column(f"n_reoffended_{k}y")[window].sum()
+        shown_k = _noisy(k_t, column(f"ck_reoffended_{k}y")[window].sum())
+        shown_n = _noisy(n_tk, column("ck_cohort")[window].sum())
+        p_t = shown_k / shown_n
+        rates = column(f"n_reoffended_{k}y") / n
+        p_c = float(np.average(rates[pool_k], weights=weight[pool_k]))
+        v_k = weight[pool_k]
+        eff_k = v_k.sum() ** 2 / float((v_k**2 / n[pool_k]).sum())
+        d, low, high = difference_interval(p_t, shown_n, p_c, eff_k)
+        out_t[f"rate_{k}y"] = round(100 * p_t, 1)
+        out_c[f"rate_{k}y"] = round(100 * p_c, 1)
+        result[f"difference_{k}y"] = {
+            "estimate": round(100 * d, 1), "low": round(100 * low, 1),
+            "high": round(100 * high, 1), "significant": bool(low > 0 or high < 0),
+            "detectable": round(100 * detectable(p_c, shown_n, eff_k), 1),
+            "needed": None if (low > 0 or high < 0) else needed(d, p_c, eff_k / shown_n),
+            "naive": round(100 * _naive(both, k, rates, n), 1),
+        }  # fmt: skip
+    cases = column("sum_cases_1y") / n
+    out_t["cases_per_100"] = round(100 * float(np.average(cases[chosen], weights=n[chosen])), 1)
+    out_c["cases_per_100"] = round(100 * float(np.average(cases[used], weights=v)), 1)
+    result |= {"treated": out_t, "comparison": out_c, "dropped": out_t["found"] - out_t["matched"]}
+    result["balance"] = _balance(both, groups.covariates, matched, weight)
+    result["curves"] = _curves(both, chosen, weight)
+    if definition.start is not None:
+        for k in (1, 2):
+            did = _difference_in_differences(definition, k)
+            matched_k = result.get(f"difference_{k}y")
+            if did is not None and matched_k is not None:
+                # The two estimates disagree when neither interval holds the other's estimate.
+                did["disagrees"] = bool(
+                    not did["low"] <= matched_k["estimate"] <= did["high"]
+                    and not matched_k["low"] <= did["estimate"] <= matched_k["high"]
+                )
+            result[f"did_{k}y"] = did
+    return result
+
+
+def _difference_in_differences(definition: Definition, k: int) -> dict | None:
+    """For a way of working from a month on: (the treated units' rate after - before) -
+    (the other units' rate after - before), the before period as many release months
+    before the start as the after period has (with k years of follow-up), in percentage
+    points with its 95% interval (four independent binomial rates). None where there is no
+    before period or a group is below the minimum."""
+    start = definition.start
+    month = pl.col("cohort_year") * 12 + pl.col("release_month") - 1
+    first = start.year * 12 + start.month - 1
+    frame = read(
+        f"SELECT cohort_year, release_month, pi_code, gemeente_code, n_cohort, "
+        f"n_reoffended_{k}y AS k FROM mart_factors WHERE available_{k}y"
+    ).with_columns(month.alias("m"))
+    after = frame.filter(pl.col("m") >= first)
+    if after.height == 0:
+        return None
+    length = int(after["m"].max()) - first + 1
+    before = frame.filter((pl.col("m") < first) & (pl.col("m") >= first - length))
+    if before.height == 0:
+        return None
+    in_g = pl.col("gemeente_code").is_in(definition.gemeenten)
+    in_p = pl.col("pi_code").is_in(definition.pis)
+    if definition.gemeenten and definition.pis:
+        mine, others = in_g & in_p, ~in_g & ~in_p
+    elif definition.gemeenten:
+        mine, others = in_g, ~in_g
+    else:
+        mine, others = in_p, ~in_p
+    rates = []
+    for period in (after, before):
+        for group in (mine, others):
+            part = period.filter(group)
+            n, hits = float(part["n_cohort"].sum() or 0), float(part["k"].sum() or 0)
+            if n < MIN_TREATED:
+                return None
+            rates.append((hits / n, n))
+    (ta, nta), (ca, nca), (tb, ntb), (cb, ncb) = rates
+    estimate = (ta - tb) - (ca - cb)
+    se = math.sqrt(sum(p * (1 - p) / n for p, n in rates))
+    return {
+        "estimate": round(100 * estimate, 1),
+        "low": round(100 * (estimate - Z95 * se), 1),
+        "high": round(100 * (estimate + Z95 * se), 1),
+        "before_months": length,
+    }
+
+
+def _naive(both: pl.DataFrame, k: int, rates: np.ndarray, n: np.ndarray) -> float:
+    """The difference without matching: every treated release against the whole pool (what
+    a comparison of the two groups as they are would say)."""
+    treated = both["treated"].to_numpy()
+    window = np.ones(both.height, dtype=bool) if k == 1 else both["available_2y"].to_numpy()
+    mine, pool = treated & window, ~treated & window
+    return float(
+        np.average(rates[mine], weights=n[mine]) - np.average(rates[pool], weights=n[pool])
+    )
+
+
+def _curves(both: pl.DataFrame, chosen: np.ndarray, weight: np.ndarray) -> dict:
+    """Kaplan-Meier of the days to the first new case (cut at three years) for the matched
+    treated and the weighted comparison: per group, (day, survival) at the event days."""
+    days = both["days"].cast(pl.Float64).to_numpy()
+    event = both["event"].to_numpy().astype(float)
+    n = both["n_cohort"].cast(pl.Float64).to_numpy()
+    out = {}
+    for name, w in (("treated", n * chosen), ("comparison", weight)):
+        keep = w > 0
+        curve = kaplan_meier(days[keep], w[keep] * event[keep], w[keep] * (1 - event[keep]))
+        out[name] = {"days": curve.time.tolist(), "survival": curve.survival.tolist()}
+    return out
