@@ -110,6 +110,19 @@ class Groups:
     covariates: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _units(definition: Definition) -> tuple[pl.Expr, pl.Expr]:
+    """For a way of working: the releases of the chosen units (residents of the chosen
+    municipalities released from the chosen PIs, when both are given) and those of the
+    others (neither)."""
+    in_g = pl.col("gemeente_code").is_in(definition.gemeenten)
+    in_p = pl.col("pi_code").is_in(definition.pis)
+    if definition.gemeenten and definition.pis:
+        return in_g & in_p, ~in_g & ~in_p
+    if definition.gemeenten:
+        return in_g, ~in_g
+    return in_p, ~in_p
+
+
 def _cells(definition: Definition) -> Groups:
     columns = ", ".join(
         (
@@ -142,14 +155,7 @@ def _cells(definition: Definition) -> Groups:
     after = (pl.col("cohort_year") > start.year) | (
         (pl.col("cohort_year") == start.year) & (pl.col("release_month") >= start.month)
     )
-    in_g = pl.col("gemeente_code").is_in(definition.gemeenten)
-    in_p = pl.col("pi_code").is_in(definition.pis)
-    if definition.gemeenten and definition.pis:
-        mine, others = in_g & in_p, ~in_g & ~in_p
-    elif definition.gemeenten:
-        mine, others = in_g, ~in_g
-    else:
-        mine, others = in_p, ~in_p
+    mine, others = _units(definition)
     return Groups(frame.filter(after & mine), frame.filter(after & others), COVARIATES)
 
 
@@ -376,14 +382,7 @@ def _difference_in_differences(definition: Definition, k: int) -> dict | None:
     before = frame.filter((pl.col("m") < first) & (pl.col("m") >= first - length))
     if before.height == 0:
         return None
-    in_g = pl.col("gemeente_code").is_in(definition.gemeenten)
-    in_p = pl.col("pi_code").is_in(definition.pis)
-    if definition.gemeenten and definition.pis:
-        mine, others = in_g & in_p, ~in_g & ~in_p
-    elif definition.gemeenten:
-        mine, others = in_g, ~in_g
-    else:
-        mine, others = in_p, ~in_p
+    mine, others = _units(definition)
     rates = []
     for period in (after, before):
         for group in (mine, others):
