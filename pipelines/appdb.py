@@ -256,6 +256,18 @@ def audit_trail(
         return [dict(row._mapping) for row in connection.execute(query)]
 
 
+def evaluations_today(engine: sa.Engine, actor: str) -> int:
+    """How many effect evaluations `actor` made today (Effectmeting's daily limit)."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(audit)
+        .where(audit.c.actor == actor.lower(), audit.c.action == "effect_evaluated")
+        .where(audit.c.at >= dt.datetime.combine(dt.date.today(), dt.time()))
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
 # --- users ----------------------------------------------------------------------------------
 
 

@@ -154,9 +154,17 @@ def cmd_effect(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     _audit_noise_off(args.warehouse, "effect")
     store = warehouse_path(args.warehouse)
+    settings = load_settings()
+    if store.exists():
+        done = appdb.evaluations_today(appdb.open_database(store), appdb.os_user())
+        if done >= settings.effect_max_per_day:
+            raise CliError(
+                f"you made {done} evaluations today, the most a person may make in a day "
+                "(setting effect_max_per_day): try again tomorrow"
+            )
     with _published_tables(args.warehouse):
         try:
-            result = evaluate(definition, load_settings().effect_min_treated)
+            result = evaluate(definition, settings.effect_min_treated)
         except EffectError as exc:
             raise CliError(f"cannot evaluate this definition: {exc}") from None
     if store.exists():

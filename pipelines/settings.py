@@ -55,6 +55,7 @@ class Settings:
     upload_max_rows: int = 5_000_000
     upload_max_mb: int = 1024
     effect_min_treated: int = 60  # Effectmeting: the fewest treated releases evaluated
+    effect_max_per_day: int = 50  # Effectmeting: evaluations per person per day (differencing)
 
 
 def warehouse_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -104,6 +105,9 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
     min_treated = _number(values, "effect_min_treated", int, 60)
     if not 20 <= min_treated <= 100_000:
         raise SettingsError(f"effect_min_treated must lie between 20 and 100000, not {min_treated}")
+    max_per_day = _number(values, "effect_max_per_day", int, 50)
+    if not 1 <= max_per_day <= 10_000:
+        raise SettingsError(f"effect_max_per_day must lie between 1 and 10000, not {max_per_day}")
     return Settings(
         threshold,
         max_noise,
@@ -114,6 +118,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         max_rows,
         max_mb,
         min_treated,
+        max_per_day,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 
@@ -115,6 +116,16 @@ def test_the_command_evaluates_refuses_plainly_and_is_audited(national_demo: dic
             "SELECT detail FROM audit WHERE action = 'effect_evaluated'"
         ).fetchall()
     assert any('"condition": "onder_toezicht"' in r[0] for r in rows)
+    # The daily limit: with as many evaluations made today as allowed, the next is refused.
+    done = appdb.evaluations_today(appdb.open_database(national_demo["warehouse"]), appdb.os_user())
+    assert done >= 1
+    limited = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "effect", "--warehouse",
+         str(national_demo["warehouse"]), "--condition", "onder_toezicht"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+        env={**os.environ, "TERUGKEER_EFFECT_MAX_PER_DAY": str(done)},
+    )  # fmt: skip
+    assert limited.returncode == EXIT_ERROR and "most a person may make in a day" in limited.stderr
 
 
 def test_the_way_of_working_is_recovered_by_the_difference_in_differences(
