@@ -130,7 +130,9 @@ def funnel_from_counts(
     largest = float(per_unit["x"].max() or 0)
     if corrected:  # from the expected count of the smallest unit that may be shown
         smallest = max(threshold * national, 0.5)
-        sizes = np.unique(np.round(np.geomspace(smallest, max(largest, smallest) * 1.05, 200), 2))
+        # Whole expected counts: the chart's text alternative names the sizes it passes.
+        grid = np.geomspace(smallest, max(largest, smallest) * 1.05, 200)
+        sizes = np.unique(np.maximum(np.round(grid), 1)).astype(int)
         low95, high95 = funnel_limits_expected(national, sizes, 0.95)
         low998, high998 = funnel_limits_expected(national, sizes, 0.998)
     else:
