@@ -23,7 +23,7 @@ from pipelines.settings import SettingsError, load_settings
 # What each role may open (meetregels aside: every figure shown is disclosed already).
 FIGURE_PAGES = (
     "overzicht", "uitstroom", "leefgebieden", "recidive", "vergelijken", "succesfactoren",
-    "gemeenteprofiel", "inrichtingsprofiel", "toelichting", "toegankelijkheid",
+    "effectmeting", "gemeenteprofiel", "inrichtingsprofiel", "toelichting", "toegankelijkheid",
 )  # fmt: skip
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "lezer": FIGURE_PAGES,

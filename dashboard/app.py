@@ -34,7 +34,8 @@ st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "toelichting")
 OPEN_PAGES = ("toegankelijkheid",)  # every role, without data, also before login
 ANALYSIS_PAGES = (
-    "vergelijken", "succesfactoren", "gemeenteprofiel", "inrichtingsprofiel", "zelfscan",
+    "vergelijken", "succesfactoren", "effectmeting", "gemeenteprofiel", "inrichtingsprofiel",
+    "zelfscan",
 )  # fmt: skip
 DATA_PAGES = ("datakwaliteit", "aanleveren")
 

@@ -48,6 +48,7 @@ def xlsx_workbook(tables: dict[str, DisclosedTable], note: dict[str, str]) -> by
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = workbook.add_format({"bold": True})
     pct = workbook.add_format({"num_format": "0.0"})
+    ratio = workbook.add_format({"num_format": "0.00"})
     date = workbook.add_format({"num_format": "d mmmm yyyy"})
     for name, table in tables.items():
         sheet = workbook.add_worksheet(name[:31])
@@ -59,6 +60,8 @@ def xlsx_workbook(tables: dict[str, DisclosedTable], note: dict[str, str]) -> by
                     sheet.write_string(i, j, table.mark(column.name, i - 1) or "")
                 elif column.kind in ("pct", "number"):
                     sheet.write_number(i, j, value, pct)
+                elif column.kind == "ratio":
+                    sheet.write_number(i, j, value, ratio)
                 elif column.kind in ("count", "int"):
                     sheet.write_number(i, j, value)
                 elif column.kind == "date":

@@ -19,6 +19,7 @@ PAGES = {
     "recidive": "Recidive",
     "vergelijken": "Vergelijken",
     "succesfactoren": "Succesfactoren",
+    "effectmeting": "Effectmeting",
     "gemeenteprofiel": "Gemeenteprofiel",
     "inrichtingsprofiel": "Inrichtingsprofiel",
     "zelfscan": "Zelfscan",

@@ -136,7 +136,7 @@ def cmd_effect(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from pipelines import appdb
-    from published.effect import Definition, EffectError, evaluate
+    from published.effect import Definition, EffectError, audited_evaluation
     from published.scope import UnknownUnit, resolve_scope
 
     try:
@@ -155,23 +155,17 @@ def cmd_effect(args: argparse.Namespace) -> int:
     _audit_noise_off(args.warehouse, "effect")
     store = warehouse_path(args.warehouse)
     settings = load_settings()
-    if store.exists():
-        done = appdb.evaluations_today(appdb.open_database(store), appdb.os_user())
-        if done >= settings.effect_max_per_day:
-            raise CliError(
-                f"you made {done} evaluations today, the most a person may make in a day "
-                "(setting effect_max_per_day): try again tomorrow"
-            )
+    engine = appdb.open_database(store) if store.exists() else None
     with _published_tables(args.warehouse):
         try:
-            result = evaluate(definition, settings.effect_min_treated)
+            result = audited_evaluation(
+                definition, engine, appdb.os_user(), settings.effect_min_treated,
+                settings.effect_max_per_day,
+            )  # fmt: skip
         except EffectError as exc:
+            if exc.code == "limit":
+                raise CliError(str(exc)) from None
             raise CliError(f"cannot evaluate this definition: {exc}") from None
-    if store.exists():
-        appdb.record(
-            appdb.open_database(store), appdb.os_user(), "effect_evaluated",
-            definition.condition or "start", definition.describe(),
-        )  # fmt: skip
     result.pop("curves")
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))

@@ -98,7 +98,7 @@ class Column:
     name: str
     label: str
     # text, count (persons or releases: suppressed), int (counts of files or rows: shown as
-    # they are), pct, number, date
+    # they are), pct, number (one decimal), ratio (two decimals), date
     kind: str = "text"
 
 

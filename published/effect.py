@@ -41,7 +41,7 @@ import polars as pl
 
 from pipelines.cellkey import KEY_MODULUS, noise
 from pipelines.models import LEEFGEBIED_FACTORS, PROCESS_FACTORS
-from pipelines.stats import Z95, kaplan_meier
+from pipelines.stats import Z95
 from published.reader import noise_table, read
 
 CONDITIONS = PROCESS_FACTORS
@@ -52,6 +52,7 @@ CALIPER = 0.2  # standard deviations of the logit of the propensity score (Austi
 MIN_TREATED = 60  # as the Justice Data Lab: fewer treated people are not evaluated
 BALANCE_LIMIT = 0.1  # a standardised mean difference at or above it is flagged
 Z80 = 0.8416  # the normal quantile of 80% power
+CASES_KEY_SHIFT = 0x9E3779B9  # a record-key offset for a second statistic of the same cells
 
 
 class EffectError(ValueError):
@@ -165,25 +166,31 @@ def _propensity(both: pl.DataFrame, covariates: tuple[str, ...]) -> np.ndarray:
     cells weighted by their releases. Fitted with pipelines/stats.fit_logistic, the project's
     Newton-Raphson with the analytic Hessian, checked against statsmodels to 1e-6
     (tests/pipelines/test_stats.py): statsmodels' GLM took 10 s here at national scale (its
-    IRLS solves a least-squares problem on the whole design at every step), this 1 s."""
+    IRLS solves a least-squares problem on the whole design at every step), scikit-learn's
+    LogisticRegression 7 s, this 1 s. Where a level holds no treated release at all (a
+    youth age band in an adult PI's way of working: separation) the maximum-likelihood
+    estimate does not exist and Newton does not converge; then scikit-learn's L2-penalised
+    LogisticRegression (C = 1, negligible beside thousands of weighted releases but finite
+    for a separated level) gives the score."""
     from pipelines.stats import design_matrix, fit_logistic, levels_by_column
 
     frame = both.with_columns(
         pl.col("cohort_year").cast(pl.String),
         pl.when(pl.col("treated")).then(pl.col("n_cohort")).otherwise(0).alias("k"),
     )
-    columns = (*covariates, "cohort_year")
-    design = levels_by_column(frame, dict.fromkeys(columns))
+    design = levels_by_column(frame, dict.fromkeys((*covariates, "cohort_year")))
+    x, _ = design_matrix(frame, design)
     try:
         fit = fit_logistic(frame, "k", "n_cohort", design, group=False)
-        x, _ = design_matrix(frame, design)
-        logit = x @ fit.coef
-    except (ValueError, np.linalg.LinAlgError):  # collinear or separated: a plainer model
-        design = {c: design[c] for c in ("sex", "age_band", "length_band", "cohort_year")}
-        fit = fit_logistic(frame, "k", "n_cohort", design, group=False)
-        x, _ = design_matrix(frame, design)
-        logit = x @ fit.coef
-    return logit
+        return x @ fit.coef
+    except (ValueError, np.linalg.LinAlgError):
+        from sklearn.linear_model import LogisticRegression
+
+        features = x[:, 1:]  # without the intercept column: it fits its own
+        model = LogisticRegression(C=1.0, max_iter=1000, tol=1e-8)
+        model.fit(features, both["treated"].to_numpy().astype(int),
+                  sample_weight=both["n_cohort"].cast(pl.Float64).to_numpy())  # fmt: skip
+        return model.decision_function(features)
 
 
 def _match(both: pl.DataFrame, logit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -242,13 +249,18 @@ def _balance(both: pl.DataFrame, covariates: tuple[str, ...], matched: np.ndarra
     return rows
 
 
-def _noisy(count: float, key_sum: float) -> int:
-    """A count with its cell-key noise (pipelines/cellkey.py)."""
+def _noisy(count: float, key_sum: float, statistic: int = 0) -> int:
+    """A count (or a weighted count, rounded) with its cell-key noise (pipelines/cellkey.py):
+    the key is the sum of the record keys of the cells counted, shifted by `statistic` so
+    that two figures of the same records (releases, their new cases) draw apart. Never
+    below 0."""
     table = noise_table()
+    whole = round(count)
     if table is None:
-        return int(count)
-    bump = noise(table, np.array([int(count)]), np.array([int(key_sum) % KEY_MODULUS]))
-    return int(count + bump[0])
+        return whole
+    key = (int(key_sum) + statistic * CASES_KEY_SHIFT) % KEY_MODULUS
+    bump = noise(table, np.array([whole]), np.array([key]))
+    return max(0, int(whole + bump[0]))
 
 
 def difference_interval(
@@ -328,8 +340,14 @@ def evaluate(definition: Definition, min_treated: int = MIN_TREATED) -> dict:
         shown_k = _noisy(k_t, column(f"ck_reoffended_{k}y")[window].sum())
         shown_n = _noisy(n_tk, column("ck_cohort")[window].sum())
         p_t = shown_k / shown_n
+        # The comparison's rate from its weighted counts (treated-equivalent releases: the
+        # weights add up to the matched treated), its re-offenders with their own noise, so
+        # that one release more or less in the pool is hidden as well as in the treated.
+        w_c = float(weight[pool_k].sum())
         rates = column(f"n_reoffended_{k}y") / n
-        p_c = float(np.average(rates[pool_k], weights=weight[pool_k]))
+        k_c = float(np.sum(weight[pool_k] * rates[pool_k]))
+        shown_kc = _noisy(k_c, column(f"ck_reoffended_{k}y")[pool_k].sum())
+        p_c = min(1.0, shown_kc / w_c)
         v_k = weight[pool_k]
         eff_k = v_k.sum() ** 2 / float((v_k**2 / n[pool_k]).sum())
         d, low, high = difference_interval(p_t, shown_n, p_c, eff_k)
@@ -342,9 +360,13 @@ def evaluate(definition: Definition, min_treated: int = MIN_TREATED) -> dict:
             "needed": None if (low > 0 or high < 0) else needed(d, p_c, eff_k / shown_n),
             "naive": round(100 * _naive(both, k, rates, n), 1),
         }  # fmt: skip
+    # New cases within a year per 100: the treated's and the comparison's (weighted) sums of
+    # cases with noise keyed on their releases' keys (a statistic apart from their count).
     cases = column("sum_cases_1y") / n
-    out_t["cases_per_100"] = round(100 * float(np.average(cases[chosen], weights=n[chosen])), 1)
-    out_c["cases_per_100"] = round(100 * float(np.average(cases[used], weights=v)), 1)
+    for out, mask, w in ((out_t, chosen, n), (out_c, used, weight)):
+        total = float(np.sum(w[mask] * cases[mask]))
+        shown = _noisy(total, column("ck_cohort")[mask].sum(), statistic=1)
+        out["cases_per_100"] = round(100 * shown / float(w[mask].sum()), 1)
     result |= {"treated": out_t, "comparison": out_c, "dropped": out_t["found"] - out_t["matched"]}
     result["balance"] = _balance(both, groups.covariates, matched, weight)
     result["curves"] = _curves(both, chosen, weight)
@@ -362,6 +384,37 @@ def evaluate(definition: Definition, min_treated: int = MIN_TREATED) -> dict:
     return result
 
 
+def audited_evaluation(
+    definition: Definition,
+    engine: object | None,
+    actor: str,
+    min_treated: int = MIN_TREATED,
+    max_per_day: int | None = None,
+) -> dict:
+    """What the Effectmeting page and `terugkeer effect` both run: refuse when `actor` made
+    `max_per_day` evaluations today (EffectError "limit"), evaluate, and write the evaluation
+    to the audit trail of `engine` (the application database; None: no trail, as for a store
+    without one). Refusals are not counted: only an evaluation that gave a result."""
+    from pipelines import appdb
+
+    if engine is not None and max_per_day is not None:
+        done = appdb.evaluations_today(engine, actor)
+        if done >= max_per_day:
+            raise EffectError(
+                "limit",
+                f"you made {done} evaluations today, the most a person may make in a day "
+                "(setting effect_max_per_day): try again tomorrow",
+                done=done,
+            )
+    result = evaluate(definition, min_treated)
+    if engine is not None:
+        appdb.record(
+            engine, actor, "effect_evaluated", definition.condition or "start",
+            definition.describe(),
+        )  # fmt: skip
+    return result
+
+
 def _difference_in_differences(definition: Definition, k: int) -> dict | None:
     """For a way of working from a month on: (the treated units' rate after - before) -
     (the other units' rate after - before), the before period as many release months
@@ -372,8 +425,9 @@ def _difference_in_differences(definition: Definition, k: int) -> dict | None:
     month = pl.col("cohort_year") * 12 + pl.col("release_month") - 1
     first = start.year * 12 + start.month - 1
     frame = read(
-        f"SELECT cohort_year, release_month, pi_code, gemeente_code, n_cohort, "
-        f"n_reoffended_{k}y AS k FROM mart_factors WHERE available_{k}y"
+        f"SELECT cohort_year, release_month, pi_code, gemeente_code, n_cohort, ck_cohort, "
+        f"n_reoffended_{k}y AS k, ck_reoffended_{k}y AS ck_k FROM mart_factors "
+        f"WHERE available_{k}y"
     ).with_columns(month.alias("m"))
     after = frame.filter(pl.col("m") >= first)
     if after.height == 0:
@@ -387,7 +441,10 @@ def _difference_in_differences(definition: Definition, k: int) -> dict | None:
     for period in (after, before):
         for group in (mine, others):
             part = period.filter(group)
-            n, hits = float(part["n_cohort"].sum() or 0), float(part["k"].sum() or 0)
+            # Each of the four groups' counts with its cell-key noise, like every count shown:
+            # a start a month later drops one month's releases, which the noise hides.
+            n = _noisy(float(part["n_cohort"].sum() or 0), float(part["ck_cohort"].sum() or 0))
+            hits = _noisy(float(part["k"].sum() or 0), float(part["ck_k"].sum() or 0))
             if n < MIN_TREATED:
                 return None
             rates.append((hits / n, n))
@@ -413,15 +470,31 @@ def _naive(both: pl.DataFrame, k: int, rates: np.ndarray, n: np.ndarray) -> floa
     )
 
 
-def _curves(both: pl.DataFrame, chosen: np.ndarray, weight: np.ndarray) -> dict:
-    """Kaplan-Meier of the days to the first new case (cut at three years) for the matched
-    treated and the weighted comparison: per group, (day, survival) at the event days."""
-    days = both["days"].cast(pl.Float64).to_numpy()
+def _curves(both: pl.DataFrame, chosen: np.ndarray, weight: np.ndarray) -> pl.DataFrame:
+    """The days to the first new case (cut at three years) of the matched treated releases
+    and of the weighted comparison, as events and censorings per group and day (the input of
+    published/tables/survival.survival_curves, which publishes only steps of at least the
+    threshold's events). The comparison's counts are its weights: it stands for as many
+    releases as the matched treated group."""
+    days = both["days"].cast(pl.Int64).to_numpy()
     event = both["event"].to_numpy().astype(float)
     n = both["n_cohort"].cast(pl.Float64).to_numpy()
-    out = {}
+    parts = []
     for name, w in (("treated", n * chosen), ("comparison", weight)):
         keep = w > 0
-        curve = kaplan_meier(days[keep], w[keep] * event[keep], w[keep] * (1 - event[keep]))
-        out[name] = {"days": curve.time.tolist(), "survival": curve.survival.tolist()}
-    return out
+        parts.append(
+            pl.DataFrame(
+                {
+                    "grp": name,
+                    "days": days[keep],
+                    "n_events": w[keep] * event[keep],
+                    "n_censored": w[keep] * (1 - event[keep]),
+                }
+            )
+        )
+    return (
+        pl.concat(parts)
+        .group_by("grp", "days", maintain_order=True)
+        .agg(pl.col("n_events").sum(), pl.col("n_censored").sum())
+        .sort("grp", "days", descending=[True, False])
+    )

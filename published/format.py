@@ -20,6 +20,8 @@ def nl_int(value: float | int | None) -> str:
 def nl_number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return NOT_SHOWN
+    if round(value, decimals) == 0:
+        value = 0.0  # not "-0,00"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
@@ -69,6 +71,8 @@ def _cell(value: object, kind: str, mark: str | None) -> str:
         return nl_pct(value)
     if kind == "number":
         return nl_number(value)
+    if kind == "ratio":
+        return nl_number(value, 2)
     if kind in ("count", "int"):
         return nl_int(value)
     if kind == "date":

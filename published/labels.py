@@ -293,3 +293,47 @@ REFUSALS = {
     "date_varies": "'{column}' moet op elke rij gelijk zijn; het bestand heeft {n} "
     "verschillende waarden",
 }
+
+# Effectmeting (published/tables/effect.py): its tables' rows and columns.
+EFFECT_GROUPS = {
+    "found": "Behandelde groep: gevonden",
+    "matched": "Behandelde groep: gekoppeld aan een vergelijking",
+    "comparison": "Vergelijkingsgroep (gewogen)",
+}
+EFFECT_CURVES = {"treated": "Behandelde groep", "comparison": "Vergelijkingsgroep"}
+EFFECT_ROWS = {
+    "difference": "Gekoppelde vergelijking, recidive binnen {k} jaar",
+    "did": "Verschil-in-verschillen, recidive binnen {k} jaar",
+}
+EFFECT_COLUMNS = {
+    "grp": "Groep",
+    "n": "Aantal uitstromen",
+    "effective_n": "Effectieve omvang",
+    "rate_1y": "% recidive binnen 1 jaar",
+    "rate_2y": "% recidive binnen 2 jaar",
+    "cases_per_100": "Nieuwe zaken binnen 1 jaar per 100",
+    "estimate": "Verschil (procentpunten)",
+    "low": "Ondergrens 95%",
+    "high": "Bovengrens 95%",
+    "significant": "Significant",
+    "detectable": "Kleinste aantoonbare verschil (procentpunten)",
+    "needed": "Benodigde behandelde groep voor dit verschil",
+    "naive": "Verschil zonder koppeling (procentpunten)",
+    "covariate": "Kenmerk",
+    "level": "Waarde",
+    "smd_before": "Gestandaardiseerd verschil vóór koppeling",
+    "smd_after": "Gestandaardiseerd verschil na koppeling",
+    "flagged": "0,1 of meer na koppeling",
+}
+EFFECT_COVARIATES = {
+    "sex": "Geslacht",
+    "age_band": "Leeftijdsklasse",
+    "length_band": "Duur van detentie",
+    "n_earlier_releases": "Eerdere uitstromen",
+    **{f"{k}_intake": f"{v} bij instroom" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
+    "pi_code": "Inrichting",
+    "cohort_year": "Jaar van uitstroom",
+}
+EFFECT_INTAKE_LEVELS = {"ja": "op orde", "nee": "niet op orde", "onbekend": "onbekend"}
+EFFECT_EARLIER = {"5": "5 of meer"}
+YES, NO = "ja", "nee"

@@ -137,6 +137,30 @@ RULES |= {
         "uitstroomdatum; geslacht en leeftijd staan niet in de nazorgexport en filteren hier niet."
     ),
 }
+RULES["effect"] = (
+    "**Effectmeting** (gekoppelde vergelijking). Behandeld zijn de uitstromen met de gekozen "
+    "processtap (ja), of die van de gekozen gemeenten en/of inrichtingen vanaf de startmaand; "
+    "de vergelijking komt uit de uitstromen zonder (nee), of uit die van de andere gemeenten en "
+    "inrichtingen in dezelfde periode. Alleen cohorten met een jaar opvolging tellen mee. Een "
+    "logistische regressie schat voor elke uitstroom de kans op behandeling (de "
+    "propensityscore) uit geslacht, leeftijdsklasse, duur van detentie, eerdere uitstromen, de "
+    "zes leefgebieden bij **instroom** (niet bij uitstroom: die kan de behandeling hebben "
+    "veranderd), het jaar van uitstroom en bij een processtap de inrichting. Elke behandelde "
+    "uitstroom krijgt de drie dichtstbijzijnde onbehandelde uitstromen van hetzelfde jaar, "
+    "binnen 0,2 standaarddeviatie van de logit van die kans, met teruglegging; wie er geen "
+    "vindt, valt af en wordt geteld. Het verschil in recidive (behandeld min vergelijking, in "
+    "procentpunten) heeft een 95%-Wald-interval, met de vergelijkingsgroep geteld naar haar "
+    "effectieve omvang. Het *kleinste aantoonbare verschil* is het verschil dat deze groepen "
+    "met 80% kans aantonen (5% significantie). Het *verschil zonder koppeling* zet alle "
+    "behandelden naast alle onbehandelden. Bij een werkwijze vanaf een maand geeft het "
+    "**verschil-in-verschillen** een tweede schatting: (gekozen eenheden na − vóór de start) − "
+    "(andere eenheden na − vóór), de periode vóór even lang als die erna. Minder dan het "
+    "ingestelde minimum (standaard 60) behandelde uitstromen wordt niet gemeten; de aantallen "
+    "dragen de ruis van de cell-key-methode; elke meting staat in het logboek en per persoon "
+    "zijn er per dag niet meer metingen dan ingesteld. Ook na koppeling blijft het een "
+    "vergelijking op wat de gegevens vastleggen: wat niet gemeten is (motivatie, verslaving) "
+    "kan het verschil mede verklaren."
+)
 RULES["zelfscan"] = (
     "**Score** van een thema: het gemiddelde antwoord op de vragen van dat thema, als percentage "
     "van het hoogste antwoord (Niet geregeld = 0, In ontwikkeling = 1, Geregeld = 2, Geregeld en "

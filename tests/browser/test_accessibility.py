@@ -26,8 +26,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_EXCEPTIONS = EXCEPTIONS
 PAGES = (
     "", "uitstroom", "leefgebieden", "recidive", "toelichting", "vergelijken", "succesfactoren",
-    "gemeenteprofiel", "inrichtingsprofiel", "zelfscan", "datakwaliteit", "aanleveren", "beheer",
-    "toegankelijkheid",
+    "effectmeting", "gemeenteprofiel", "inrichtingsprofiel", "zelfscan", "datakwaliteit",
+    "aanleveren", "beheer", "toegankelijkheid",
 )  # fmt: skip
 
 

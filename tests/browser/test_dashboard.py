@@ -30,6 +30,7 @@ PAGES = {
     "recidive": "Recidive",
     "vergelijken": "Vergelijken",
     "succesfactoren": "Succesfactoren",
+    "effectmeting": "Effectmeting",
     "gemeenteprofiel": "Gemeenteprofiel",
     "inrichtingsprofiel": "Inrichtingsprofiel",
     "toelichting": "Over de cijfers",

@@ -1,0 +1,167 @@
+"""Effectmeting's tables: one evaluation (published/effect.evaluate) as disclosed tables for
+the page, its downloads and its Word report. The counts in the result carry the cell-key
+noise already; here they pass the suppression rule like every other table, and the curves
+publish only steps of at least the threshold's events (published/tables/survival.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.disclosure import Column, DisclosedTable, disclose
+from published import labels
+from published.tables.survival import Curves, survival_curves
+
+L = labels.EFFECT_COLUMNS
+
+
+@dataclass(frozen=True)
+class EffectTables:
+    groups: DisclosedTable
+    differences: DisclosedTable
+    balance: DisclosedTable
+    curves: Curves
+    milestones: DisclosedTable
+
+    def tables(self) -> dict[str, DisclosedTable]:
+        """Sheet name -> table, for the Excel workbook and the Word report."""
+        return {
+            "Groepen": self.groups,
+            "Verschillen": self.differences,
+            "Balans": self.balance,
+            "Tijd tot recidive": self.milestones,
+        }
+
+
+def effect_tables(result: dict, threshold: int, names: dict[str, str]) -> EffectTables:
+    return EffectTables(
+        _groups(result, threshold),
+        _differences(result, threshold),
+        _balance(result, threshold, names),
+        *survival_curves(result["curves"], threshold, lambda g: labels.EFFECT_CURVES[g]),
+    )
+
+
+def _groups(result: dict, threshold: int) -> DisclosedTable:
+    treated, comparison = result["treated"], result["comparison"]
+    rows = [
+        {"grp": labels.EFFECT_GROUPS["found"], "n": treated["found"]},
+        {"grp": labels.EFFECT_GROUPS["matched"], "n": treated["matched"],
+         **{k: treated.get(k) for k in ("rate_1y", "rate_2y", "cases_per_100")}},
+        {"grp": labels.EFFECT_GROUPS["comparison"], "n": comparison["n"],
+         "effective_n": comparison["effective_n"],
+         **{k: comparison.get(k) for k in ("rate_1y", "rate_2y", "cases_per_100")}},
+    ]  # fmt: skip
+    for row in rows:  # a figure of a group too small to show is not shown either
+        if row["n"] < threshold:
+            row.update(dict.fromkeys(("rate_1y", "rate_2y", "cases_per_100", "effective_n")))
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "grp": pl.String, "n": pl.Int64, "effective_n": pl.Int64, "rate_1y": pl.Float64,
+            "rate_2y": pl.Float64, "cases_per_100": pl.Float64,
+        },
+    )  # fmt: skip
+    return disclose(
+        frame,
+        [
+            Column("grp", L["grp"]),
+            Column("n", L["n"], "count"),
+            Column("effective_n", L["effective_n"], "int"),
+            Column("rate_1y", L["rate_1y"], "pct"),
+            Column("rate_2y", L["rate_2y"], "pct"),
+            Column("cases_per_100", L["cases_per_100"], "number"),
+        ],
+        threshold,
+    )
+
+
+def _differences(result: dict, threshold: int) -> DisclosedTable:
+    rows = []
+    for k in (1, 2):
+        d = result.get(f"difference_{k}y")
+        if d is not None:
+            rows.append(
+                {"grp": labels.EFFECT_ROWS["difference"].format(k=k),
+                 **{c: d[c] for c in ("estimate", "low", "high", "detectable", "needed", "naive")},
+                 "significant": labels.YES if d["significant"] else labels.NO}
+            )  # fmt: skip
+    for k in (1, 2):
+        did = result.get(f"did_{k}y")
+        if did is not None:
+            significant = did["low"] > 0 or did["high"] < 0
+            rows.append(
+                {"grp": labels.EFFECT_ROWS["did"].format(k=k),
+                 **{c: did[c] for c in ("estimate", "low", "high")},
+                 "significant": labels.YES if significant else labels.NO}
+            )  # fmt: skip
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "grp": pl.String, "estimate": pl.Float64, "low": pl.Float64, "high": pl.Float64,
+            "significant": pl.String, "detectable": pl.Float64, "needed": pl.Int64,
+            "naive": pl.Float64,
+        },
+    )  # fmt: skip
+    return disclose(
+        frame,
+        [
+            Column("grp", L["grp"]),
+            Column("estimate", L["estimate"], "number"),
+            Column("low", L["low"], "number"),
+            Column("high", L["high"], "number"),
+            Column("significant", L["significant"]),
+            Column("detectable", L["detectable"], "number"),
+            Column("needed", L["needed"], "int"),
+            Column("naive", L["naive"], "number"),
+        ],
+        threshold,
+    )
+
+
+def level_label(covariate: str, level: str, names: dict[str, str]) -> str:
+    """A covariate's value in Dutch."""
+    if covariate == "sex":
+        return labels.SEXES.get(level, level)
+    if covariate == "age_band":
+        return labels.AGE_BANDS.get(level, level)
+    if covariate == "length_band":
+        return labels.LENGTH_BANDS.get(level, level)
+    if covariate.endswith("_intake"):
+        return labels.EFFECT_INTAKE_LEVELS.get(level, level)
+    if covariate == "n_earlier_releases":
+        return labels.EFFECT_EARLIER.get(level, level)
+    if covariate == "pi_code":
+        return names.get(level, level)
+    return level
+
+
+def _balance(result: dict, threshold: int, names: dict[str, str]) -> DisclosedTable:
+    frame = pl.DataFrame(
+        [
+            {
+                "covariate": labels.EFFECT_COVARIATES.get(b["covariate"], b["covariate"]),
+                "level": level_label(b["covariate"], b["level"], names),
+                "smd_before": b["smd_before"],
+                "smd_after": b["smd_after"],
+                "flagged": labels.YES if b["flagged"] else labels.NO,
+            }
+            for b in result["balance"]
+        ],
+        schema={
+            "covariate": pl.String, "level": pl.String, "smd_before": pl.Float64,
+            "smd_after": pl.Float64, "flagged": pl.String,
+        },
+    )  # fmt: skip
+    return disclose(
+        frame,
+        [
+            Column("covariate", L["covariate"]),
+            Column("level", L["level"]),
+            Column("smd_before", L["smd_before"], "ratio"),
+            Column("smd_after", L["smd_after"], "ratio"),
+            Column("flagged", L["flagged"]),
+        ],
+        threshold,
+    )
