@@ -340,6 +340,33 @@ def stats_km(paths: Paths, scale: float, keep: bool) -> dict:
     return {"seconds": seconds, "rows": people, "distinct_times": times}
 
 
+def effect(paths: Paths, scale: float, keep: bool) -> dict:
+    """An Effectmeting evaluation as the dashboard server runs it (issue 35): the largest
+    definition there is, supervision after release (every covered release either treated or
+    in the pool), on the published store, in a fresh process (the first evaluation reads
+    mart_factors: nothing cached). scikit-learn is imported before the clock starts, as the
+    dashboard imports it at start-up (dashboard/app.py)."""
+    import sklearn.neighbors  # noqa: F401
+
+    from published import reader
+    from published.effect import Definition, EffectError, evaluate
+
+    reader.use_store(paths.warehouse)
+    try:
+        seconds, result = _timed(lambda: _evaluate_or_refusal(evaluate, Definition, EffectError))
+    finally:
+        reader.release()
+    return {"seconds": seconds, **result}
+
+
+def _evaluate_or_refusal(evaluate: Callable, definition: type, error: type) -> dict:
+    try:
+        result = evaluate(definition(condition="onder_toezicht"))
+    except error as exc:  # a tiny scale may hold too few: timed all the same
+        return {"refused": exc.code}
+    return {"rows": result["treated"]["found"] + result["comparison"]["n"]}
+
+
 CASES: dict[str, Callable[[Paths, float, bool], dict]] = {
     "demo": demo,
     "ingest": ingest,
@@ -352,6 +379,7 @@ CASES: dict[str, Callable[[Paths, float, bool], dict]] = {
     "figures_gemeente": figures_gemeente,
     "stats_casemix": stats_casemix,
     "stats_km": stats_km,
+    "effect": effect,
 }
 
 

@@ -29,6 +29,7 @@ PAGES = (
     "recidive",
     "vergelijken",
     "succesfactoren",
+    "effectmeting",
     "gemeenteprofiel",
     "zelfscan",
     "datakwaliteit",

@@ -26,6 +26,7 @@ PAGES = (
     "recidive",
     "vergelijken",
     "succesfactoren",
+    "effectmeting",
     "gemeenteprofiel",
     "inrichtingsprofiel",
     "datakwaliteit",

@@ -21,6 +21,7 @@ PIPELINE_CASES = {
     "figures_gemeente": "`terugkeer figures --json --gemeente GM0363`",
     "stats_casemix": "Case-mix model fit (2 windows)",
     "stats_km": "Kaplan-Meier, national cohort (query + estimate)",
+    "effect": "Effectmeting: supervision after release (read + match + results)",
 }
 INGEST_GOAL_FLOOR = 3.0
 INGEST_GOAL_PANDAS = 5.0
@@ -36,6 +37,7 @@ DELIVERY_KINDS = {
 }
 DELIVERY_REST_GOAL = {"1": 5.0}
 DELIVERY_VISIBLE_GOAL = {"1": 10.0, "10": 30.0}
+EFFECT_GOAL = {"1": 3.0, "10": 10.0}  # issue 35: one evaluation on the server
 LINEAR_TOLERANCE = 1.1  # growth within 10% of the data's growth counts as linear
 
 
@@ -140,6 +142,10 @@ def _goals(results: dict) -> list[dict]:
                 add(f"{label}: page loads during it, p95 within 20% of at rest", scale,
                     f"{load['during_p95']:.2f} s vs {load['rest_p95']:.2f} s ({ratio:.2f}x)",
                     ratio <= 1.2)  # fmt: skip
+        evaluation = _median(out.get("effect", {}))
+        if evaluation is not None and scale in EFFECT_GOAL:
+            add(f"An effect evaluation within {EFFECT_GOAL[scale]:g} s", scale,
+                f"{evaluation:.1f} s", evaluation <= EFFECT_GOAL[scale])  # fmt: skip
         protocol = out.get("dashboard_protocol", {})
         if protocol.get("two_vs_one") is not None:
             ratio = protocol["two_vs_one"]

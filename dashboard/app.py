@@ -12,8 +12,10 @@ import time
 from collections.abc import Callable
 
 # Imported at start-up rather than by the first visitor of a page: scipy.stats (funnel
-# limits), Pandera (the upload check) and python-docx take 0.3-1 s each to import.
+# limits), scikit-learn (Effectmeting), Pandera (the upload check) and python-docx take
+# 0.3-2.5 s each to import.
 import scipy.stats  # noqa: F401
+import sklearn.neighbors  # noqa: F401 -- Effectmeting's matching: 2.5 s to import
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 

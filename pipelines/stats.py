@@ -184,6 +184,7 @@ def fit_logistic(
     design: dict,
     group: bool = True,
     start: Start | None = None,
+    matrix: tuple[np.ndarray, list[str]] | None = None,
 ) -> LogisticFit:
     """Fit logit P(success) on the covariate patterns of `frame`.
 
@@ -196,14 +197,19 @@ def fit_logistic(
     matrix of an earlier fit (the last build's), from which Newton's method sets out: on
     nearly the same data its steps need no new matrix X'WX, only the one at the estimate for
     the standard errors, instead of four or five (the optimum is the same: the likelihood is
-    concave, and each step is checked until it is below 1e-10).
+    concave, and each step is checked until it is below 1e-10). `matrix`: the design
+    matrix of `frame` already built (with `group` False), so that a caller who needs it too
+    builds it once.
     """
     patterns = frame.filter(pl.col(totals) > 0)
     if group:
         patterns = patterns.group_by(list(design)).agg(
             pl.col(successes).sum(), pl.col(totals).sum()
         )
-    x, names = design_matrix(patterns, design)
+    if matrix is not None and not group and patterns.height == frame.height:
+        x, names = matrix
+    else:
+        x, names = design_matrix(patterns, design)
     k = patterns[successes].cast(pl.Float64).to_numpy()
     n = patterns[totals].cast(pl.Float64).to_numpy()
     initial, hessian = None, None

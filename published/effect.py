@@ -174,23 +174,38 @@ def _propensity(both: pl.DataFrame, covariates: tuple[str, ...]) -> np.ndarray:
     for a separated level) gives the score."""
     from pipelines.stats import design_matrix, fit_logistic, levels_by_column
 
+    columns = [*covariates, "cohort_year"]
     frame = both.with_columns(
         pl.col("cohort_year").cast(pl.String),
         pl.when(pl.col("treated")).then(pl.col("n_cohort")).otherwise(0).alias("k"),
     )
-    design = levels_by_column(frame, dict.fromkeys((*covariates, "cohort_year")))
-    x, _ = design_matrix(frame, design)
+    design = levels_by_column(frame, dict.fromkeys(columns))
+    # One row per covariate pattern (treated out of releases): the same likelihood as the
+    # cells', from a tenth of the rows; each cell then takes its pattern's logit.
+    patterns = frame.group_by(columns).agg(pl.col("k").sum(), pl.col("n_cohort").sum())
+    x, names = design_matrix(patterns, design)
     try:
-        fit = fit_logistic(frame, "k", "n_cohort", design, group=False)
-        return x @ fit.coef
+        fit = fit_logistic(patterns, "k", "n_cohort", design, group=False, matrix=(x, names))
+        logit = x @ fit.coef
     except (ValueError, np.linalg.LinAlgError):
         from sklearn.linear_model import LogisticRegression
 
         features = x[:, 1:]  # without the intercept column: it fits its own
+        k = patterns["k"].cast(pl.Float64).to_numpy()
+        n = patterns["n_cohort"].cast(pl.Float64).to_numpy()
         model = LogisticRegression(C=1.0, max_iter=1000, tol=1e-8)
-        model.fit(features, both["treated"].to_numpy().astype(int),
-                  sample_weight=both["n_cohort"].cast(pl.Float64).to_numpy())  # fmt: skip
-        return model.decision_function(features)
+        model.fit(
+            np.vstack([features, features]),
+            np.concatenate([np.ones(len(k)), np.zeros(len(k))]),
+            sample_weight=np.concatenate([k, n - k]),
+        )
+        logit = model.decision_function(features)
+    return (
+        frame.select(columns)
+        .join(patterns.select(*columns, pl.Series("logit", logit)), on=columns, how="left",
+              maintain_order="left")["logit"]
+        .to_numpy()
+    )  # fmt: skip
 
 
 def _match(both: pl.DataFrame, logit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -223,28 +238,38 @@ def _match(both: pl.DataFrame, logit: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return matched, weight
 
 
-def _smd(x: np.ndarray, t_weights: np.ndarray, c_weights: np.ndarray) -> float:
-    """Standardised mean difference of a 0/1 column between two weighted groups."""
-    pt = np.average(x, weights=t_weights) if t_weights.sum() else 0.0
-    pc = np.average(x, weights=c_weights) if c_weights.sum() else 0.0
+def _smd(part_t: float, total_t: float, part_c: float, total_c: float) -> float:
+    """Standardised mean difference of a level's share between two weighted groups."""
+    pt = part_t / total_t if total_t else 0.0
+    pc = part_c / total_c if total_c else 0.0
     spread = math.sqrt((pt * (1 - pt) + pc * (1 - pc)) / 2)
     return 0.0 if spread == 0 else (pt - pc) / spread
 
 
 def _balance(both: pl.DataFrame, covariates: tuple[str, ...], matched: np.ndarray,
              weight: np.ndarray) -> list[dict]:  # fmt: skip
-    treated = both["treated"].to_numpy()
-    n = both["n_cohort"].cast(pl.Float64).to_numpy()
+    """Per level of every covariate: its share among the treated and the pool before
+    matching, and among the matched treated and the weighted comparison after, as
+    standardised mean differences."""
+    n = both["n_cohort"].cast(pl.Float64)
+    treated = both["treated"]
+    groups = both.select(
+        *(pl.col(c).cast(pl.String) for c in (*covariates, "cohort_year")),
+        t=n * treated, p=n * ~treated, m=n * (treated & pl.Series(matched)),
+        c=pl.Series(weight),
+    )  # fmt: skip
+    totals = groups.select(pl.col("t", "p", "m", "c").sum()).row(0, named=True)
     rows = []
     for column in (*covariates, "cohort_year"):
-        values = both[column].cast(pl.String).to_numpy()
-        for level in sorted(set(values)):
-            x = (values == level).astype(float)
-            before = _smd(x, n * treated, n * ~treated)
-            after = _smd(x, n * (treated & matched), weight)
+        sums = groups.group_by(column).agg(pl.col("t", "p", "m", "c").sum()).sort(column)
+        for level, t, p, m, c in sums.iter_rows():
+            # To two decimals, as shown (docs/cellkey.md: the shares are exact), and flagged
+            # as shown.
+            before = round(_smd(t, totals["t"], p, totals["p"]), 2)
+            after = round(_smd(m, totals["m"], c, totals["c"]), 2)
             rows.append(
-                {"covariate": column, "level": level, "smd_before": round(before, 4),
-                 "smd_after": round(after, 4), "flagged": bool(abs(after) >= BALANCE_LIMIT)}
+                {"covariate": column, "level": level, "smd_before": before,
+                 "smd_after": after, "flagged": bool(abs(after) >= BALANCE_LIMIT)}
             )  # fmt: skip
     return rows
 
