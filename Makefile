@@ -44,10 +44,13 @@ run: install $(LOADED)
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-# The deployment on loopback: PostgreSQL, the OIDC test provider, two dashboards, nginx
-# (Debian's postgresql and nginx; .ci/run installs them). `make test` runs it too.
+# The deployment from deploy/'s own files: supervisord runs two dashboards, the API and
+# HAProxy against PostgreSQL and the OIDC test provider; the image from deploy/Dockerfile
+# served through HAProxy (podman, runc); the Kubernetes manifests validated (Debian's
+# packages: .ci/run installs them). `make test` runs it too.
 deploy-test: $(VENV)/.installed-dev
 	$(BIN)/pytest -m deploy
 

@@ -38,8 +38,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pipelines import appdb
-from pipelines.settings import SettingsError, load_settings
+from basis.settings import SettingsError, load_settings
+from people import appdb
 from published import odata, queries, reader, rules
 
 log = logging.getLogger("terugkeer.api")

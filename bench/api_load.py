@@ -44,13 +44,13 @@ def _get(url: str, token: str) -> tuple[int, int, float]:
 
 
 def measure(warehouse: Path, seconds: float, clients: int) -> dict:
-    from pipelines import appdb
+    from people import appdb
 
     engine = appdb.open_database(warehouse)
     tokens = [appdb.add_token(engine, f"bench {i}", "os:bench")[1] for i in range(clients)]
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "api", "--warehouse", str(warehouse),
+        [sys.executable, "-m", "cli", "api", "--warehouse", str(warehouse),
          "--port", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

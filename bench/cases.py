@@ -53,7 +53,7 @@ def _timed(work: Callable[[], object]) -> tuple[float, object]:
 
 def demo(paths: Paths, scale: float, keep: bool) -> dict:
     """Generate the demo exports. The warm-up run writes the data every other case uses."""
-    from pipelines.demo.generate import generate_demo
+    from intake.demo.generate import generate_demo
 
     out = paths.demo if keep else paths.fresh_scratch() / "demo"
     if keep:
@@ -69,9 +69,9 @@ def demo(paths: Paths, scale: float, keep: bool) -> dict:
 
 def ingest(paths: Paths, scale: float, keep: bool) -> dict:
     """`terugkeer ingest` without the build: read, privacy guard, validate, load every file."""
-    from pipelines.ingest import ingest_paths
-    from pipelines.publish import publications_dir
-    from pipelines.warehouse import connect
+    from store.ingest import ingest_paths
+    from store.publish import publications_dir
+    from store.warehouse import connect
 
     target = paths.warehouse if keep else paths.fresh_scratch() / "warehouse.duckdb"
     for stale in (target, target.with_name(target.name + ".wal")):
@@ -101,7 +101,7 @@ def ingest_full(paths: Paths, scale: float, keep: bool) -> dict:
     """`terugkeer ingest` of every demo file into a new store, as a user runs it: the writer
     lock, ingest, build and publication of the snapshot the dashboard reads."""
     target = paths.fresh_scratch() / "warehouse.duckdb"
-    command = [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(target)]
+    command = [sys.executable, "-m", "cli", "ingest", "--warehouse", str(target)]
     seconds, done = _timed(
         lambda: subprocess.run(
             [*command, str(paths.demo)], cwd=ROOT, capture_output=True, text=True, check=False
@@ -129,7 +129,7 @@ def ingest_floor(paths: Paths, scale: float, keep: bool) -> dict:
     import duckdb
     import fastexcel
 
-    from pipelines.ingest import expand_paths
+    from store.ingest import expand_paths
 
     target = paths.fresh_scratch() / "floor.duckdb"
     files = expand_paths([paths.demo])
@@ -182,7 +182,7 @@ def ingest_pandas(paths: Paths, scale: float, keep: bool) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
     import pandas_ingest
 
-    from pipelines.ingest import expand_paths
+    from store.ingest import expand_paths
 
     target = paths.fresh_scratch() / "pandas.duckdb"
     files = expand_paths([paths.demo])
@@ -193,9 +193,9 @@ def ingest_pandas(paths: Paths, scale: float, keep: bool) -> dict:
 def build(paths: Paths, scale: float, keep: bool) -> dict:
     """`terugkeer build --full`: every SQL model and the statistical models, in one
     transaction, and the whole publication (a build after a delivery rebuilds less)."""
-    from pipelines.build import MODEL_STEPS
-    from pipelines.build import build as run_build
-    from pipelines.warehouse import connect
+    from store.build import MODEL_STEPS
+    from store.build import build as run_build
+    from store.warehouse import connect
 
     def work() -> dict:
         con = connect(paths.warehouse)
@@ -218,7 +218,7 @@ def build(paths: Paths, scale: float, keep: bool) -> dict:
     }
 
 
-# The next delivery of each kind (pipelines/demo/generate.py), by the name of its case.
+# The next delivery of each kind (intake/demo/generate.py), by the name of its case.
 DELIVERIES = {
     "pi": "next_pi_export",
     "recidive": "next_recidive_export",
@@ -229,7 +229,7 @@ DELIVERIES = {
 
 def next_delivery(kind: str, demo: Path, folder: Path) -> Path:
     """The file of the next delivery of `kind`, written to `folder`."""
-    from pipelines.demo import generate
+    from intake.demo import generate
 
     return getattr(generate, DELIVERIES[kind])(demo, folder)
 
@@ -240,11 +240,11 @@ def _delivery(kind: str) -> Callable[[Paths, float, bool], dict]:
         its kind and `terugkeer build` as the ingest runs it (only what the delivery changed:
         by the persons' buckets, the marts by what the buckets add) with the snapshot
         written from the current one."""
-        from pipelines.build import MODEL_STEPS
-        from pipelines.build import build as run_build
-        from pipelines.ingest import ingest_paths
-        from pipelines.publish import publications_dir
-        from pipelines.warehouse import connect
+        from store.build import MODEL_STEPS
+        from store.build import build as run_build
+        from store.ingest import ingest_paths
+        from store.publish import publications_dir
+        from store.warehouse import connect
 
         scratch = paths.fresh_scratch()
         store = scratch / "warehouse.duckdb"
@@ -279,7 +279,7 @@ def _figures(paths: Paths, extra: list[str]) -> dict:
     command = [
         sys.executable,
         "-m",
-        "pipelines.cli",
+        "cli.main",
         "figures",
         "--json",
         "--warehouse",
@@ -304,8 +304,8 @@ def figures_gemeente(paths: Paths, scale: float, keep: bool) -> dict:
 
 def stats_casemix(paths: Paths, scale: float, keep: bool) -> dict:
     """The case-mix model (both windows) on the national cohorts, as the build fits it."""
-    from pipelines.models import fit_casemix
-    from pipelines.warehouse import connect
+    from store.models import fit_casemix
+    from store.warehouse import connect
 
     con = connect(paths.warehouse, read_only=True)
     try:
@@ -319,8 +319,8 @@ def stats_km(paths: Paths, scale: float, keep: bool) -> dict:
     """Kaplan-Meier of time to re-offence for every cohort member (query + estimate)."""
     import numpy as np
 
-    from pipelines.stats import kaplan_meier
-    from pipelines.warehouse import connect
+    from store.stats import kaplan_meier
+    from store.warehouse import connect
 
     def work() -> tuple[int, int]:
         con = connect(paths.warehouse, read_only=True)

@@ -5,7 +5,7 @@ Copies the warehouse (store and publications) to a scratch folder, starts the re
 it, and lets headless Chromium load pages: first at rest, then continuously while
 `terugkeer ingest` loads the next delivery of the kind (a PI's next month, the justice
 records' next quarter, a probation organisation's or a municipality's next export: see
-`pipelines.demo.generate`), then until the page shows the new publication's version. Page
+`intake.demo.generate`), then until the page shows the new publication's version. Page
 load = from the navigation until Streamlit's run has finished and the page is drawn.
 Usage: python bench/dashboard_load.py WAREHOUSE [--delivery KIND] [--json F] [--rest N]
        [--runs N]
@@ -38,7 +38,7 @@ def _p95(values: list[float]) -> float:
 
 def _announced_at(store: Path) -> float:
     """When the current publication was announced: the time its pointer was written."""
-    from pipelines.publish import POINTER, publications_dir
+    from store.publish import POINTER, publications_dir
 
     return (publications_dir(store) / POINTER).stat().st_mtime
 
@@ -47,7 +47,7 @@ def measure(warehouse: Path, rest_loads: int = 12, kind: str = "nazorg") -> dict
     from cases import next_delivery
     from playwright.sync_api import sync_playwright
 
-    from pipelines.publish import publications_dir
+    from store.publish import publications_dir
 
     scratch = Path(tempfile.mkdtemp(prefix="terugkeer-bench-load-"))
     try:
@@ -77,7 +77,7 @@ def measure(warehouse: Path, rest_loads: int = 12, kind: str = "nazorg") -> dict
                 version = int(re.search(r"\(versie (\d+)\)", shown).group(1))
                 started, started_at = time.perf_counter(), time.time()
                 ingest = subprocess.Popen(
-                    [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(store),
+                    [sys.executable, "-m", "cli", "ingest", "--warehouse", str(store),
                      str(delivery)],
                     cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                 )  # fmt: skip

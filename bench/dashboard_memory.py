@@ -68,7 +68,7 @@ def _wait_healthy(url: str, process: subprocess.Popen) -> None:
 
 def start_dashboard(warehouse: Path) -> tuple[subprocess.Popen, str]:
     """`streamlit run` of the dashboard on `warehouse`, on loopback; (process, url) once healthy."""
-    from pipelines.cli import streamlit_flags
+    from cli.main import streamlit_flags
 
     port = _free_port()
     # Local mode, as `terugkeer dashboard` on loopback without login chooses it.

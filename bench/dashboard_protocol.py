@@ -1,5 +1,6 @@
 """How many page views per second the dashboard sustains: one process, and two processes
-behind nginx (deploy/serve.py), under 1, 2, 4 and 8 concurrent protocol-level sessions
+behind the proxy (the checked-in deployment: deploy/supervisor, deploy/haproxy; measured
+behind nginx before issue 36), under 1, 2, 4 and 8 concurrent protocol-level sessions
 (bench/load.py: Streamlit's websocket messages, no browser).
 Usage: python bench/dashboard_protocol.py WAREHOUSE [--json F] [--seconds S]
 """
@@ -7,14 +8,9 @@ Usage: python bench/dashboard_protocol.py WAREHOUSE [--json F] [--seconds S]
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,44 +39,33 @@ def _sweep(url: str, pids: list[int], seconds: float) -> dict:
 
 
 def measure(warehouse: Path, seconds: float) -> dict:
-    env = {**os.environ, "TERUGKEER_WAREHOUSE": str(warehouse)}
     server, url = start_dashboard(warehouse)  # one process
     try:
         one = _sweep(url, [server.pid], seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    # Two processes behind nginx.
-    workdir = Path(tempfile.mkdtemp(prefix="terugkeer-bench-proxy-"))
-    proxy_port, first = _free_port(), _free_port()
-    # As root, serve.py runs the dashboards as the service user: the store becomes theirs.
-    from tests.support import service_user_home
+    # Two processes behind the proxy: the checked-in deployment (supervisord + HAProxy), in
+    # local mode (no login: a benchmark on loopback).
+    from tests.support import (
+        service_user_home,
+        start_deployment,
+        stop_deployment,
+        supervised_pids,
+    )
 
-    service_user_home(workdir)
-    user, _ = service_user_home(warehouse.parent)
-    serve = subprocess.Popen(
-        [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(warehouse),
-         "--dashboards", "2", "--first-port", str(first), "--port", str(proxy_port),
-         "--workdir", str(workdir), "--local", *user],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    workdir = Path(tempfile.mkdtemp(prefix="terugkeer-bench-proxy-"))
+    workdir.chmod(0o755)
+    service_user_home(warehouse.parent)  # as root the dashboards run as the service user
+    proxy_port = _free_port()
+    ports = (proxy_port, _free_port(), _free_port(), _free_port())
+    serve, env, _ = start_deployment(workdir, warehouse, ports, None)
     try:
-        state_file = workdir / "state.json"
-        deadline = time.monotonic() + 120
-        while True:
-            state = json.loads(state_file.read_text()) if state_file.exists() else {}
-            members = state.get("dashboards", {})
-            if len(members) == 2 and all(d["in_proxy"] for d in members.values()):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the two-process deployment did not come up")
-            time.sleep(1)
         url = f"http://127.0.0.1:{proxy_port}"
         _wait_healthy(url, serve)
-        two = _sweep(url, [d["pid"] for d in members.values()], seconds)
+        two = _sweep(url, supervised_pids(env), seconds)
     finally:
-        serve.send_signal(signal.SIGTERM)
-        serve.wait(timeout=60)
+        stop_deployment(serve)
         shutil.rmtree(workdir, ignore_errors=True)
     one_rate, two_rate = one["sustained_views_per_second"], two["sustained_views_per_second"]
     return {

@@ -1,6 +1,6 @@
 """The alternative a data analyst would write: pandas + Pandera's pandas backend.
 
-Does the same job as `pipelines.ingest` for the benchmark's comparison (bench/README.md):
+Does the same job as `store.ingest` for the benchmark's comparison (bench/README.md):
 read every export as text (CSV with ; or , in UTF-8 or Windows-1252, XLSX, Parquet), map the
 headers to the contract's names, trim and blank empty cells, refuse files with identifiers
 (e-mail, postcode with house number, a BSN as pseudonym), validate the contract's row rules
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.contract import (
+from basis.contract import (
     CANONICAL_BY_FOLDED,
     COLUMNS,
     DATE_COLUMNS,
@@ -41,7 +41,7 @@ from pipelines.contract import (
     YES_NO,
     fold_header,
 )
-from pipelines.reference import load_reference
+from basis.reference import load_reference
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 POSTCODE = r"^[1-9][0-9]{3} ?[A-Za-z]{2} ?[0-9]{1,5} ?[A-Za-z]?$"

@@ -149,7 +149,7 @@ def _goals(results: dict) -> list[dict]:
         protocol = out.get("dashboard_protocol", {})
         if protocol.get("two_vs_one") is not None:
             ratio = protocol["two_vs_one"]
-            add("Two processes behind nginx sustain close to twice one (>= 1.7x)", scale,
+            add("Two processes behind the proxy sustain close to twice one (>= 1.7x)", scale,
                 f"{ratio:.2f}x", ratio >= 1.7)  # fmt: skip
     memory = scales.get("10", {}).get("dashboard_memory", {})
     if "peak_rss_mb" in memory:
@@ -284,7 +284,8 @@ def _protocol_lines(results: dict, scales: list[str]) -> list[str]:
     ]
     for scale in measured:
         p = results["scales"][scale]["dashboard_protocol"]
-        for key, label in (("one_process", "1 process"), ("two_processes_nginx", "2 behind nginx")):
+        pairs = (("one_process", "1 process"), ("two_processes_nginx", "2 behind the proxy"))
+        for key, label in pairs:
             d = p[key]
             runs = [f"{r['p50']:.2f} / {r['p95']:.2f}" for r in d["runs"]]
             shared = d["shared_views_4_sessions"]

@@ -2,7 +2,7 @@
 
 With an `[auth]` section in Streamlit's secrets, people log in with OpenID Connect
 (`st.login`); the application database says their role, found by the provider's issuer and
-subject (pipelines/login.py). Local mode (the local user acts as beheerder) only when
+subject (people/login.py). Local mode (the local user acts as beheerder) only when
 `terugkeer dashboard` chose it explicitly (loopback, no login configured): every problem
 with the configuration closes the dashboard instead (fail closed).
 """
@@ -16,9 +16,9 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from basis.settings import SettingsError, load_settings
 from dashboard import texts_access
-from pipelines import appdb, login
-from pipelines.settings import SettingsError, load_settings
+from people import appdb, login
 
 # What each role may open (meetregels aside: every figure shown is disclosed already).
 FIGURE_PAGES = (

@@ -19,14 +19,14 @@ import sklearn.neighbors  # noqa: F401 -- Effectmeting's matching: 2.5 s to impo
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from basis.settings import SettingsError, load_settings, private_files
 from dashboard import access, texts, texts_a11y, texts_access
 from dashboard import upload as _upload  # noqa: F401
 from dashboard.context import PageContext, last_complete_year
 from dashboard.filters import sidebar
-from pipelines import appdb, zelfscan
-from pipelines import zelfscan_report as _report  # noqa: F401 -- python-docx, ~0.3 s
-from pipelines.settings import SettingsError, load_settings, private_files
-from pipelines.zelfscan import ZelfscanConfigError, load_practices, load_questions
+from people import appdb, zelfscan
+from people import zelfscan_report as _report  # noqa: F401 -- python-docx, ~0.3 s
+from people.zelfscan import ZelfscanConfigError, load_practices, load_questions
 from published import labels, queries, reader
 from published.format import nl_date, nl_datetime
 
@@ -124,8 +124,8 @@ def _zelfscan_error(stamp: tuple) -> str | None:
 
 
 # Streamlit's page shell says <html lang="en"> whatever the content (WCAG 3.1.1): the page
-# says it is Dutch as soon as it runs; behind the deployment's proxy the shell is served with
-# lang="nl" already (deploy/serve.py).
+# says it is Dutch as soon as it runs, before anything is drawn (the proxy, HAProxy, cannot
+# rewrite the shell: deploy/haproxy/terugkeer.cfg).
 LANG_SCRIPT = "<script>document.documentElement.lang = 'nl';</script>"
 # A visible focus indicator on every control (WCAG 2.4.7): Streamlit's own is a change of
 # border colour only on some widgets (the select boxes), too faint to see.

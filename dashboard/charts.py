@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.theme import INTERVAL_FILL, PALETTE, SEQUENTIAL, figure
-from pipelines.disclosure import DisclosedTable
 from published.cache import per_input
+from published.disclosure import DisclosedTable
 from published.tables.comparison import series_wide
 
 

@@ -1,6 +1,6 @@
 """Building blocks every page uses: a chart with its Toelichting, table and downloads.
 
-Only a DisclosedTable (pipelines/disclosure.py) can be shown or downloaded, so disclosure
+Only a DisclosedTable (published/disclosure.py) can be shown or downloaded, so disclosure
 control cannot be skipped by a page.
 """
 
@@ -16,9 +16,9 @@ import streamlit as st
 import xlsxwriter
 
 from dashboard import alt_text, texts, texts_a11y
-from pipelines import appdb
-from pipelines.disclosure import DisclosedTable
+from people import appdb
 from published import labels, reader, rules
+from published.disclosure import DisclosedTable
 from published.format import csv_safe, display_frame, nl_datetime, nl_int, nl_pct
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

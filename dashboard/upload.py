@@ -21,13 +21,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from basis.settings import Settings, SettingsError, load_settings
 from dashboard import texts
-from pipelines import appdb
-from pipelines.ingest import FileReport, check_file, refused_report
-from pipelines.readers import UnreadableFile, expansion
-from pipelines.refusals import Refusal
-from pipelines.settings import Settings, SettingsError, load_settings
+from intake.readers import UnreadableFile, expansion
+from intake.refusals import Refusal
+from people import appdb
 from published.format import dutch_refusal
+from store.ingest import FileReport, check_file, refused_report
 
 
 def dutch_reason(report: FileReport) -> str:
@@ -77,7 +77,7 @@ def check_upload(
 CHECK_MAX_MEMORY_BYTES = 3 << 30  # address space; polars reserves ~1 GB of it at start
 CHECK_MAX_CPU_SECONDS = 60
 _CHILDREN = multiprocessing.get_context("forkserver")
-_CHILDREN.set_forkserver_preload(["pipelines.ingest"])
+_CHILDREN.set_forkserver_preload(["store.ingest"])
 
 
 def _limits(memory: int, cpu_seconds: int) -> None:
@@ -149,7 +149,7 @@ def load_files(
             path.parent.mkdir()
             path.write_bytes(checked.data)
             paths.append(str(path))
-        command = [sys.executable, "-m", "pipelines.cli", "ingest", "--json"]
+        command = [sys.executable, "-m", "cli", "ingest", "--json"]
         command += ["--wait", str(wait_seconds)]
         command += ["--organisation", organisation] if organisation else []
         command += ["--warehouse", str(warehouse), *(["--source", source] if source else [])]
@@ -172,7 +172,7 @@ def load_files(
 
 def withdraw_delivery(warehouse: Path, delivery_id: int, reason: str, actor: str) -> LoadResult:
     """Run `terugkeer withdraw` (the single writer) for a beheerder's withdrawal."""
-    command = [sys.executable, "-m", "pipelines.cli", "withdraw", str(delivery_id),
+    command = [sys.executable, "-m", "cli", "withdraw", str(delivery_id),
                "--reason", reason, "--warehouse", str(warehouse)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:

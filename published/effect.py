@@ -13,7 +13,7 @@ years that have a full year of follow-up:
 
 Each treated release is compared with releases of the pool that were as likely to be treated,
 judged by what the treatment cannot have changed: a propensity score (a logistic regression,
-pipelines/stats.fit_logistic) on sex, age band, detention-length band, the number of earlier
+store/stats.fit_logistic) on sex, age band, detention-length band, the number of earlier
 releases and the six leefgebieden at intake (and for a condition the PI), matched exactly on
 the release year
 and to the nearest pool releases on the logit of the score (scikit-learn's NearestNeighbors),
@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipelines.cellkey import KEY_MODULUS, noise
-from pipelines.models import LEEFGEBIED_FACTORS, PROCESS_FACTORS
-from pipelines.stats import Z95
 from published.reader import noise_table, read
+from store.cellkey import KEY_MODULUS, noise
+from store.models import LEEFGEBIED_FACTORS, PROCESS_FACTORS
+from store.stats import Z95
 
 CONDITIONS = PROCESS_FACTORS
 INTAKE = tuple(f"{lg}_intake" for lg in LEEFGEBIED_FACTORS)
@@ -163,16 +163,16 @@ def _cells(definition: Definition) -> Groups:
 def _propensity(both: pl.DataFrame, covariates: tuple[str, ...]) -> np.ndarray:
     """The logit of each cell's propensity score: a logistic regression of being treated on
     the covariates and the release year (one dummy per level but the most frequent), the
-    cells weighted by their releases. Fitted with pipelines/stats.fit_logistic, the project's
+    cells weighted by their releases. Fitted with store/stats.fit_logistic, the project's
     Newton-Raphson with the analytic Hessian, checked against statsmodels to 1e-6
-    (tests/pipelines/test_stats.py): statsmodels' GLM took 10 s here at national scale (its
+    (tests/store/test_stats.py): statsmodels' GLM took 10 s here at national scale (its
     IRLS solves a least-squares problem on the whole design at every step), scikit-learn's
     LogisticRegression 7 s, this 1 s. Where a level holds no treated release at all (a
     youth age band in an adult PI's way of working: separation) the maximum-likelihood
     estimate does not exist and Newton does not converge; then scikit-learn's L2-penalised
     LogisticRegression (C = 1, negligible beside thousands of weighted releases but finite
     for a separated level) gives the score."""
-    from pipelines.stats import design_matrix, fit_logistic, levels_by_column
+    from store.stats import design_matrix, fit_logistic, levels_by_column
 
     columns = [*covariates, "cohort_year"]
     frame = both.with_columns(
@@ -275,7 +275,7 @@ def _balance(both: pl.DataFrame, covariates: tuple[str, ...], matched: np.ndarra
 
 
 def _noisy(count: float, key_sum: float, statistic: int = 0) -> int:
-    """A count (or a weighted count, rounded) with its cell-key noise (pipelines/cellkey.py):
+    """A count (or a weighted count, rounded) with its cell-key noise (store/cellkey.py):
     the key is the sum of the record keys of the cells counted, shifted by `statistic` so
     that two figures of the same records (releases, their new cases) draw apart. Never
     below 0."""
@@ -420,7 +420,7 @@ def audited_evaluation(
     `max_per_day` evaluations today (EffectError "limit"), evaluate, and write the evaluation
     to the audit trail of `engine` (the application database; None: no trail, as for a store
     without one). Refusals are not counted: only an evaluation that gave a result."""
-    from pipelines import appdb
+    from people import appdb
 
     if engine is not None and max_per_day is not None:
         done = appdb.evaluations_today(engine, actor)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.disclosure import DisclosedTable
 from published import labels, queries, reader, rules
+from published.disclosure import DisclosedTable
 from published.format import csv_safe
 from published.scope import Scope
 from published.tables import comparison, factors, outflow, readiness, recidivism

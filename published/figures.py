@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipelines.disclosure import DisclosedTable
 from published import labels, queries, reader
+from published.disclosure import DisclosedTable
 from published.scope import Scope
 from published.tables import factors, outflow, readiness, recidivism
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.disclosure import DisclosedTable
+from published.disclosure import DisclosedTable
 from published.labels import MONTHS, MONTHS_SHORT, NOT_SHOWN, REFUSALS
 
 
@@ -95,7 +95,7 @@ def _display_frame(table: DisclosedTable) -> pl.DataFrame:
 
 
 def dutch_refusal(code: str | None, params: dict[str, str]) -> str | None:
-    """Why a file was refused (pipelines/refusals.py), in Dutch; None without a known code."""
+    """Why a file was refused (intake/refusals.py), in Dutch; None without a known code."""
     template = REFUSALS.get(code or "")
     if template is None:
         return None

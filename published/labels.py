@@ -148,7 +148,7 @@ FIELDS = {
     **{f"{k}_intake": f"{v} (instroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
     **{f"{k}_release": f"{v} (uitstroom)" for k, v in LEEFGEBIEDEN.items() if k != "alle"},
 }
-# Rule codes of pipelines/schemas.py, in Dutch (the upload report and the quarantine table).
+# Rule codes of intake/schemas.py, in Dutch (the upload report and the quarantine table).
 RULE_LABELS = {
     "required": "verplichte waarde ontbreekt",
     "invalid_format": "waarde heeft niet de vereiste vorm",
@@ -257,7 +257,7 @@ MEASURE_LABELS = {
     "toezicht": "Onder toezicht reclassering na uitstroom",
     "reclassering_tbo": "Reclassering betrokken bij het TBO",
 }
-# Refusals (pipelines/refusals.py) by code, with the same parameters.
+# Refusals (intake/refusals.py) by code, with the same parameters.
 REFUSALS = {
     "check_limits": "het controleren van dit bestand kostte meer dan de grens ({memory} "
     "geheugen of een minuut rekentijd). Splits het in kleinere bestanden. Er is niets "

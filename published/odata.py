@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.disclosure import DisclosedTable
 from published import labels, queries, rules
+from published.disclosure import DisclosedTable
 from published.export import entries, machine_frame
 from published.scope import Scope
 from published.tables import comparison

@@ -10,11 +10,11 @@ import re
 import duckdb
 import polars as pl
 
-from pipelines.cellkey import KEY_MODULUS, KEY_SUFFIX
-from pipelines.contract import LEEFGEBIEDEN
-from pipelines.warehouse import WarehouseBroken, WarehouseBusy
+from basis.contract import LEEFGEBIEDEN
 from published.reader import publication, read
 from published.scope import Scope
+from store.cellkey import KEY_MODULUS, KEY_SUFFIX
+from store.warehouse import WarehouseBroken, WarehouseBusy
 
 READINESS_GROUPS = (*LEEFGEBIEDEN, "alle")
 # Breakdowns a page may ask for, mapped to mart columns (user input never becomes SQL).
@@ -31,7 +31,7 @@ PERIODS = {
 def total(expression: str, name: str) -> str:
     """The SQL of one published count: the sum of a mart's count column(s) as `name`, and
     beside it `name`__ck, the sum of the same records' keys (ck_ for n_) modulo 2^32. The
-    reader gives the count its cell-key noise from it (pipelines/cellkey.py)."""
+    reader gives the count its cell-key noise from it (store/cellkey.py)."""
     keys = re.sub(r"\bn_", "ck_", expression)
     return (
         f"CAST(sum({expression}) AS BIGINT) AS {name}, "

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.contract import SUPERVISION_FRAMES
-from pipelines.models import FACTORS
+from basis.contract import SUPERVISION_FRAMES
 from published.queries import UNIT_COLUMNS, total
 from published.reader import read
 from published.scope import Scope
+from store.models import FACTORS
 
 FACTOR_COLUMNS = FACTORS  # the columns of mart_factors that are success factors
 

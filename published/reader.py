@@ -2,7 +2,7 @@
 reach data.
 
 It reads only the current publication: an immutable read-only snapshot of the store
-(pipelines/publish.py), never the store itself, so a load never stalls it. One DuckDB instance
+(store/publish.py), never the store itself, so a load never stalls it. One DuckDB instance
 per snapshot for the process, a cursor per query (cursors are not shared between threads).
 Results are kept per publication (published/cache.py); a new one is noticed within
 POLL_SECONDS and its queries go to it, while running ones finish on the old one; a page run
@@ -22,11 +22,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import publish
-from pipelines.cellkey import PTable, perturb_frame, ptable
-from pipelines.settings import load_settings, warehouse_path
-from pipelines.warehouse import WarehouseBroken, connect
+from basis.settings import load_settings, warehouse_path
 from published import cache
+from store import publish
+from store.cellkey import PTable, perturb_frame, ptable
+from store.warehouse import WarehouseBroken, connect
 
 _store: list[Path] = []
 

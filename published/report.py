@@ -10,8 +10,8 @@ import io
 from docx import Document
 from docx.shared import Pt
 
-from pipelines.disclosure import DisclosedTable
 from published import reader, rules
+from published.disclosure import DisclosedTable
 from published.format import display_frame, nl_date
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.reference import fold_pi, load_reference
+from basis.reference import fold_pi, load_reference
 
 # Scope field -> the mart column it narrows (marts carry these columns under these names).
 DIMENSIONS = {

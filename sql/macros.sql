@@ -16,7 +16,7 @@ CREATE OR REPLACE MACRO length_band(days) AS
 -- cohort year + k lies on or before the peildatum (false while there is no peildatum).
 CREATE OR REPLACE MACRO followed_up(cohort_year, k, peildatum) AS
     peildatum IS NOT NULL AND make_date(cohort_year + k, 12, 31) <= peildatum;
--- Partitions (pipelines/partitions.py): a person's bucket, one of 16,384, from the pseudonym
+-- Partitions (store/partitions.py): a person's bucket, one of 16,384, from the pseudonym
 -- alone, so that all rows of a person, in every table, lie in the same bucket (md5: the same
 -- value in every DuckDB version, unlike hash()). So many that a month's deliveries at ten
 -- times national scale (a PI's 1,300 episodes) touch under a tenth of them.

@@ -13,17 +13,17 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pipelines import appdb
-from pipelines.build import build
-from pipelines.demo.generate import generate_demo
-from pipelines.ingest import ingest_paths
-from pipelines.warehouse import connect
+from intake.demo.generate import generate_demo
+from people import appdb
+from store.build import build
+from store.ingest import ingest_paths
+from store.warehouse import connect
 
 # The tests of hand-worked figures read exact counts: the cell-key noise is off unless a test
-# switches it on (tests/pipelines/test_cellkey.py). Servers started by tests inherit this.
+# switches it on (tests/store/test_cellkey.py). Servers started by tests inherit this.
 os.environ.setdefault("TERUGKEER_CELL_KEY_MAX_NOISE", "0")
 # Dashboards started by tests without login run in local mode, as `terugkeer dashboard` on
-# loopback chooses it (pipelines/login.py); tests of the closed gate remove it.
+# loopback chooses it (people/login.py); tests of the closed gate remove it.
 os.environ.setdefault("TERUGKEER_LOCAL_MODE", "1")
 
 PI_HEADER = (
@@ -85,7 +85,7 @@ def national_demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def copy_warehouse(source: Path, target: Path) -> Path:
     """A copy of a store with its publications (a test that writes beside it stays apart)."""
-    from pipelines.publish import publications_dir
+    from store.publish import publications_dir
 
     shutil.copy(source, target)
     shutil.copytree(publications_dir(source), publications_dir(target))

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
+
+ROOT_DIR = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -133,7 +136,7 @@ SERVICE_USER = "terugkeer"
 
 def service_user_home(root: Path) -> tuple[list[str], list[str]]:
     """As root, the deployment's processes run as the unprivileged service user (made here
-    when missing) and `root` becomes theirs: (serve.py's --user arguments, the prefix that
+    when missing) and `root` becomes theirs: (['--user', name], the prefix that
     runs a command as that user). Not root: both empty (everything runs as this user)."""
     if os.geteuid() != 0:
         return [], []
@@ -168,9 +171,9 @@ def serve_dashboard(
 ) -> tuple[subprocess.Popen, str]:
     """`streamlit run` of the dashboard on `warehouse` (process, url) once healthy: in local
     mode as `terugkeer dashboard` chooses it, or not (then only `secrets` can open it)."""
-    from pipelines import login
-    from pipelines.cli import streamlit_flags
-    from pipelines.settings import ROOT
+    from basis.settings import ROOT
+    from cli.main import streamlit_flags
+    from people import login
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != login.LOCAL_MODE_ENV}
@@ -186,3 +189,99 @@ def serve_dashboard(
     url = f"http://127.0.0.1:{port}"
     wait_until_up(f"{url}/_stcore/health", process)
     return process, url
+
+
+SUPERVISOR = ROOT_DIR / "deploy" / "supervisor" / "terugkeer.conf"
+
+
+def _proxy_user(root: Path) -> str:
+    """The proxy's own user (Debian's haproxy package makes it), owning its directory."""
+    import pwd
+
+    name = "haproxy" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+    (root / "proxy").mkdir(exist_ok=True)
+    shutil.chown(root / "proxy", name)
+    return name
+
+
+def servers(socket_path: Path) -> dict[str, str]:
+    """Each dashboard server's state as HAProxy sees it (its admin socket): name -> UP/DOWN."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(str(socket_path))
+        sock.sendall(b"show stat\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    rows = [line.split(",") for line in data.decode().splitlines() if line.startswith("dashb")]
+    return {row[1]: row[17].split(" ")[0] for row in rows if row[1] in ("a", "b")}
+
+
+def start_deployment(
+    root: Path,
+    store: Path,
+    ports: tuple[int, int, int, int],
+    secrets: Path | None,
+    database_url: str | None = None,
+) -> tuple[subprocess.Popen, dict[str, str], Path]:
+    """The checked-in deployment, started as an operator would: `supervisord -c
+    deploy/supervisor/terugkeer.conf` with the site's values in its environment (two
+    dashboards, the API, HAProxy). `ports`: the proxy's, the two dashboards', the API's.
+    Without `secrets` the dashboards run in local mode (benchmarks only). Returns the
+    supervisord process, its environment and HAProxy's admin socket once both dashboards are
+    UP in HAProxy's own health checks."""
+    import pwd
+
+    port, port_a, port_b, api_port = ports
+    (root / "run" / "home").mkdir(parents=True, exist_ok=True)
+    user, _ = service_user_home(root)
+    env = {k: v for k, v in os.environ.items() if k != "TERUGKEER_LOCAL_MODE"}
+    env |= {
+        "TKM_HOME": str(ROOT_DIR), "TKM_PYTHON": sys.executable, "TKM_RUN": str(root / "run"),
+        "TKM_USER": user[1] if user else pwd.getpwuid(os.geteuid()).pw_name,
+        "TKM_PROXY_USER": _proxy_user(root), "TKM_PROXY_RUN": str(root / "proxy"),
+        "TKM_SECRETS": str(secrets or root / "geen-secrets.toml"),
+        "TKM_PORT_A": str(port_a), "TKM_PORT_B": str(port_b), "TKM_API_PORT": str(api_port),
+        "TKM_LISTEN": f"127.0.0.1:{port}", "TKM_PUBLIC_HOST": "127.0.0.1",
+        "TKM_DASHBOARD_A": f"127.0.0.1:{port_a}", "TKM_DASHBOARD_B": f"127.0.0.1:{port_b}",
+        "TKM_API": f"127.0.0.1:{api_port}", "TKM_HTTPS": "no",
+        "TERUGKEER_WAREHOUSE": str(store),
+    }  # fmt: skip
+    if database_url:
+        env["TERUGKEER_DATABASE_URL"] = database_url
+    if secrets is None:
+        env["TERUGKEER_LOCAL_MODE"] = "1"
+    process = subprocess.Popen(
+        ["supervisord", "-c", str(SUPERVISOR)], cwd=root, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    admin = root / "proxy" / "haproxy.sock"
+    deadline = time.monotonic() + 120
+    while True:
+        with contextlib.suppress(OSError):
+            if admin.exists() and servers(admin) == {"a": "UP", "b": "UP"}:
+                break
+        if time.monotonic() > deadline or process.poll() is not None:
+            stop_deployment(process)
+            raise RuntimeError(f"the deployment did not come up (logs in {root / 'run'})")
+        time.sleep(1)
+    wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", process)
+    return process, env, admin
+
+
+def stop_deployment(process: subprocess.Popen) -> None:
+    """supervisord stops its programs on SIGTERM."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def supervised_pids(env: dict[str, str]) -> list[int]:
+    """The dashboards' process ids, as supervisorctl gives them."""
+    pids = []
+    for name in ("dashboard-a", "dashboard-b"):
+        done = subprocess.run(
+            ["supervisorctl", "-c", str(SUPERVISOR), "pid", name],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        pids.append(int(done.stdout.strip()))
+    return pids

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import access, texts, texts_access
 from dashboard.upload import check_upload, dutch_reason, forget_upload, load_files
-from pipelines import appdb
+from people import appdb
 from published import labels, queries, reader
 from published.format import nl_int
 

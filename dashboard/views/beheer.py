@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import access, texts, texts_access
-from pipelines import appdb
+from people import appdb
 from published import reader
 from published.format import nl_datetime
 

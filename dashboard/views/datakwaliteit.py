@@ -9,7 +9,7 @@ from dashboard import access, charts, texts, texts_access
 from dashboard.components import chart_block, table_and_downloads, toelichting
 from dashboard.context import current
 from dashboard.upload import withdraw_delivery
-from pipelines import appdb
+from people import appdb
 from published import labels, reader, rules
 from published.tables import quality
 

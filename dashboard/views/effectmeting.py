@@ -11,6 +11,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
+from basis.settings import SettingsError, load_settings
 from dashboard import access, charts, texts
 from dashboard import texts_effect as te
 from dashboard.components import (
@@ -21,8 +22,7 @@ from dashboard.components import (
     xlsx_workbook,
 )
 from dashboard.context import current
-from pipelines import appdb
-from pipelines.settings import SettingsError, load_settings
+from people import appdb
 from published import labels, queries, reader, rules
 from published.effect import CONDITIONS, Definition, EffectError, audited_evaluation
 from published.format import nl_int, nl_number

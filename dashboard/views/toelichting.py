@@ -8,9 +8,9 @@ import streamlit as st
 
 from dashboard import texts
 from dashboard.context import current
-from pipelines.cellkey import PTable, rate_error
 from published import reader, rules
 from published.format import nl_number
+from store.cellkey import PTable, rate_error
 
 ctx = current()
 t = ctx.threshold

@@ -11,8 +11,8 @@ import streamlit as st
 from dashboard import access, charts, texts, texts_access
 from dashboard.components import download_button, printable, toelichting
 from dashboard.context import current
-from pipelines import appdb
-from pipelines.zelfscan import (
+from people import appdb
+from people.zelfscan import (
     ScanStore,
     ZelfscanConfigError,
     load_practices,
@@ -21,7 +21,7 @@ from pipelines.zelfscan import (
     suggested_practices,
     theme_scores,
 )
-from pipelines.zelfscan_report import ReportInput, build_report
+from people.zelfscan_report import ReportInput, build_report
 from published import labels, queries, reader, rules
 from published.format import display_frame, nl_date, nl_pct
 from published.tables import zelfscan as zelfscan_tables

@@ -1,5 +1,5 @@
 """The published tables: one function per table, counts from `published.queries` in, a
-DisclosedTable (pipelines/disclosure.py) out. The dashboard's pages, `terugkeer figures` and
+DisclosedTable (published/disclosure.py) out. The dashboard's pages, `terugkeer figures` and
 every download or export call these functions; pages choose and draw, they never disclose.
 
 Each function declares how its cells hang together (rates, shares, totals), so that

@@ -13,12 +13,12 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, Share, Total, disclose, shows_share
-from pipelines.stats import funnel_limits, funnel_limits_expected, standardise, wilson_arrays
 from published import labels, queries
+from published.disclosure import Column, DisclosedTable, Share, Total, disclose, shows_share
 from published.format import nl_pct
 from published.scope import Scope
 from published.tables import shared
+from store.stats import funnel_limits, funnel_limits_expected, standardise, wilson_arrays
 
 POSITIONS = ("boven_998", "boven_95", "binnen", "onder_95", "onder_998")
 
@@ -110,7 +110,7 @@ def unit_table_from_counts(
 def _limits(units: pl.DataFrame, national: float, corrected: bool) -> list[np.ndarray]:
     """The 95% and 99.8% limits (low, high, low, high; proportions) for each unit: binomial
     on its size n for a crude rate, Poisson on its expected count E for a rate corrected for
-    case mix (Spiegelhalter 2005: pipelines/stats.funnel_limits_expected)."""
+    case mix (Spiegelhalter 2005: store/stats.funnel_limits_expected)."""
     if corrected:
         e = units["e"].to_numpy().astype(float)
         return [*funnel_limits_expected(national, e, 0.95),

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, disclose
 from published import labels
+from published.disclosure import Column, DisclosedTable, disclose
 from published.tables.survival import Curves, survival_curves
 
 L = labels.EFFECT_COLUMNS

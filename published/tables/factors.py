@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, Missing, Rate, Share, Total, disclose
 from published import labels, queries, queries_factors
+from published.disclosure import Column, DisclosedTable, Missing, Rate, Share, Total, disclose
 from published.scope import Scope
 from published.tables import comparison, shared
 

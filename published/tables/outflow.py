@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, Total, disclose
 from published import labels, queries
+from published.disclosure import Column, DisclosedTable, Total, disclose
 from published.format import period_label
 from published.scope import Scope
 from published.tables import shared

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.disclosure import DisclosedTable
 from published import labels, queries
+from published.disclosure import DisclosedTable
 from published.scope import Scope
 from published.tables import comparison, factors, readiness, shared
 from published.tables.outflow import outflow_by_year, top_gemeenten

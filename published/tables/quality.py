@@ -8,8 +8,8 @@ import json
 
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, Rate, Total, disclose
 from published import labels, queries
+from published.disclosure import Column, DisclosedTable, Rate, Total, disclose
 from published.format import dutch_refusal
 from published.scope import Scope
 from published.tables import shared

@@ -13,11 +13,11 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from pipelines.disclosure import Column, DisclosedTable, disclose
-from pipelines.stats import SurvivalCurve, kaplan_meier
 from published import labels, queries, queries_factors
+from published.disclosure import Column, DisclosedTable, disclose
 from published.scope import Scope
 from published.tables import shared
+from store.stats import SurvivalCurve, kaplan_meier
 
 KM_MILESTONES = (90, 182, 365, 730, 1095)
 Curves = list[tuple[str, pl.DataFrame]]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.contract import LEEFGEBIEDEN
-from pipelines.disclosure import Column, DisclosedTable, disclose
+from basis.contract import LEEFGEBIEDEN
 from published import labels, queries
+from published.disclosure import Column, DisclosedTable, disclose
 from published.scope import Scope
 from published.tables import comparison, shared
 

@@ -5,7 +5,7 @@
 -- delivers nazorg-exports, and has a trajectory of the person notified no later than the
 -- release date (in beeld), with a municipal casemanager (casemanager). Apart from
 -- core_releases so that a nazorg delivery leaves core_releases, and the marts made from it
--- alone, unchanged (the build keeps what did not change: pipelines/build.py).
+-- alone, unchanged (the build keeps what did not change: store/build.py).
 WITH known AS (
     SELECT r.release_id, r.bucket, r.gemeente_code,
            bool_or(COALESCE(t.case_manager = 'ja', false)) AS has_case_manager

@@ -5,7 +5,7 @@
 -- and release), Proces (plan, TBO, notification; in beeld: core_release_aftercare) and the
 -- case-mix covariates. A release's rows are made from its person's episodes alone (and the
 -- PIs that deliver TBO dates, core_tbo_pis), so that a delivery rebuilds only the buckets of
--- the persons it names (pipelines/partitions.py); the release's id is its episode's key.
+-- the persons it names (store/partitions.py); the release's id is its episode's key.
 WITH releases AS NOT MATERIALIZED (
     SELECT
         *,

@@ -18,9 +18,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import appdb
-from pipelines.cli import main
-from pipelines.settings import ROOT
+from basis.settings import ROOT
+from cli.main import main
+from people import appdb
 from published import reader
 from published.scope import Scope
 from published.tables import comparison
@@ -49,7 +49,7 @@ def api(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     token_id, token = appdb.add_token(engine, "WODC onderzoeker", "os:test")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "api", "--warehouse", str(store),
+        [sys.executable, "-m", "cli", "api", "--warehouse", str(store),
          "--port", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

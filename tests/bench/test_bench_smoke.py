@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from pipelines.settings import ROOT
+from basis.settings import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 

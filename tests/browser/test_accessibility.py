@@ -15,8 +15,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from basis.settings import ROOT
 from dashboard.a11y import EXCEPTIONS
-from pipelines.settings import ROOT
 from tests.support import serve_dashboard, settle
 
 pytestmark = pytest.mark.browser
@@ -130,7 +130,7 @@ def test_a_task_by_keyboard_alone(server: dict, page: Page, tmp_path: Path) -> N
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.count("\n") >= 2 and ";" in text
     # The download is in the audit trail (issue 31): who, which file.
-    from pipelines import appdb
+    from people import appdb
 
     downloads = [
         a for a in appdb.audit_trail(appdb.open_database(server["warehouse"]))

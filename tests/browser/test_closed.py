@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from basis.settings import ROOT
 from dashboard import texts_access
-from pipelines.settings import ROOT
 from tests.support import (
     auth_secrets,
     free_port,
@@ -64,7 +64,7 @@ def _closed(page: Page, url: str, reason: str) -> None:
 def test_without_secrets_and_without_explicit_local_mode_it_is_closed(
     served, page: Page, tmp_path: Path
 ) -> None:
-    """As `deploy/serve.py --secrets` with a path that does not exist did: no anonymous
+    """As the old deploy/serve.py with a --secrets path that did not exist did: no anonymous
     beheerder, every page closed."""
     url = served(tmp_path / "bestaat-niet.toml")
     for path in ("", "beheer"):
@@ -134,7 +134,7 @@ def test_terugkeer_dashboard_stops_on_sigterm(tmp_path: Path) -> None:
 
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "dashboard", "--port", str(port),
+        [sys.executable, "-m", "cli", "dashboard", "--port", str(port),
          "--warehouse", str(tmp_path / "warehouse.duckdb")],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

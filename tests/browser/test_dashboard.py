@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from pipelines.settings import ROOT
+from basis.settings import ROOT
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
 from tests.support import no_exceptions, serve_dashboard, settle
 
@@ -180,7 +180,7 @@ def test_the_inrichtingsprofiel_opens_from_its_link_and_its_report_downloads(
     tile = page.locator("[data-testid='stMetric']").first.inner_text()
     year = int(re.search(r"Uitstroom \((\d{4})\)", tile).group(1))
     shown = int(re.search(r"\n([\d.]+)\n?", tile).group(1).replace(".", ""))
-    from pipelines.publish import current
+    from store.publish import current
 
     con = duckdb.connect(str(current(server["warehouse"])), read_only=True)
     try:
@@ -234,7 +234,7 @@ def test_two_dashboards_show_a_new_load_without_a_restart(
         export = tmp_path / "nieuw.csv"
         export.write_text("\n".join([PI_HEADER, *rows]) + "\n", encoding="utf-8")
         load = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "ingest", "--warehouse", str(warehouse),
+            [sys.executable, "-m", "cli", "ingest", "--warehouse", str(warehouse),
              str(export)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip

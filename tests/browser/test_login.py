@@ -16,11 +16,11 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from basis.settings import ROOT
+from cli.main import streamlit_flags
 from dashboard import texts, texts_access
-from pipelines import appdb
-from pipelines.cli import streamlit_flags
-from pipelines.publish import current
-from pipelines.settings import ROOT
+from people import appdb
+from store.publish import current
 from tests.browser.test_accessibility import axe_violations
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
 from tests.support import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.settings import ROOT
+from basis.settings import ROOT
 from published import reader
 
 APP = str(ROOT / "dashboard" / "app.py")

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cli.main import main
 from dashboard import texts
-from pipelines.build import build
-from pipelines.cli import main
-from pipelines.warehouse import connect
 from published import labels, reader
+from store.build import build
+from store.warehouse import connect
 from tests.dashboard.conftest import PAGES
 
 
@@ -190,7 +190,7 @@ def test_a_broken_warehouse_file_gives_a_clear_message_and_is_left_alone(
 def test_a_broken_snapshot_gives_a_clear_message(
     tmp_path: Path, open_app: Callable[..., AppTest]
 ) -> None:
-    from pipelines.publish import POINTER, publications_dir
+    from store.publish import POINTER, publications_dir
 
     store = _empty_warehouse(tmp_path / "w.duckdb")
     folder = publications_dir(store)
@@ -215,7 +215,7 @@ def test_a_publication_made_by_other_code_is_not_read(
 ) -> None:
     """After an upgrade, marts made by the previous version may lack columns: the pages say
     that the figures are being rebuilt instead of failing."""
-    from pipelines.publish import current
+    from store.publish import current
     from tests.conftest import copy_warehouse
 
     store = copy_warehouse(national_demo["warehouse"], tmp_path / "warehouse.duckdb")

@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboard import texts_access
-from pipelines import appdb
+from people import appdb
 from tests.conftest import copy_warehouse
 
 

@@ -19,14 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.build import build
-from pipelines.demo.generate import generate_demo
-from pipelines.disclosure import DisclosedTable
-from pipelines.ingest import ingest_paths
-from pipelines.warehouse import connect
+from intake.demo.generate import generate_demo
 from published import labels, queries, queries_factors, reader
+from published.disclosure import DisclosedTable
 from published.scope import Scope
 from published.tables import comparison, factors, outflow, quality, readiness, recidivism, survival
+from store.build import build
+from store.ingest import ingest_paths
+from store.warehouse import connect
 
 Cells = list[int | None]
 UNKNOWN = None  # a cell nobody sees (the complement of a numerator)
@@ -368,7 +368,7 @@ def test_the_auditor_catches_the_old_rule(
     """Before issue 19 a percentage needed only a denominator of 10: the auditor must fail."""
     import numpy as np
 
-    from pipelines import disclosure
+    from published import disclosure
 
     def denominator_only(df, num, den, t, threshold, about_records):  # noqa: ANN001, ANN202
         return np.nan_to_num(disclosure._values(df, den)) >= t

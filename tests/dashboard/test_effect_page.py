@@ -15,9 +15,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from basis.settings import ROOT
 from dashboard import texts_effect as te
-from pipelines import appdb
-from pipelines.settings import ROOT
+from people import appdb
 from tests.conftest import copy_warehouse
 
 
@@ -51,7 +51,7 @@ def test_the_page_shows_what_the_command_gives(
     app.button(key="effect_submit").click().run()
     assert not app.exception, [e.message for e in app.exception]
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "effect", "--warehouse", str(store),
+        [sys.executable, "-m", "cli", "effect", "--warehouse", str(store),
          "--condition", "onder_toezicht", "--from", "2015", "--to", "2024", "--json"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip

@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.components import csv_bytes
-from pipelines.disclosure import Column, Missing, Rate, disclose
 from published import reader
+from published.disclosure import Column, Missing, Rate, disclose
 from published.export import machine_frame
 from published.format import display_frame
 from published.scope import Scope

@@ -10,12 +10,12 @@ import polars as pl
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
-from pipelines.publish import current
 from published import reader, rules
 from published.format import display_frame
 from published.report import profile_report
 from published.scope import Scope
 from published.tables.profile import pi_profile
+from store.publish import current
 
 
 def _outflow(warehouse: object, pi: str, year: int) -> int:

@@ -12,8 +12,8 @@ import pytest
 
 from dashboard import texts
 from dashboard.upload import check_upload, dutch_reason, load_files
-from pipelines.ingest import FileReport
 from published import labels
+from store.ingest import FileReport
 from tests.conftest import PI_HEADER, pi_row
 
 
@@ -65,7 +65,7 @@ def test_an_unknown_reason_gets_the_general_dutch_sentence() -> None:
 def test_every_refusal_code_has_its_dutch_sentence_with_the_same_parameters() -> None:
     import string
 
-    from pipelines.refusals import MESSAGES
+    from intake.refusals import MESSAGES
 
     assert set(labels.REFUSALS) == set(MESSAGES)
     for code, english in MESSAGES.items():
@@ -119,7 +119,7 @@ def test_a_checked_file_loads_through_ingest_and_the_figures_follow(tmp_path: Pa
 
 
 def test_a_busy_warehouse_is_reported_as_busy(tmp_path: Path) -> None:
-    from pipelines.publish import writer_lock
+    from store.publish import writer_lock
 
     warehouse = tmp_path / "w.duckdb"
     checked = check_upload("a.csv", _csv([PI_HEADER, pi_row()]), None)
@@ -129,11 +129,11 @@ def test_a_busy_warehouse_is_reported_as_busy(tmp_path: Path) -> None:
 
 
 def test_a_refusal_in_the_delivery_log_reads_in_dutch(tmp_path: Path) -> None:
-    from pipelines.build import build
-    from pipelines.ingest import ingest_paths
-    from pipelines.warehouse import connect
     from published import reader
     from published.tables import quality
+    from store.build import build
+    from store.ingest import ingest_paths
+    from store.warehouse import connect
 
     good = tmp_path / "pi.csv"
     good.write_bytes(_csv([PI_HEADER, pi_row()]))

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cli.main import main
 from dashboard import texts
-from pipelines import appdb
-from pipelines.cli import main
-from pipelines.publish import current
+from people import appdb
+from store.publish import current
 from tests.conftest import PI_HEADER, pi_row, write_lines
 
 

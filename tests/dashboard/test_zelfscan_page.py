@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import appdb
-from pipelines.zelfscan import ScanStore
+from people import appdb
+from people.zelfscan import ScanStore
 from tests.conftest import copy_warehouse
 
 
@@ -52,8 +52,8 @@ def test_a_broken_question_file_is_named_on_every_page(
 ) -> None:
     broken = tmp_path / "vragen.toml"
     broken.write_text('versie = "x"\n[[thema]]\ncode = "a"\n', encoding="utf-8")
-    monkeypatch.setattr("pipelines.zelfscan.QUESTIONS_FILE", broken)
-    monkeypatch.setattr("pipelines.zelfscan.load_questions.__defaults__", (broken,))
+    monkeypatch.setattr("people.zelfscan.QUESTIONS_FILE", broken)
+    monkeypatch.setattr("people.zelfscan.load_questions.__defaults__", (broken,))
     app = open_app(national_demo["warehouse"])
     assert not app.exception
     assert "theme 'a': has no [[thema.vraag]]" in app.sidebar.error[0].value

@@ -1,6 +1,8 @@
-"""The deployment (issue 15), started for real on loopback: PostgreSQL, the OIDC test
-provider, two dashboard processes and nginx in front (deploy/serve.py), driven through nginx
-in headless Chromium. `make deploy-test` runs only this."""
+"""The deployment (issues 15 and 36), started for real on loopback with the engines' own
+commands and the checked-in files only: supervisord (deploy/supervisor/terugkeer.conf) runs
+two dashboard processes, the OData API and HAProxy (deploy/haproxy/terugkeer.cfg), against
+PostgreSQL and the OIDC test provider, driven through the proxy in headless Chromium. No
+Python of ours stands between the operator and the engines. `make deploy-test` runs this."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,23 +24,28 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from basis.settings import ROOT
 from dashboard import texts, texts_access
-from pipelines import appdb
-from pipelines.settings import ROOT
+from people import appdb
 from tests.conftest import PI_HEADER, copy_warehouse, pi_row
 from tests.support import (
+    SERVICE_USER,
+    SUPERVISOR,
     auth_secrets,
     free_port,
     no_exceptions,
     oidc_provider,
-    service_user_home,
+    servers,
     settle,
+    start_deployment,
+    stop_deployment,
     verified_users,
     wait_until_up,
 )
 
 pytestmark = [pytest.mark.deploy, pytest.mark.browser]
 USER = "zwolle@gemeente.nl"
+PROXY = ROOT / "deploy" / "haproxy" / "terugkeer.cfg"
 
 
 @pytest.fixture(scope="module")
@@ -58,41 +64,27 @@ def deployment(
     appdb.dispose_all()
     app = appdb.engine_for(postgres_url)
     appdb.add_user(app, USER, "gemeente", "GM0193", "os:test")
-    port, first, api_port = free_port(), free_port(), free_port()
+    port, port_a, port_b, api_port = free_port(), free_port(), free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     stack = contextlib.ExitStack()
     issuer = stack.enter_context(oidc_provider())
     verified_users(issuer, [USER])
     secrets = auth_secrets(root / "secrets.toml", url, issuer)
-    user, as_user = service_user_home(root)
-    serve = subprocess.Popen(
-        [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store", str(store),
-         "--dashboards", "2", "--first-port", str(first), "--port", str(port),
-         "--secrets", str(secrets), "--workdir", str(root / "run"), "--no-restart",
-         "--api-port", str(api_port), *user],
-        cwd=ROOT, env={**os.environ, "TERUGKEER_DATABASE_URL": postgres_url},
-    )  # fmt: skip
-    state_file = root / "run" / "state.json"
-    deadline = time.monotonic() + 120
-    while True:
-        state = json.loads(state_file.read_text()) if state_file.exists() else {}
-        ready = state.get("dashboards", {})
-        if len(ready) == 2 and all(d["in_proxy"] for d in ready.values()):
-            break
-        if time.monotonic() > deadline or serve.poll() is not None:
-            pytest.fail("the deployment did not come up")
-        time.sleep(1)
-    wait_until_up(f"{url}/_stcore/health", serve)
-    yield {"url": url, "store": store, "app": app, "state": state_file, "as_user": as_user,
-           "root": root}  # fmt: skip
-    serve.send_signal(signal.SIGTERM)
-    serve.wait(timeout=60)
+    supervisor, env, admin = start_deployment(
+        root, store, (port, port_a, port_b, api_port), secrets, postgres_url
+    )
+    wait_until_up(f"{url}/_stcore/health", supervisor)
+    # The service user's commands (as root: that user; otherwise this one).
+    as_user = ["runuser", "-u", SERVICE_USER, "--"] if os.geteuid() == 0 else []
+    yield {"url": url, "store": store, "app": app, "as_user": as_user, "root": root,
+           "env": env, "admin": admin, "ports": (port_a, port_b, api_port)}  # fmt: skip
+    stop_deployment(supervisor)
     stack.close()
     shutil.rmtree(root, ignore_errors=True)
 
 
 def _session(browser: Browser, url: str, backend: str | None) -> tuple[BrowserContext, Page]:
-    """A new browser session, pinned by nginx's cookie to one dashboard process."""
+    """A new browser session, pinned by the proxy's cookie to one dashboard process."""
     context = browser.new_context(viewport={"width": 1400, "height": 1600})
     if backend:
         context.add_cookies([{"name": "tkm_backend", "value": backend, "url": url}])
@@ -100,7 +92,7 @@ def _session(browser: Browser, url: str, backend: str | None) -> tuple[BrowserCo
 
 
 def _login(page: Page, url: str, path: str = "") -> str:
-    """Log in through nginx; the name of the process that served the page."""
+    """Log in through the proxy; the name of the process that served the page."""
     page.goto(url)
     page.get_by_role("button", name=texts_access.LOGIN_BUTTON).click()
     page.locator("input[name='sub']").fill(USER)
@@ -143,7 +135,7 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     export.write_text("\n".join([PI_HEADER, *rows]) + "\n", encoding="utf-8")
     export.chmod(0o644)
     done = subprocess.run(
-        [*deployment["as_user"], sys.executable, "-m", "pipelines.cli", "ingest",
+        [*deployment["as_user"], sys.executable, "-m", "cli", "ingest",
          "--warehouse", str(deployment["store"]), str(export)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -161,19 +153,25 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
     context_a.close()
     context_b.close()
 
-    # 3. Stop one process: a new page load pinned to it goes to the other, after login.
-    state = json.loads(deployment["state"].read_text())
-    os.kill(state["dashboards"]["a"]["pid"], signal.SIGKILL)
+    # 3. Stop one process (the engine's own command): a new page load pinned to it goes to
+    # the other, after login; HAProxy's health check takes it out.
+    subprocess.run(
+        ["supervisorctl", "-c", str(SUPERVISOR), "stop", "dashboard-a"],
+        env=deployment["env"], check=True, capture_output=True,
+    )  # fmt: skip
     context_c, page_c = _session(browser, url, "a")
     assert _login(page_c, url) == "b"
     expect(page_c.locator("[data-testid='stMetric']").first).to_be_visible()
     no_exceptions(page_c)
     context_c.close()
-    # The supervisor takes the dead process out of nginx's configuration.
     deadline = time.monotonic() + 20
-    while json.loads(deployment["state"].read_text())["dashboards"]["a"]["in_proxy"]:
+    while servers(deployment["admin"])["a"] != "DOWN":
         assert time.monotonic() < deadline
         time.sleep(1)
+    subprocess.run(
+        ["supervisorctl", "-c", str(SUPERVISOR), "start", "dashboard-a"],
+        env=deployment["env"], check=True, capture_output=True,
+    )  # fmt: skip
     answered = [
         a for a in appdb.audit_trail(deployment["app"]) if a["action"] == "zelfscan_answered"
     ]
@@ -183,7 +181,7 @@ def test_a_deployment_serves_one_store_and_one_database_from_two_processes(
 def test_the_proxy_drops_other_hosts_and_anonymous_uploads_and_sets_its_headers(
     deployment: dict,
 ) -> None:
-    """Findings 3, 4 and 10 of issue 31, through nginx."""
+    """Findings 3, 4 and 10 of issue 31, through the proxy."""
     url = deployment["url"]
     port = int(url.rsplit(":", 1)[1])
     # A request for another host name (DNS rebinding, or a scan) is dropped unanswered.
@@ -192,18 +190,15 @@ def test_the_proxy_drops_other_hosts_and_anonymous_uploads_and_sets_its_headers(
         foreign.request("GET", "/", headers={"Host": "rebind.test"})
         foreign.getresponse()
     foreign.close()
-    # The page shell is served as Dutch (WCAG 3.1.1), whatever Streamlit writes in it.
-    with urllib.request.urlopen(f"{url}/", timeout=10) as response:
-        assert '<html lang="nl">' in response.read().decode("utf-8")
-    # The public name gets the page, with the security headers and no version.
+    # The public name gets the page, with the security headers and no server or version.
     with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
         headers = response.headers
-    assert headers["Server"] == "nginx"
+    assert headers["Server"] is None
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
-    # An anonymous upload never reaches a dashboard: no login cookie, refused by nginx.
+    # An anonymous upload never reaches a dashboard: no login cookie, refused by the proxy.
     upload = urllib.request.Request(
         f"{url}/_stcore/upload_file/sessie/bestand", data=b"x" * 50_000, method="PUT"
     )
@@ -220,56 +215,70 @@ def test_the_proxy_drops_other_hosts_and_anonymous_uploads_and_sets_its_headers(
     assert no_token.value.code == 401
     assert json.loads(no_token.value.read())["error"]["code"] == "TokenRequired"
     # A large body anywhere else is refused too (1 MB).
-    big = urllib.request.Request(f"{url}/", data=b"x" * 2_000_000, method="POST")
-    with pytest.raises(urllib.error.HTTPError) as too_large:
-        urllib.request.urlopen(big, timeout=10)
-    assert too_large.value.code == 413
+    # The proxy answers as soon as it reads the declared length, before the body is sent.
+    big = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    big.putrequest("POST", "/")
+    big.putheader("Content-Length", "2000000")
+    big.endheaders()
+    assert big.getresponse().status == 413
+    big.close()
 
 
-@pytest.mark.parametrize("secrets", ["missing", "broken", "partial", "none"])
-def test_the_deployment_does_not_start_without_a_complete_login(
-    secrets: str, tmp_path: Path
-) -> None:
-    """Finding 1 of issue 31 as it was done: `serve.py --secrets PATH` with a path that does
-    not exist served /beheer to an anonymous visitor."""
-    path = tmp_path / "secrets.toml"
-    if secrets == "broken":
-        path.write_text("[auth\n")
-    elif secrets == "partial":
-        path.write_text('[auth]\nclient_id = "terugkeermonitor"\n')
-    command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--store",
-               str(tmp_path / "w.duckdb"), "--workdir", str(tmp_path / "run")]  # fmt: skip
-    if secrets != "none":
-        command += ["--secrets", str(path)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 2
-    said = {"missing": "no such file", "broken": "not valid TOML",
-            "partial": "lacks redirect_uri", "none": "--secrets"}  # fmt: skip
-    assert said[secrets] in done.stderr
-    assert not (tmp_path / "run").exists()  # nothing started
-
-
-def test_behind_https_the_cookies_are_secure_and_the_configuration_is_valid(
-    tmp_path: Path,
-) -> None:
-    """The https form of the proxy configuration (the test deployment runs on http): Secure
-    on every cookie, HSTS, and nginx accepts it (`nginx -t`)."""
-    sys.path.insert(0, str(ROOT / "deploy"))
-    try:
-        import serve
-    finally:
-        sys.path.remove(str(ROOT / "deploy"))
-    config = serve.nginx_config(
-        8080, {"a": 8601, "b": 8602}, tmp_path, "terugkeer.example.nl", secure=True
-    )
-    assert "server_name terugkeer.example.nl;" in config
-    assert "HttpOnly; Secure" in config
-    assert "proxy_cookie_flags ~ secure;" in config
-    assert "Strict-Transport-Security" in config
-    (tmp_path / "nginx.conf").write_text(config)
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+def test_behind_https_every_cookie_is_secure_and_hsts_is_sent(deployment: dict) -> None:
+    """The same checked-in file with TKM_HTTPS=yes (the test deployment runs on http): a
+    second HAProxy beside it, started with HAProxy's own command, answers with Secure on its
+    stickiness cookie and HSTS; `haproxy -c` accepts the file."""
+    port = free_port()
+    env = {**deployment["env"], "TKM_HTTPS": "yes", "TKM_LISTEN": f"127.0.0.1:{port}",
+           "TKM_PROXY_RUN": str(deployment["root"] / "proxy-https")}  # fmt: skip
+    Path(env["TKM_PROXY_RUN"]).mkdir()
     checked = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        ["haproxy", "-c", "-f", str(PROXY)], env=env, capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stderr
+    proxy = subprocess.Popen(
+        ["haproxy", "-db", "-f", str(PROXY)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", proxy)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as response:
+            cookies = response.headers.get_all("Set-Cookie")
+            hsts = response.headers["Strict-Transport-Security"]
+        assert hsts == "max-age=31536000"
+        assert cookies and all(c.endswith("; Secure") for c in cookies), cookies
+        assert any(c.startswith("tkm_backend=") and "HttpOnly" in c for c in cookies)
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=20)
+
+
+def test_the_systemd_units_run_what_supervisord_runs() -> None:
+    """The host form without supervisord: the units' commands are supervisord's, with the
+    install paths (/opt/terugkeer, its .venv) and the unit's instance (%i) for the port."""
+    import configparser
+
+    programs = configparser.RawConfigParser()
+    programs.read(SUPERVISOR)
+    units = ROOT / "deploy" / "systemd"
+
+    def exec_start(unit: str) -> str:
+        lines = (units / unit).read_text().splitlines()
+        return next(line.split("=", 1)[1] for line in lines if line.startswith("ExecStart="))
+
+    def as_unit(command: str, port: str) -> str:
+        return (
+            command.replace("%(ENV_TKM_PYTHON)s", "/opt/terugkeer/.venv/bin/python")
+            .replace("%(ENV_TKM_HOME)s", "/opt/terugkeer")
+            .replace(port, "%i" if "PORT_A" in port else "8600")
+            .replace("%(ENV_TKM_SECRETS)s", "/etc/terugkeer/secrets.toml")
+        )
+
+    dashboard = as_unit(programs["program:dashboard-a"]["command"], "%(ENV_TKM_PORT_A)s")
+    assert exec_start("terugkeer-dashboard@.service") == dashboard
+    api = as_unit(programs["program:api"]["command"], "%(ENV_TKM_API_PORT)s")
+    assert exec_start("terugkeer-api.service") == api.replace(
+        " --warehouse %(ENV_TERUGKEER_WAREHOUSE)s", ""
+    )
+    proxy = programs["program:proxy"]["command"].replace("%(ENV_TKM_HOME)s", "/opt/terugkeer")
+    assert exec_start("terugkeer-proxy.service") == proxy.replace(" -W -db ", " -Ws ")

@@ -1,0 +1,1 @@
+"""The ground the wings stand on: settings, the contract's vocabulary, reference data."""

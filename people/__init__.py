@@ -1,0 +1,1 @@
+"""What people write: users and roles, login, the audit trail, the Zelfscan."""

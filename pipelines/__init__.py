@@ -1,1 +1,0 @@
-"""Terugkeermonitor pipelines: demo data, ingest, validation, warehouse build, figures."""

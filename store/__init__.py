@@ -1,0 +1,1 @@
+"""The store: deliveries loaded, models built by partition or addition, snapshots published."""

@@ -1,0 +1,310 @@
+"""`terugkeer build`: run the SQL models (staging -> core -> marts) in dependency order.
+
+Each model is a file `sql/<layer>/<name>.sql` holding one SELECT; it becomes the table
+<name>. A model depends on every other table whose name it mentions. After the SQL, the
+statistical models of store/models.py are fitted. The whole build runs in one
+transaction; it ends by publishing a read-only snapshot for the readers.
+
+Only what changed is rebuilt. Every table a model reads has a fingerprint of its content
+(`fingerprint`); a model's input key is a digest of its SQL, the macros and the fingerprints
+of its inputs. A model whose input key equals the one of its last build is kept as it is; one
+that is rebuilt gets the fingerprint of its new content, so that a rebuild that changes
+nothing stops there (its readers are kept too). The keys live in the store (`build_state`).
+A small nazorg delivery thus rebuilds the few models that read the nazorg-exports, not the
+whole warehouse; `terugkeer build --full` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from basis.settings import SQL_DIR
+from store import additive, delta, partitions
+from store import publish as publishing
+from store.models import (
+    CASEMIX_INPUT,
+    CASEMIX_TABLES,
+    FACTOR_TABLES,
+    MODEL_TABLES,
+    build_casemix,
+    build_factors,
+)
+from store.publish import _fault, store_path
+from store.publish import publish as publish_snapshot
+from store.warehouse import (
+    RAW_TABLES,
+    STATE_TABLE,
+    digest,
+    ensure_schema,
+    fingerprint,
+    scalar,
+    table_names,
+)
+
+LAYERS = ("staging", "core", "marts")
+# DuckDB's memory during a build; beyond it DuckDB spills to a temporary file beside the store.
+# At national scale 600 MB keeps the build's peak under 1 GB (1,052 MB without a limit, 965 MB
+# with it) and makes it no slower. Not every operator spills: at ten times the scale
+# mart_factors' aggregation ran out of 600 MB, so the limit grows with the detention episodes
+# held (600 MB per 400,000, national scale being 322,000), up to BUILD_MEMORY_CAP_MB.
+BUILD_MEMORY_MB = 600
+BUILD_MEMORY_PER_EPISODES = 400_000
+BUILD_MEMORY_CAP_MB = 2_500
+# The statistical models are code too: a change to these files refits them.
+MODEL_CODE = ("models.py", "stats.py", "cellkey.py")
+# Read by every model through the record_key macro (sql/macros.sql).
+HIDDEN_INPUTS = ("record_key_secret",)
+# The statistical models' steps (store/models.py), as named in build()'s timings.
+MODEL_STEPS = ("case-mix model", "success-factor model")
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    sql: str
+
+    @property
+    def partition(self) -> str | None:
+        """The column it is partitioned on (store/partitions.py), if any."""
+        return partitions.declared(self.sql)
+
+    @property
+    def additive(self) -> tuple[str, ...] | None:
+        """The counts that say whether a cell exists, when it is additive over the buckets
+        of its partitioned inputs (store/additive.py)."""
+        return additive.declared(self.sql)
+
+
+def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
+    """Every model, in an order where each comes after the models it reads."""
+    models = {
+        path.stem: Model(path.stem, layer, path.read_text(encoding="utf-8"))
+        for layer in LAYERS
+        for path in sorted((sql_dir / layer).glob("*.sql"))
+    }
+    graph = {
+        name: {
+            other
+            for other in models
+            if other != name and re.search(rf"\b{re.escape(other)}\b", _strip_comments(m.sql))
+        }
+        for name, m in models.items()
+    }
+    return [models[name] for name in TopologicalSorter(graph).static_order()]
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def _mentions(sql: str, names: set[str]) -> list[str]:
+    text = _strip_comments(sql)
+    return sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
+
+
+def build_keys(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """Per built table: (the key of the inputs it was built from, the fingerprint of its
+    content). Empty for a store built before the state was kept."""
+    if STATE_TABLE not in table_names(con):
+        return {}
+    rows = con.execute(f"SELECT name, input_key, output_key FROM {STATE_TABLE}").fetchall()
+    return {name: (inputs, output) for name, inputs, output in rows}
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    sql_dir: Path = SQL_DIR,
+    publish: bool = True,
+    full: bool = False,
+) -> dict[str, float]:
+    """(Re)build every model whose inputs changed (all of them when `full`) and publish a
+    snapshot for the readers (store/publish.py); returns the seconds each step took."""
+    ensure_schema(con)
+    timings: dict[str, float] = {}
+    episodes = con.execute(f"SELECT count(*) FROM {RAW_TABLES['pi']}").fetchone()[0]
+    memory = BUILD_MEMORY_MB * max(1.0, episodes / BUILD_MEMORY_PER_EPISODES)
+    con.execute(f"SET memory_limit = '{min(BUILD_MEMORY_CAP_MB, round(memory))}MB'")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        macros = (sql_dir / "macros.sql").read_text(encoding="utf-8")
+        con.execute(macros)
+        deltas = _build_tables(con, discover_models(sql_dir), macros, full, timings)
+        con.execute(
+            "CREATE OR REPLACE TABLE build_info AS SELECT ? AS models_digest",
+            [publishing.models_digest(sql_dir)],
+        )
+        _fault("build")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        con.execute("RESET memory_limit")
+        raise
+    con.execute("RESET memory_limit")
+    if publish and store_path(con) is not None:
+        # Published from the committed store before it is checkpointed: the readers get it
+        # that much sooner (a crash before the checkpoint loses nothing: the WAL is replayed).
+        started = time.perf_counter()
+        publish_snapshot(con, whole=full, deltas=deltas)
+        timings["publication"] = time.perf_counter() - started
+    delta.drop(con, deltas)
+    con.execute("CHECKPOINT")
+    return timings
+
+
+def _build_tables(
+    con: duckdb.DuckDBPyConnection,
+    models: list[Model],
+    macros: str,
+    full: bool,
+    timings: dict[str, float],
+) -> list[delta.Delta]:
+    """Run the models whose input key changed, then the statistical models; keep the keys.
+    Returns the changes of the large tables that were written as changes (store/delta.py),
+    for the publication."""
+    started = time.perf_counter()
+    previous = {} if full else build_keys(con)
+    existing = table_names(con)
+    built = {m.name for m in models} | set(MODEL_TABLES)
+    base = (existing - built - {STATE_TABLE, partitions.STATE, "build_info"}) | set(HIDDEN_INPUTS)
+    wanted = {n for m in models for n in _mentions(m.sql, base)} | set(HIDDEN_INPUTS)
+    keys = {name: fingerprint(con, name) for name in sorted(wanted & existing)}
+    state: dict[str, tuple[str, str]] = {}
+    ledger = partitions.Ledger(
+        con,
+        {m.name: m.partition for m in models if m.partition},
+        {name: output for name, (_, output) in previous.items() if name in existing},
+    )
+    timings["fingerprints"] = time.perf_counter() - started
+
+    def run(name: str, input_key: str, make: Callable[[], None], outputs: tuple[str, ...]) -> None:
+        kept = all(previous.get(o, ("",))[0] == input_key and o in existing for o in outputs)
+        if kept:
+            for o in outputs:
+                state[o] = previous[o]
+                keys[o] = previous[o][1]
+            return
+        started = time.perf_counter()
+        make()
+        for o in outputs:
+            keys[o] = ledger.fingerprint(o) if o in ledger.columns else fingerprint(con, o)
+            state[o] = (input_key, keys[o])
+        timings[name] = time.perf_counter() - started
+
+    deltas: list[delta.Delta] = []
+
+    def rebuild(model: Model, values: set[str | None] | None, added: Added | None) -> None:
+        before = previous.get(model.name, ("", None))[1] if model.name in existing else None
+        if model.partition:
+            made = ledger.rebuild(model.name, model.sql, before, values)
+        elif added is not None and before is not None and model.additive:
+            changes = {d.table: d for d in deltas}
+            if isinstance(added, str):  # a roll-up of an additive table
+                inputs = additive.rolled_up(added, changes[added])
+            else:
+                where, partitioned = added
+                inputs = additive.views(con, partitioned, where, changes)
+            made = additive.update(con, model.name, model.sql, before, model.additive, inputs)
+        else:
+            made = delta.rebuild(con, model.name, model.sql, before)
+        if made is not None:
+            deltas.append(made)
+
+    hidden = [keys.get(n, "") for n in HIDDEN_INPUTS]
+    # Additive models that are not partitioned: a model additive over one of them alone is
+    # its roll-up (store/additive.py).
+    rollups = {m.name for m in models if m.additive and not m.partition}
+    for model in models:
+        inputs = _mentions(model.sql, set(keys) - {model.name})
+        input_key = digest(model.sql, macros, *hidden, *(f"{n}={keys[n]}" for n in inputs))
+        # By partition only when nothing else it reads (its SQL, the macros, the inputs that
+        # are not partitioned) changed since its last build.
+        values, added = None, None
+        made = {d.table for d in deltas}
+        moved = [n for n in inputs if n in previous and keys[n] != previous[n][1]]
+        if (model.partition or model.additive) and moved and model.name in previous:
+            earlier = digest(
+                model.sql, macros, *hidden,
+                *(f"{n}={previous[n][1] if n in moved else keys[n]}" for n in inputs),
+            )  # fmt: skip
+            if earlier == previous[model.name][0]:
+                if model.partition:
+                    values = ledger.to_rebuild(model.name, moved)
+                elif len(moved) == 1 and moved[0] in rollups and moved[0] in made:
+                    # A roll-up of one additive table: its changes, rolled up.
+                    added = moved[0]
+                else:
+                    added = _additive_scope(ledger, inputs, moved, made)
+        run(
+            model.name,
+            input_key,
+            lambda m=model, v=values, a=added: rebuild(m, v, a),
+            (model.name,),
+        )
+        if model.partition and model.name not in ledger.moved:
+            ledger.keep(model.name)
+    code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
+    # Each statistical model is refitted only when its input or the code changed.
+    casemix, factors = MODEL_STEPS
+    run(casemix, digest(*code, keys[CASEMIX_INPUT]), lambda: build_casemix(con), CASEMIX_TABLES)
+    run(factors, digest(*code, keys["mart_factors"]), lambda: build_factors(con), FACTOR_TABLES)
+    con.execute(
+        f"CREATE OR REPLACE TABLE {STATE_TABLE} "
+        "(name VARCHAR, input_key VARCHAR, output_key VARCHAR)"
+    )
+    con.executemany(
+        f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?)",
+        [(name, i, o) for name, (i, o) in sorted(state.items())],
+    )
+    return deltas
+
+
+# An additive model's update (store/additive.py): the predicate selecting the moved
+# buckets and its partitioned inputs, or the additive table it rolls up.
+Added = tuple[str, list[str]] | str
+
+
+def _additive_scope(
+    ledger: partitions.Ledger, inputs: list[str], moved: list[str], changed: set[str]
+) -> Added | None:
+    """How an additive model is brought up to date by adding what its moved inputs changed:
+    when every moved input is partitioned alike, its moved values are known and its changes
+    were written as such (`changed`), and they hold at most delta.MAX_SHARE of its rows.
+    None: it is rebuilt (as its changes where that pays: store/delta.py)."""
+    columns = {ledger.columns.get(n) for n in moved}
+    if len(columns) != 1 or None in columns:
+        return None
+    (column,) = columns
+    values: set[str | None] = set()
+    for name in moved:
+        found = ledger.moved.get(name)
+        if found is None or name not in changed:
+            return None
+        values |= found
+    if any(ledger.rows(n, values) > delta.MAX_SHARE * ledger.rows(n) for n in moved):
+        return None
+    partitioned = [n for n in inputs if ledger.columns.get(n) == column]
+    return partitions.scope(column, values), partitioned
+
+
+def is_built(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the marts exist and are no older than the last delivery."""
+    tables = table_names(con)
+    # A warehouse built by an older version lacks newer models: it needs a rebuild too.
+    expected = {m.name for m in discover_models()} | set(MODEL_TABLES)
+    if not expected <= tables:
+        return False
+    if "build_info" not in tables:
+        return False
+    if scalar(con, "SELECT models_digest FROM build_info") != publishing.models_digest():
+        return False  # built by other code
+    built_version = scalar(con, "SELECT data_version FROM mart_data_status")
+    current = scalar(con, "SELECT COALESCE(max(delivery_id), 0) FROM deliveries")
+    return built_version == current

@@ -1,0 +1,215 @@
+"""Partitions: rebuilding only the buckets of persons that a delivery touched.
+
+A model may declare a partition column in its header (`-- Partition: bucket`). That is a
+promise about its SQL: the model's rows with value v in that column are made only from rows
+with value v in the same column of its partitioned inputs (and from its other inputs as a
+whole). The person-level models are partitioned by the person's bucket (`person_bucket` in
+sql/macros.sql: one of 16,384, from the pseudonym, the same for all rows of a person), so a
+delivery naming a few hundred persons changes a few hundred buckets of each model on its
+path, and the build recomputes and writes just those (`store/delta.py`), instead of
+tables of millions of rows. (What depends on more than one person, such as which PIs deliver
+TBO dates, is a small model of its own: when it changes, its readers are rebuilt whole.)
+
+What changed is known from digests: per partitioned table and value, the number of rows and
+the sum of their 64-bit row hashes (the table's fingerprint is made of the same sums:
+`store/warehouse.fingerprint`). They are kept in the store (`partition_state`), next to
+the build's keys, and compared after every rebuild. A model is rebuilt by partition only when
+everything else it reads is as at its last build and every input that changed is a table
+partitioned on the same column whose changed values are known; otherwise it is rebuilt whole.
+The counting marts made from these models are brought up to date from the same moved values
+(`store/additive.py`). tests/store/test_incremental.py checks that the result equals a
+full build, for every kind of delivery.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from store import delta
+from store.warehouse import fingerprint_of, table_names
+
+STATE = "partition_state"
+# Per table: value -> (rows, sum of row hashes). The value is text (NULL for rows without).
+Digests = dict[str | None, tuple[int, int]]
+
+
+def declared(sql: str) -> str | None:
+    """The column named by a model's `-- Partition:` header line, if any."""
+    found = re.search(r"^-- Partition: (\w+)\s*$", sql, flags=re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def scope(column: str, values: set[str | None]) -> str:
+    """A predicate on `column` selecting the rows of these values (constants, so that DuckDB
+    pushes it down to the scans of the inputs)."""
+    texts = sorted(v for v in values if v is not None)
+    parts = []
+    if texts:
+        quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in texts)
+        parts.append(f"{column} IN ({quoted})")
+    if None in values:
+        parts.append(f"{column} IS NULL")
+    return "(" + " OR ".join(parts) + ")" if parts else "false"
+
+
+def digests(
+    con: duckdb.DuckDBPyConnection, table: str, column: str, where: str = "true"
+) -> Digests:
+    """Rows and sum of row hashes per value of `column`, of the rows that satisfy `where`."""
+    rows = con.execute(
+        f"SELECT CAST(t.{column} AS VARCHAR), count(*), sum(CAST(hash(t) AS HUGEINT)) "
+        f"FROM main.{table} AS t WHERE {where} GROUP BY ALL"
+    ).fetchall()
+    return {value: (int(n), int(total)) for value, n, total in rows}
+
+
+def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str, parts: Digests) -> str:
+    """The table's fingerprint from its digests: equal to warehouse.fingerprint(con, table)."""
+    rows = sum(n for n, _ in parts.values())
+    total = sum(t for _, t in parts.values())
+    return fingerprint_of(con, table, rows, total)
+
+
+def changed(before: Digests, after: Digests) -> set[str | None]:
+    """The values whose rows differ."""
+    return {v for v in before.keys() | after.keys() if before.get(v) != after.get(v)}
+
+
+class Ledger:
+    """The digests of a build's partitioned models, kept in the store's `partition_state`
+    (one row per table and value: 16,384 per person-level model) and compared there, in
+    SQL: as the last build left them and as this build makes them, and which values moved.
+    The table is changed inside the build's transaction, so a failed build leaves it as it
+    was."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, columns: dict[str, str], built: dict[str, str]
+    ) -> None:
+        """`columns`: the partition column per partitioned model; `built`: the fingerprint
+        of each table as the last build left it ({} for a full build: nothing is known)."""
+        self.con, self.columns, self.built = con, columns, built
+        if not built or STATE not in table_names(con) or _old_state(con):
+            con.execute(
+                f"CREATE OR REPLACE TABLE {STATE} "
+                "(name VARCHAR, value VARCHAR, n BIGINT, total HUGEINT)"
+            )
+        # Tables that are no longer partitioned keep no digests.
+        con.execute(
+            f"DELETE FROM {STATE} WHERE NOT list_contains(CAST(? AS VARCHAR[]), name)",
+            [sorted(columns)],
+        )
+        # Per model rebuilt now: the values whose rows changed (None: not known).
+        self.moved: dict[str, set[str | None] | None] = {}
+        self._held: dict[str, bool] = {}
+
+    def _sums(self, name: str, values: set[str | None] | None = None) -> tuple[int, int]:
+        where = "true" if values is None else scope("value", values)
+        n, total = self.con.execute(
+            f"SELECT COALESCE(sum(n), 0), COALESCE(sum(total), 0) FROM {STATE} "
+            f"WHERE name = ? AND {where}",
+            [name],
+        ).fetchall()[0]
+        return int(n), int(total)
+
+    def held(self, name: str) -> bool:
+        """Whether the digests of the table as the last build left it are known (kept, and
+        adding up to its fingerprint then). Asked before the table is rebuilt."""
+        if name not in self._held:
+            known = name in self.built
+            if known:
+                rows, total = self._sums(name)
+                known = fingerprint_of(self.con, name, rows, total) == self.built[name]
+            self._held[name] = known
+        return self._held[name]
+
+    def rows(self, name: str, values: set[str | None] | None = None) -> int:
+        """The table's rows (of `values`, when given), by its digests."""
+        return self._sums(name, values)[0]
+
+    def to_rebuild(self, name: str, moved: list[str]) -> set[str | None] | None:
+        """The values of model `name` to rebuild when only its inputs `moved` changed (the
+        caller checks that): those whose rows moved in them. None when it must be rebuilt
+        whole: an input is not partitioned alike or its moves are unknown, or they touch so
+        much of the table that a whole rebuild is cheaper."""
+        column = self.columns.get(name)
+        if column is None or any(
+            self.columns.get(n) != column or self.moved.get(n) is None for n in moved
+        ):
+            return None
+        if not self.held(name):
+            return None
+        values: set[str | None] = set().union(*(self.moved[n] or set() for n in moved))
+        return None if self.rows(name, values) > delta.MAX_SHARE * self.rows(name) else values
+
+    def rebuild(
+        self, name: str, sql: str, before: str | None, values: set[str | None] | None
+    ) -> delta.Delta | None:
+        """Rebuild partitioned model `name`: only `values` when given, else whole (or as its
+        changes: store/delta.py). Returns the changes written, if any."""
+        column = self.columns[name]
+        earlier = self.held(name)
+        if values is not None and before is not None and earlier:
+            where = scope(column, values)
+            made = delta.rebuild_part(self.con, name, sql, before, where)
+            if made is not None:
+                self.moved[name] = self._replace(name, column, where, values)
+                return made
+        else:
+            made = delta.rebuild(self.con, name, sql, before)
+        moved = self._replace(name, column, "true", None)
+        self.moved[name] = moved if earlier else None
+        return made
+
+    def _replace(
+        self, name: str, column: str, where: str, values: set[str | None] | None
+    ) -> set[str | None]:
+        """Compute the digests of the rows of `where` (those of `values`; None: all) anew,
+        keep them in place of the old ones, and return the values whose digests changed."""
+        con = self.con
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE partition_new AS "
+            f"SELECT CAST(t.{column} AS VARCHAR) AS value, count(*) AS n, "
+            f"sum(CAST(hash(t) AS HUGEINT)) AS total FROM main.{name} AS t WHERE {where} "
+            "GROUP BY ALL"
+        )
+        old = "true" if values is None else scope("value", values)
+        moved = con.execute(
+            f"SELECT COALESCE(o.value, w.value) FROM (SELECT * FROM {STATE} WHERE name = ? "
+            f"AND {old}) AS o FULL JOIN partition_new AS w ON o.value IS NOT DISTINCT FROM "
+            "w.value WHERE o.n IS DISTINCT FROM w.n OR o.total IS DISTINCT FROM w.total",
+            [name],
+        ).fetchall()
+        con.execute(f"DELETE FROM {STATE} WHERE name = ? AND {old}", [name])
+        con.execute(f"INSERT INTO {STATE} SELECT ?, value, n, total FROM partition_new", [name])
+        con.execute("DROP TABLE temp.partition_new")
+        return {value for (value,) in moved}
+
+    def fingerprint(self, name: str) -> str:
+        """The fingerprint of model `name` as this build made it (from its digests)."""
+        rows, total = self._sums(name)
+        return fingerprint_of(self.con, name, rows, total)
+
+    def keep(self, name: str) -> None:
+        """Model `name` stays as it was (its digests are computed if they are not known)."""
+        if not self.held(name):
+            self._replace(name, self.columns[name], "true", None)
+
+
+def _old_state(con: duckdb.DuckDBPyConnection) -> bool:
+    """A state kept by an earlier version (other columns)."""
+    columns = [r[0] for r in con.execute(f"DESCRIBE {STATE}").fetchall()]
+    return columns != ["name", "value", "n", "total"]
+
+
+def load(con: duckdb.DuckDBPyConnection) -> dict[str, Digests]:
+    """The digests kept by the last build, per table (for tests and inspection)."""
+    if STATE not in table_names(con):
+        return {}
+    kept: dict[str, Digests] = {}
+    for name, value, n, total in con.execute(
+        f"SELECT name, value, n, total FROM {STATE}"
+    ).fetchall():
+        kept.setdefault(name, {})[value] = (int(n), int(total))
+    return kept

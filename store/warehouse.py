@@ -1,0 +1,199 @@
+"""The DuckDB warehouse file: connections and the tables that ingest writes.
+
+DuckDB lets one process write a database file at a time, and a writer excludes readers in
+other processes. So: ingest and build take a read-write connection, waiting for the lock
+while someone else holds it; the dashboard takes short-lived read-only connections and caches
+what it reads per data version (see published/reader.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from pathlib import Path
+
+import duckdb
+
+from basis.contract import COLUMNS, DATE_COLUMNS
+from basis.reference import Reference, load_reference
+from basis.settings import SQL_DIR, make_private, private_files
+
+RAW_TABLES: dict[str, str] = {
+    "pi": "raw_pi_episodes",
+    "gemeente": "raw_gemeente_trajectories",
+    "recidive": "raw_recidive_cases",
+    "reclassering": "raw_reclassering_trajectories",
+}
+
+
+class WarehouseBusy(Exception):
+    """Another process holds the warehouse for writing."""
+
+
+class WarehouseBroken(Exception):
+    """The warehouse file exists but is not a DuckDB database this product can read."""
+
+
+def connect(
+    path: Path, read_only: bool = False, wait_seconds: float = 60.0
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writer waits up to `wait_seconds` for another writer to finish."""
+    if read_only and not path.exists():
+        raise FileNotFoundError(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        private_files()
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            if not read_only:
+                for made in (path, Path(f"{path}.wal")):
+                    make_private(made)
+            return con
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise WarehouseBroken(f"{path} cannot be opened as a warehouse") from None
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(f"{path} is in use by another process") from None
+            time.sleep(0.25)
+        except duckdb.Error:
+            raise WarehouseBroken(f"{path} is not a DuckDB warehouse") from None
+
+
+def _raw_table_ddl(source: str) -> str:
+    columns = []
+    for column in COLUMNS[source]:
+        kind = "DATE" if column in DATE_COLUMNS[source] else "VARCHAR"
+        if column == "geboortejaar":
+            kind = "INTEGER"
+        columns.append(f"{column} {kind}")
+    return (
+        f"CREATE TABLE IF NOT EXISTS {RAW_TABLES[source]} ("
+        "delivery_id INTEGER NOT NULL, row_number INTEGER NOT NULL, " + ", ".join(columns) + ")"
+    )
+
+
+SCHEMA = [
+    "CREATE SEQUENCE IF NOT EXISTS delivery_seq START 1",
+    """CREATE TABLE IF NOT EXISTS deliveries (
+        delivery_id INTEGER PRIMARY KEY,
+        file_name VARCHAR NOT NULL,
+        file_sha256 VARCHAR NOT NULL,
+        source VARCHAR,
+        supplier VARCHAR,
+        delivery_date DATE,
+        ingested_at TIMESTAMP NOT NULL,
+        status VARCHAR NOT NULL,
+        rows_read INTEGER,
+        rows_loaded INTEGER,
+        rows_quarantined INTEGER,
+        rows_duplicate INTEGER,
+        ignored_columns VARCHAR[],
+        error_counts JSON,
+        reason VARCHAR,
+        is_synthetic BOOLEAN
+    )""",
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        delivery_id INTEGER NOT NULL,
+        row_number INTEGER NOT NULL,
+        column_name VARCHAR,
+        rule VARCHAR NOT NULL,
+        message VARCHAR,
+        raw_values JSON
+    )""",
+    *(_raw_table_ddl(s) for s in RAW_TABLES),
+    """CREATE TABLE IF NOT EXISTS ref_gemeenten (
+        gemeente_code VARCHAR PRIMARY KEY, gemeente_naam VARCHAR, provincie VARCHAR,
+        veiligheidsregio VARCHAR, geldig_tot DATE, current_code VARCHAR, inwoners_2019 INTEGER
+    )""",
+    """CREATE TABLE IF NOT EXISTS ref_pis (
+        pi_code VARCHAR PRIMARY KEY, pi_naam VARCHAR, vestigingsplaats VARCHAR,
+        gemeente_code VARCHAR, locaties VARCHAR
+    )""",
+    (SQL_DIR / "current_quarantine.sql").read_text(encoding="utf-8"),
+    # Added after the first stores were made: why a refused file was refused, as a code with
+    # its parameters (intake/refusals.py), so that the dashboard can say it in Dutch.
+    "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS reason_code VARCHAR",
+    "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS reason_params JSON",
+    # The secret behind the record keys of the cell-key method (core_releases, docs/cellkey.md):
+    # drawn once when the store is made, kept with it, never published.
+    f"CREATE TABLE IF NOT EXISTS record_key_secret AS SELECT '{secrets.token_hex(32)}' AS secret",
+]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, ref: Reference | None = None) -> None:
+    """Create what is missing and refresh the reference tables from data/reference/."""
+    ref = ref or load_reference()
+    for statement in SCHEMA:
+        con.execute(statement)
+    gemeenten = ref.gemeenten.join(
+        ref.herindelingen.select("oude_code", "nieuwe_code"),
+        left_on="gemeente_code",
+        right_on="oude_code",
+        how="left",
+    ).join(ref.inwoners.select("gemeente_code", "inwoners_2019"), on="gemeente_code", how="left")
+    con.register("incoming_gemeenten", gemeenten)
+    con.register("incoming_pis", ref.pis)
+    con.execute("DELETE FROM ref_gemeenten")
+    con.execute(
+        """INSERT INTO ref_gemeenten
+           SELECT gemeente_code, gemeente_naam, provincie, veiligheidsregio,
+                  TRY_CAST(geldig_tot AS DATE), COALESCE(nieuwe_code, gemeente_code), inwoners_2019
+           FROM incoming_gemeenten"""
+    )
+    con.execute("DELETE FROM ref_pis")
+    con.execute("INSERT INTO ref_pis SELECT * FROM incoming_pis")
+    con.unregister("incoming_gemeenten")
+    con.unregister("incoming_pis")
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
+    """The first value of a query's first row (the whole result is fetched: DuckDB 2 keeps an
+    unfinished result open on the connection otherwise)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+# --- what a build made (store/build.py), read by the publication too -------------------
+
+# Per built table: the key of the inputs it was built from and the fingerprint of its content.
+STATE_TABLE = "build_state"
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables and views of the connection's own database (not of attached ones)."""
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_schema = 'main'"
+        ).fetchall()
+    }
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of the parts' text."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:32]
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A digest of a table's columns and content (its rows as a multiset: equal content in
+    another order has the same fingerprint). A sum of 64-bit row hashes: tens of milliseconds
+    for a million rows."""
+    rows, total = con.execute(
+        f'SELECT count(*), COALESCE(sum(CAST(hash(t) AS HUGEINT)), 0) FROM "{table}" AS t'
+    ).fetchall()[0]
+    return fingerprint_of(con, table, rows, total)
+
+
+def fingerprint_of(con: duckdb.DuckDBPyConnection, table: str, rows: int, total: int) -> str:
+    """The fingerprint of `table` holding `rows` rows whose hashes sum to `total`."""
+    columns = con.execute(
+        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) "
+        "FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_schema = 'main' AND table_name = ?",
+        [table],
+    ).fetchall()[0][0]
+    return digest(columns, rows, total)

@@ -1,0 +1,410 @@
+"""The build rebuilds what changed, and the publication rewrites what changed (issue 13): an
+incremental build and publication give exactly the tables a full build from scratch gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from intake.demo.generate import (
+    generate_demo,
+    next_nazorg_export,
+    next_pi_export,
+    next_recidive_export,
+    next_reclassering_export,
+)
+from store import additive, delta, models, partitions
+from store.build import build, build_keys, discover_models
+from store.ingest import ingest_paths
+from store.models import MODEL_TABLES
+from store.publish import current, publications_dir
+from store.warehouse import connect, ensure_schema, fingerprint, table_names
+
+# Tables that record when something was loaded or published (ingest times): compared without
+# those columns.
+TIMED = {
+    "deliveries": "ingested_at",
+    "mart_deliveries": "ingested_at",
+    "mart_data_status": "last_ingested_at",
+}
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("incremental") / "exports"
+    generate_demo(folder, (2019, 2023), 0.03, seed=5)
+    return folder
+
+
+def _store(path: Path, files: list[Path], secret: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = connect(path)
+    ensure_schema(con)
+    if secret is not None:  # the same record keys as another store: comparable key sums
+        con.execute("UPDATE record_key_secret SET secret = ?", [secret])
+    for file in files:
+        ingest_paths(con, [file])
+    return con
+
+
+def _content(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """The rows in a fixed order; fractions to 9 decimals (DuckDB sums floating-point numbers
+    in parallel, in no fixed order: the last bit may differ between two runs)."""
+    drop = TIMED.get(table)
+    columns = "*" if drop is None else f"* EXCLUDE ({drop})"
+    rows = con.execute(f"SELECT {columns} FROM {table}").fetchall()
+    return sorted(
+        (tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows),
+        key=repr,
+    )
+
+
+def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str], list[str]]:
+    """The targets that changes were applied to, the tables rebuilt by partition and those
+    brought up to date by adding what changed (store/additive.py)."""
+    applied: list[str] = []
+    parted: list[str] = []
+    added: list[str] = []
+    apply, rebuild_part, update = delta.apply, delta.rebuild_part, additive.update
+    monkeypatch.setattr(
+        delta, "apply", lambda con, d, target: (applied.append(target), apply(con, d, target))[1]
+    )
+    monkeypatch.setattr(
+        delta,
+        "rebuild_part",
+        lambda con, name, *a: (parted.append(name), rebuild_part(con, name, *a))[1],
+    )
+    monkeypatch.setattr(
+        additive, "update", lambda con, name, *a: (added.append(name), update(con, name, *a))[1]
+    )
+    return applied, parted, added
+
+
+def _equal_to_a_full_build(
+    con: duckdb.DuckDBPyConnection, store: Path, files: list[Path], tmp_path: Path
+) -> None:
+    """Every model of the store equals a full build of the same files (with the same record
+    keys), and the publication, written incrementally, holds the store's published tables."""
+    secret = con.execute("SELECT secret FROM record_key_secret").fetchall()[0][0]
+    full = _store(tmp_path / "full.duckdb", files, secret)
+    build(full, full=True)
+    models = {m.name for m in discover_models()} | set(MODEL_TABLES)
+    assert models <= table_names(con)
+    for table in sorted(models):
+        assert _content(con, table) == _content(full, table), table
+    full.close()
+    snapshot = duckdb.connect(str(current(store)), read_only=True)
+    published = table_names(snapshot) - {"publication", "publication_tables"}
+    assert {"mart_factors", "model_factors", "mart_process", "deliveries"} <= published
+    for table in sorted(published):
+        assert _content(snapshot, table) == _content(con, table), table
+    recorded = dict(snapshot.execute("SELECT * FROM publication_tables").fetchall())
+    assert set(recorded) == published
+    assert recorded["mart_outflow"] == fingerprint(snapshot, "mart_outflow")
+    snapshot.close()
+
+
+# Per delivery kind (issue 33): the next delivery (intake/demo/generate.py), the models it
+# rebuilds by partition (the persons' buckets it names), those brought up to date by adding
+# what changed, and models it must leave as they are.
+SUPPLIER_LISTS = {"core_tbo_pis", "core_nazorg_gemeenten", "core_peildatum"}
+BY_RELEASE = ["core_releases", "core_cohort_members", "core_release_aftercare"]
+DELIVERIES = {
+    "pi": (
+        next_pi_export,
+        {*BY_RELEASE, "core_release_probation", "core_recidivism_outcomes"},
+        {
+            "mart_aftercare", "mart_completeness", "mart_outflow", "mart_readiness",
+            "mart_readiness_improvement", "mart_process", "mart_probation", "core_cohort_cells",
+            "mart_factors", "mart_reoffence_groups", "mart_survival", "mart_recidivism",
+            "mart_readiness_pi",
+        },
+        {"stg_gemeente_trajectories", "stg_recidive_cases", "core_tbo_pis", "core_peildatum"},
+    ),
+    # The peildatum moves: every outcome changes (days observed), so the recidivism models
+    # are rebuilt (mart_recidivism rolls up the changes of the cohorts' cells); the releases
+    # and what is made of them alone stay.
+    "recidive": (
+        next_recidive_export,
+        set(),
+        {"mart_recidivism"},
+        {"stg_pi_episodes", *BY_RELEASE, "mart_outflow", "mart_readiness", "mart_process"},
+    ),
+    "reclassering": (
+        next_reclassering_export,
+        {"core_release_probation"},
+        {"mart_probation", "mart_factors"},
+        {"stg_pi_episodes", "core_releases", "core_recidivism_outcomes", "mart_outflow"},
+    ),
+    "nazorg": (
+        next_nazorg_export,
+        {"core_release_aftercare"},
+        {"mart_aftercare", "mart_process", "mart_factors"},
+        {"stg_pi_episodes", "core_releases", "core_nazorg_gemeenten", "core_cohort_cells"},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(DELIVERIES))
+def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A PI's next export, the justice records' next quarter, a probation organisation's and
+    a municipality's next export: the person-level models are rebuilt only for the buckets of
+    the persons the delivery names, the counting marts get the difference those buckets make
+    (in the store and in the snapshot), and the result equals a full build of the same files.
+    (Staging tables are written as their changes at any size here, as they are at national
+    scale, where they hold more than delta.MIN_ROWS rows.)"""
+    monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    make, by_partition, by_addition, kept = DELIVERIES[kind]
+    applied, parted, added = _record(monkeypatch)
+    files = sorted(exports.iterdir())
+    delivery = make(exports, tmp_path)
+    store = tmp_path / "incremental.duckdb"
+    con = _store(store, files)
+    build(con)
+    before = build_keys(con)
+    ingest_paths(con, [delivery])
+    assert con.execute(
+        "SELECT status FROM deliveries ORDER BY delivery_id DESC LIMIT 1"
+    ).fetchall() == [("loaded",)]
+    parted.clear()
+    applied.clear()
+    rebuilt = set(build(con)) - {"fingerprints", "publication"}
+    assert set(parted) == by_partition
+    assert set(added) == by_addition
+    # Kept as they were (the one-row and per-supplier tables may be run again, to find that).
+    assert not rebuilt & (kept - SUPPLIER_LISTS), rebuilt & kept
+    assert all(build_keys(con)[name][1] == before[name][1] for name in kept)
+    # The same changes in the snapshot, for the published ones whose content changed.
+    after = build_keys(con)
+    for name in by_addition - {"core_cohort_cells"}:
+        if after[name][1] != before[name][1]:
+            assert f"snapshot.{name}" in applied, name
+    _equal_to_a_full_build(con, store, [*files, delivery], tmp_path)
+    con.close()
+
+
+@pytest.mark.parametrize("mode", ["whole", "as-changes"])
+def test_without_partitions_a_nazorg_delivery_rebuilds_what_reads_it_and_equals_a_full_build(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """Without the partitions: rebuilt tables written whole, or every one written as its
+    changes (store/delta.py: at national scale only the large ones are)."""
+    monkeypatch.setattr(partitions, "declared", lambda sql: None)
+    if mode == "as-changes":
+        monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    applied, parted, added = _record(monkeypatch)
+    files = sorted(exports.iterdir())
+    delivery = next_nazorg_export(exports, tmp_path)
+    store = tmp_path / "incremental.duckdb"
+    con = _store(store, files)
+    build(con)
+    unchanged = build(con)  # nothing new: nothing is rebuilt
+    assert set(unchanged) == {"fingerprints", "publication"}
+    known = "SELECT sum(n_cohort) FILTER (WHERE casemanager = 'ja') FROM mart_factors"
+    managed = con.execute(known).fetchall()[0][0]
+    ingest_paths(con, [delivery])
+    parted.clear()
+    rebuilt = set(build(con)) - {"fingerprints", "publication"}
+    assert parted == []
+    # The nazorg-exports' models and what reads in beeld / casemanager, not the rest.
+    assert {
+        "stg_gemeente_trajectories",
+        "core_release_aftercare",
+        "mart_aftercare",
+        "mart_factors",
+        "success-factor model",
+    } <= rebuilt
+    # The case-mix model is fitted on the cohorts' cells, which a nazorg export leaves alone.
+    assert not rebuilt & {
+        "core_cohort_cells",
+        "case-mix model",
+        "stg_pi_episodes",
+        "core_releases",
+        "core_cohort_members",
+        "core_recidivism_outcomes",
+        "mart_outflow",
+        "mart_readiness",
+        "mart_readiness_improvement",
+        "mart_recidivism",
+        "mart_survival",
+    }
+    if mode != "whole":
+        assert {"main.mart_factors", "snapshot.mart_factors", "snapshot.mart_aftercare"} <= set(
+            applied
+        )
+    # The figures moved: every trajectory of that municipality now has a casemanager.
+    assert con.execute(known).fetchall()[0][0] > managed
+    _equal_to_a_full_build(con, store, [*files, delivery], tmp_path)
+    con.close()
+
+
+@pytest.mark.parametrize("peildatum_moves", [False, True])
+def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peildatum_moves: bool
+) -> None:
+    """A nazorg delivery and, in the same build, the cases of 25 re-offenders leaving the
+    recidivism data: both are changes of some persons' buckets, so mart_factors (which reads
+    both sides) gets the difference of the buckets of either. When the peildatum moves too
+    (an input that is not partitioned: every outcome's days observed change), the outcomes
+    and what reads them are rebuilt whole, and what reads only the nazorg side still goes by
+    bucket. Either way the result equals a full build of the same store."""
+    monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    applied, parted, added = _record(monkeypatch)
+    store, copy = tmp_path / "store.duckdb", tmp_path / "copy.duckdb"
+    con = _store(store, sorted(exports.iterdir()))
+    build(con)
+    ingest_paths(con, [next_nazorg_export(exports, tmp_path)])
+    con.execute(
+        "DELETE FROM raw_recidive_cases WHERE pseudoniem IN (SELECT pseudoniem FROM "
+        "core_recidivism_outcomes WHERE reoffended ORDER BY ALL LIMIT 25)"
+    )
+    if peildatum_moves:
+        con.execute("UPDATE raw_recidive_cases SET peildatum = peildatum + 1")
+    outcomes = build_keys(con)["core_recidivism_outcomes"][1]
+    parted.clear()
+    build(con)
+    assert build_keys(con)["core_recidivism_outcomes"][1] != outcomes
+    if peildatum_moves:
+        assert parted == ["core_release_aftercare"]
+        assert {"mart_aftercare", "mart_process"} <= set(added)
+        assert not {"mart_factors", "mart_survival", "core_cohort_cells"} & set(added)
+    else:
+        assert set(parted) == {"core_release_aftercare", "core_recidivism_outcomes"}
+        assert {"mart_aftercare", "mart_process", "mart_factors", "mart_survival"} <= set(added)
+    assert "snapshot.mart_aftercare" in applied
+    con.close()
+    shutil.copyfile(store, copy)
+    full = connect(copy)
+    build(full, full=True)
+    con = connect(store)
+    for table in sorted({m.name for m in discover_models()} | set(MODEL_TABLES)):
+        assert _content(con, table) == _content(full, table), table
+    con.close()
+    full.close()
+
+
+def test_a_changed_model_rebuilds_itself_and_stops_where_its_content_did_not_change(
+    exports: Path, tmp_path: Path
+) -> None:
+    con = _store(tmp_path / "store.duckdb", sorted(exports.glob("demo_detentie_*")))
+    build(con)
+    before = build_keys(con)
+    sql = tmp_path / "sql"
+    shutil.copytree(Path(__file__).parents[2] / "sql", sql)
+    # Another text (a comment) but the same content: rebuilt, and its readers are kept.
+    model = sql / "core" / "core_releases.sql"
+    model.write_text(model.read_text(encoding="utf-8") + "\n-- reviewed\n", encoding="utf-8")
+    rebuilt = set(build(con, sql_dir=sql, publish=False)) - {"fingerprints"}
+    assert rebuilt == {"core_releases"}
+    after = build_keys(con)
+    assert after["core_releases"][1] == before["core_releases"][1]  # same content
+    assert after["core_releases"][0] != before["core_releases"][0]  # another input key
+    # Another rule: what reads it is rebuilt as far as its content changes.
+    model = sql / "marts" / "mart_outflow.sql"
+    text = model.read_text(encoding="utf-8")
+    model.write_text(text.replace("count(*) AS n_releases", "0 AS n_releases"), encoding="utf-8")
+    assert "0 AS n_releases" in model.read_text(encoding="utf-8")
+    rebuilt = set(build(con, sql_dir=sql, publish=False)) - {"fingerprints"}
+    assert rebuilt == {"mart_outflow"}
+    assert con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall() == [(0,)]
+    # --full rebuilds everything.
+    rebuilt = set(build(con, full=True, publish=False)) - {"fingerprints"}
+    assert {m.name for m in discover_models()} <= rebuilt
+    assert con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall() != [(0,)]
+    con.close()
+
+
+def test_snapshots_written_incrementally_do_not_grow(exports: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    nazorg = sorted(exports.glob("demo_nazorg_*.csv"))
+    con = _store(store, [f for f in sorted(exports.iterdir()) if f not in nazorg])
+    build(con)
+    sizes = []
+    for file in nazorg[:8]:  # eight publications, each rewriting the nazorg marts
+        ingest_paths(con, [file])
+        build(con)
+        sizes.append(current(store).stat().st_size)
+    con.close()
+    # A snapshot written whole for comparison.
+    whole = duckdb.connect(str(tmp_path / "whole.duckdb"))
+    whole.execute(f"ATTACH '{current(store)}' AS s (READ_ONLY)")
+    for (table,) in whole.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 's'"
+    ).fetchall():
+        whole.execute(f"CREATE TABLE {table} AS SELECT * FROM s.{table}")
+    whole.execute("DETACH s")
+    whole.close()
+    fresh = (tmp_path / "whole.duckdb").stat().st_size
+    assert max(sizes) <= 2.5 * fresh, (sizes, fresh)
+    assert len(list(publications_dir(store).glob("*.duckdb"))) <= 8 + 1
+
+
+def test_the_factor_model_sees_the_rows_with_the_smallest_hashes(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most FACTOR_MODEL_MAX_ROWS rows of a window: those with the smallest row hashes,
+    whatever order the table holds them in (worked out here by sorting in Python)."""
+    con = _store(tmp_path / "store.duckdb", sorted(exports.iterdir()))
+    build(con)
+    monkeypatch.setattr(models, "FACTOR_MODEL_MAX_ROWS", 40)
+    columns = ", ".join(("cohort_year", "pi_code", *models.CASEMIX_DESIGN_COLUMNS, *models.FACTORS))
+    rows = con.execute(
+        f"SELECT hash({columns}, gemeente_code, days, event), {columns}, n_cohort, "
+        "n_reoffended_1y FROM mart_factors WHERE available_1y"
+    ).fetchall()
+    assert len(rows) > 40
+    expected = sorted((row[1:] for row in sorted(rows)[:40]), key=repr)
+    frame = models._factor_rows(con, 1)
+    got = frame.select(*columns.split(", "), "n_cohort", "k").rows()
+    assert sorted(got, key=repr) == expected
+    # The same rows after the table was written in another order.
+    con.execute(
+        "CREATE OR REPLACE TABLE mart_factors AS SELECT * FROM mart_factors ORDER BY random()"
+    )
+    again = models._factor_rows(con, 1)
+    assert again.sort(again.columns).equals(frame.sort(frame.columns))
+    con.close()
+
+
+def _digest(con: duckdb.DuckDBPyConnection, table: str) -> object:
+    """The rows as a multiset: count and sum of row hashes; the fitted models (fractions
+    that may differ in the last bit) rounded and sorted."""
+    drop = TIMED.get(table)
+    columns = "*" if drop is None else f"* EXCLUDE ({drop})"
+    if table in MODEL_TABLES:
+        return _content(con, table)
+    return con.execute(
+        f"SELECT count(*), sum(CAST(hash(t) AS HUGEINT)) FROM (SELECT {columns} FROM {table}) t"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("kind", ["pi", "nazorg"])
+def test_at_national_scale_a_delivery_equals_a_full_build(
+    national_demo: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The national demo (where the staging tables are written as their changes, and cells
+    of the marts are shared by many persons): a PI's next month and a municipality's nazorg
+    export, built as the ingest builds them, against a full build of the same store."""
+    from tests.conftest import copy_warehouse
+
+    store = copy_warehouse(national_demo["warehouse"], tmp_path / "store.duckdb")
+    make = next_pi_export if kind == "pi" else next_nazorg_export
+    delivery = make(national_demo["dir"], tmp_path)
+    applied, parted, added = _record(monkeypatch)
+    con = connect(store)
+    ingest_paths(con, [delivery])
+    build(con)
+    con.close()
+    assert parted and added  # by bucket and by addition, not whole
+    shutil.copyfile(store, tmp_path / "full.duckdb")
+    full = connect(tmp_path / "full.duckdb")
+    build(full, full=True, publish=False)
+    con = connect(store)
+    for table in sorted({m.name for m in discover_models()} | set(MODEL_TABLES)):
+        assert _digest(con, table) == _digest(full, table), table
+    con.close()
+    full.close()
