@@ -128,7 +128,7 @@ def _cells(definition: Definition) -> Groups:
     columns = ", ".join(
         (
             "cohort_year", "release_month", "pi_code", "gemeente_code", *COVARIATES,
-            *CONDITIONS, "days", "event", "available_2y", "n_cohort", "ck_cohort",
+            "days", "event", "available_2y", "n_cohort", "ck_cohort",
             "n_reoffended_1y", "ck_reoffended_1y", "n_reoffended_2y", "ck_reoffended_2y",
             "sum_cases_1y",
         )
@@ -140,24 +140,29 @@ def _cells(definition: Definition) -> Groups:
     if definition.last_year is not None:
         where.append("cohort_year <= ?")
         params.append(definition.last_year)
+    # Only the releases that can be in either group are read: for a condition those with ja
+    # or nee (the name is one of CONDITIONS, checked by Definition), for a start those from
+    # its month on.
+    if definition.condition is not None:
+        columns += f", {definition.condition}::VARCHAR AS treated_level"
+        where.append(f"{definition.condition} IN ('ja', 'nee')")
+    else:
+        where.append("cohort_year * 12 + release_month >= ?")
+        params.append(definition.start.year * 12 + definition.start.month)
     frame = read(f"SELECT {columns} FROM mart_factors WHERE {' AND '.join(where)}", params)
-    frame = frame.with_columns(
-        pl.col(c).cast(pl.String).fill_null("onbekend") for c in COVARIATES
-    ).with_columns(pl.col(c).cast(pl.String) for c in CONDITIONS)
+    frame = frame.with_columns(pl.col(c).cast(pl.String).fill_null("onbekend") for c in COVARIATES)
     if definition.condition is not None:
         scope = frame
         if definition.gemeenten:
             scope = scope.filter(pl.col("gemeente_code").is_in(definition.gemeenten))
         if definition.pis:
             scope = scope.filter(pl.col("pi_code").is_in(definition.pis))
-        c = pl.col(definition.condition)
-        return Groups(scope.filter(c == "ja"), scope.filter(c == "nee"), (*COVARIATES, "pi_code"))
-    start = definition.start
-    after = (pl.col("cohort_year") > start.year) | (
-        (pl.col("cohort_year") == start.year) & (pl.col("release_month") >= start.month)
-    )
+        level = pl.col("treated_level")
+        return Groups(
+            scope.filter(level == "ja"), scope.filter(level == "nee"), (*COVARIATES, "pi_code")
+        )
     mine, others = _units(definition)
-    return Groups(frame.filter(after & mine), frame.filter(after & others), COVARIATES)
+    return Groups(frame.filter(mine), frame.filter(others), COVARIATES)
 
 
 def _propensity(both: pl.DataFrame, covariates: tuple[str, ...]) -> np.ndarray:

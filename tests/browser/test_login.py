@@ -42,7 +42,8 @@ USERS = {
     "beheer@rijk.nl": ("beheerder", None),
 }
 FIGURES = ["Overzicht", "Uitstroom", "Leefgebieden", "Recidive", "Over de cijfers",
-           "Vergelijken", "Succesfactoren", "Gemeenteprofiel", "Inrichtingsprofiel"]  # fmt: skip
+           "Vergelijken", "Succesfactoren", "Effectmeting", "Gemeenteprofiel",
+           "Inrichtingsprofiel"]  # fmt: skip
 ABOUT = ["Toegankelijkheid"]
 SEES = {
     "lezer@rijk.nl": [*FIGURES, *ABOUT],
