@@ -249,9 +249,11 @@ def _match(both: pl.DataFrame, logit: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _smd(part_t: float, total_t: float, part_c: float, total_c: float) -> float:
     """Standardised mean difference of a level's share between two weighted groups."""
-    pt = part_t / total_t if total_t else 0.0
-    pc = part_c / total_c if total_c else 0.0
-    spread = math.sqrt((pt * (1 - pt) + pc * (1 - pc)) / 2)
+    # Shares clamped to [0, 1]: a level's sum and the total are added in different orders, so
+    # a level every release has can come out as 1.0000000000000002 (and the spread negative).
+    pt = min(1.0, max(0.0, part_t / total_t)) if total_t else 0.0
+    pc = min(1.0, max(0.0, part_c / total_c)) if total_c else 0.0
+    spread = math.sqrt(max(0.0, (pt * (1 - pt) + pc * (1 - pc)) / 2))
     return 0.0 if spread == 0 else (pt - pc) / spread
 
 

@@ -92,6 +92,16 @@ def test_the_shown_interval_is_the_wald_interval_of_the_shown_figures(supervisio
     assert (d["low"], d["high"]) == pytest.approx((100 * low, 100 * high), abs=0.15)
 
 
+def test_a_level_every_release_has_gives_no_difference() -> None:
+    """Sums added in different orders can put a share a hair above 1 (the CI run of e6b91ea
+    failed on a math domain error): clamped, the difference is 0, not an exception."""
+    from published.effect import _smd
+
+    total = 0.1 + 0.2  # 0.30000000000000004
+    assert _smd(0.3 + 1e-16, 0.3, total, 0.3) == 0.0
+    assert _smd(5, 5, 5, 5) == 0.0 and _smd(1, 4, 3, 4) == pytest.approx(-0.5 / 0.1875**0.5)
+
+
 def test_a_group_below_the_minimum_is_refused(national_demo: dict) -> None:
     """A way of working in one municipality from its last cohort with follow-up: evaluated
     with the minimum at its size, refused one below it."""
