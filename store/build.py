@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from basis.contract import KEYS
 from basis.settings import SQL_DIR
 from store import additive, delta, partitions
 from store import publish as publishing
@@ -182,6 +183,18 @@ def _build_tables(
         {m.name: m.partition for m in models if m.partition},
         {name: output for name, (_, output) in previous.items() if name in existing},
     )
+    # The raw tables the staging models read: partitioned by the person's bucket too, their
+    # moves known from the deliveries since the last build (partitions.delivered).
+    last = scalar(con, "SELECT COALESCE(max(delivery_id), 0) FROM deliveries")
+    for source, raw in RAW_TABLES.items():
+        if raw in keys:
+            ledger.columns[raw] = "bucket"
+            before = previous.get(raw)
+            unchanged = before is not None and before[1] == keys[raw]
+            ledger.moved[raw] = (
+                set() if unchanged else partitions.delivered(con, raw, KEYS[source], before)
+            )
+            state[raw] = (f"{partitions.READ_UP_TO}{last}", keys[raw])
     timings["fingerprints"] = time.perf_counter() - started
 
     def run(name: str, input_key: str, make: Callable[[], None], outputs: tuple[str, ...]) -> None:

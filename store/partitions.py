@@ -16,6 +16,9 @@ the sum of their 64-bit row hashes (the table's fingerprint is made of the same 
 the build's keys, and compared after every rebuild. A model is rebuilt by partition only when
 everything else it reads is as at its last build and every input that changed is a table
 partitioned on the same column whose changed values are known; otherwise it is rebuilt whole.
+The raw tables that the staging models read count as partitioned by the same bucket: what
+moved in them is known from the deliveries since the last build (`delivered`), so a
+delivery's staging rows are rebuilt by bucket too.
 The counting marts made from these models are brought up to date from the same moved values
 (`store/additive.py`). tests/store/test_incremental.py checks that the result equals a
 full build, for every kind of delivery.
@@ -29,6 +32,9 @@ import duckdb
 
 from store import delta
 from store.warehouse import fingerprint_of, table_names
+
+# A raw table's entry in the build's state: up to which delivery its rows were read.
+READ_UP_TO = "deliveries up to "
 
 STATE = "partition_state"
 # Per table: value -> (rows, sum of row hashes). The value is text (NULL for rows without).
@@ -195,6 +201,37 @@ class Ledger:
         """Model `name` stays as it was (its digests are computed if they are not known)."""
         if not self.held(name):
             self._replace(name, self.columns[name], "true", None)
+
+
+def delivered(
+    con: duckdb.DuckDBPyConnection, raw: str, key: tuple[str, ...], before: tuple[str, str] | None
+) -> set[str | None] | None:
+    """The buckets that moved in raw table `raw` (rows keyed by `key`, as the contract keys
+    its source) since the last build read it, `before` being what that build recorded of it
+    (`READ_UP_TO` the last delivery then, and its fingerprint). Rows only come with a new
+    delivery and go with a withdrawal, which removes an earlier delivery's rows: when the rows
+    of the deliveries read then are as they were, what moved are the persons of the rows
+    delivered since, and of the earlier rows that share their key (a later delivery of a key
+    replaces the earlier row, and a criminal case's key holds no pseudonym). None when that
+    cannot be told: the table was not read before, or rows read then went."""
+    if before is None or not before[0].startswith(READ_UP_TO):
+        return None
+    last = int(before[0].removeprefix(READ_UP_TO))
+    rows, total = con.execute(
+        f"SELECT count(*), COALESCE(sum(CAST(hash(t) AS HUGEINT)), 0) FROM {raw} AS t "
+        "WHERE delivery_id <= ?",
+        [last],
+    ).fetchall()[0]
+    if fingerprint_of(con, raw, int(rows), int(total)) != before[1]:
+        return None
+    columns = ", ".join(key)
+    found = con.execute(
+        f"SELECT DISTINCT CAST(person_bucket(o.pseudoniem) AS VARCHAR) FROM {raw} AS o "
+        f"SEMI JOIN (SELECT DISTINCT {columns} FROM {raw} WHERE delivery_id > ?) AS n "
+        f"USING ({columns})",
+        [last],
+    ).fetchall()
+    return {value for (value,) in found}
 
 
 def _old_state(con: duckdb.DuckDBPyConnection) -> bool:

@@ -114,7 +114,7 @@ BY_RELEASE = ["core_releases", "core_cohort_members", "core_release_aftercare"]
 DELIVERIES = {
     "pi": (
         next_pi_export,
-        {*BY_RELEASE, "core_release_probation", "core_recidivism_outcomes"},
+        {"stg_pi_episodes", *BY_RELEASE, "core_release_probation", "core_recidivism_outcomes"},
         {
             "mart_aftercare", "mart_completeness", "mart_outflow", "mart_readiness",
             "mart_readiness_improvement", "mart_process", "mart_probation", "core_cohort_cells",
@@ -128,19 +128,19 @@ DELIVERIES = {
     # and what is made of them alone stay.
     "recidive": (
         next_recidive_export,
-        set(),
+        {"stg_recidive_cases"},
         {"mart_recidivism"},
         {"stg_pi_episodes", *BY_RELEASE, "mart_outflow", "mart_readiness", "mart_process"},
     ),
     "reclassering": (
         next_reclassering_export,
-        {"core_release_probation"},
+        {"stg_reclassering_trajectories", "core_release_probation"},
         {"mart_probation", "mart_factors"},
         {"stg_pi_episodes", "core_releases", "core_recidivism_outcomes", "mart_outflow"},
     ),
     "nazorg": (
         next_nazorg_export,
-        {"core_release_aftercare"},
+        {"stg_gemeente_trajectories", "core_release_aftercare"},
         {"mart_aftercare", "mart_process", "mart_factors"},
         {"stg_pi_episodes", "core_releases", "core_nazorg_gemeenten", "core_cohort_cells"},
     ),
@@ -242,6 +242,65 @@ def test_without_partitions_a_nazorg_delivery_rebuilds_what_reads_it_and_equals_
     con.close()
 
 
+def test_a_case_delivered_again_under_another_person_and_a_withdrawal(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A criminal case's key holds no pseudonym: when the justice records deliver 20 earlier
+    cases again under another person, the buckets of the persons they left are rebuilt too
+    (partitions.delivered), and the result equals a full build. Withdrawing that delivery
+    removes rows of a delivery the last build read: the staging table is rebuilt whole, and
+    equals a full build of the files without it."""
+    import polars as pl
+
+    from store.stewardship import withdraw
+
+    monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    applied, parted, added = _record(monkeypatch)
+    files = sorted(exports.iterdir())
+    source = next(exports.glob("demo_recidive_peildatum_*.csv"))
+    rows = pl.read_csv(source, infer_schema=False).sort("zaak_id").head(20)
+    # Each case to the person of the next one (another person, in another bucket).
+    moved = rows.with_columns(pl.col("pseudoniem").shift(-1, fill_value=rows["pseudoniem"][0]))
+    assert (moved["pseudoniem"] != rows["pseudoniem"]).sum() >= 19
+    delivery = tmp_path / source.name.replace(".csv", "_correctie.csv")
+    moved.write_csv(delivery)
+    store = tmp_path / "incremental.duckdb"
+    con = _store(store, files)
+    build(con)
+    left = {
+        b for (b,) in con.execute(
+            "SELECT DISTINCT CAST(bucket AS VARCHAR) FROM stg_recidive_cases "
+            "WHERE case_id IN (SELECT unnest(?))", [rows["zaak_id"].to_list()]
+        ).fetchall()
+    }  # fmt: skip
+    ingest_paths(con, [delivery])
+    assert con.execute("SELECT max(delivery_id), status FROM deliveries GROUP BY ALL "
+                       "ORDER BY 1 DESC LIMIT 1").fetchall()[0][1] == "loaded"  # fmt: skip
+    found = partitions.delivered(
+        con, "raw_recidive_cases", ("zaak_id",), build_keys(con)["raw_recidive_cases"]
+    )
+    assert found is not None and left <= found
+    parted.clear()
+    build(con)
+    assert "stg_recidive_cases" in parted
+    _equal_to_a_full_build(con, store, [*files, delivery], tmp_path / "with")
+    (last,) = con.execute("SELECT max(delivery_id) FROM deliveries").fetchall()[0]
+    withdraw(con, last, "correctie ingetrokken", "test")
+    parted.clear()
+    build(con)
+    assert "stg_recidive_cases" not in parted
+    # Equal to a full build without it, but for the delivery log (which holds the withdrawal)
+    # and the data version (its latest delivery).
+    secret = con.execute("SELECT secret FROM record_key_secret").fetchall()[0][0]
+    full = _store(tmp_path / "without.duckdb", files, secret)
+    build(full, full=True)
+    logs = {"mart_deliveries", "mart_data_status"}
+    for table in sorted({m.name for m in discover_models()} - logs | set(MODEL_TABLES)):
+        assert _content(con, table) == _content(full, table), table
+    full.close()
+    con.close()
+
+
 @pytest.mark.parametrize("peildatum_moves", [False, True])
 def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
     exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peildatum_moves: bool
@@ -269,11 +328,17 @@ def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
     build(con)
     assert build_keys(con)["core_recidivism_outcomes"][1] != outcomes
     if peildatum_moves:
-        assert parted == ["core_release_aftercare"]
+        # The nazorg rows by bucket; the recidivism rows went from deliveries read before, so
+        # their staging is rebuilt whole (partitions.delivered).
+        assert parted == ["stg_gemeente_trajectories", "core_release_aftercare"]
         assert {"mart_aftercare", "mart_process"} <= set(added)
         assert not {"mart_factors", "mart_survival", "core_cohort_cells"} & set(added)
     else:
-        assert set(parted) == {"core_release_aftercare", "core_recidivism_outcomes"}
+        assert set(parted) == {
+            "stg_gemeente_trajectories",
+            "core_release_aftercare",
+            "core_recidivism_outcomes",
+        }
         assert {"mart_aftercare", "mart_process", "mart_factors", "mart_survival"} <= set(added)
     assert "snapshot.mart_aftercare" in applied
     con.close()
