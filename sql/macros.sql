@@ -16,12 +16,14 @@ CREATE OR REPLACE MACRO length_band(days) AS
 -- cohort year + k lies on or before the peildatum (false while there is no peildatum).
 CREATE OR REPLACE MACRO followed_up(cohort_year, k, peildatum) AS
     peildatum IS NOT NULL AND make_date(cohort_year + k, 12, 31) <= peildatum;
--- Partitions (store/partitions.py): a person's bucket, one of 16,384, from the pseudonym
--- alone, so that all rows of a person, in every table, lie in the same bucket (md5: the same
--- value in every DuckDB version, unlike hash()). So many that a month's deliveries at ten
--- times national scale (a PI's 1,300 episodes) touch under a tenth of them.
+-- Partitions (store/partitions.py): a person's bucket, one of 1,048,576 (2^20), from the
+-- pseudonym alone, so that all rows of a person, in every table, lie in the same bucket (md5:
+-- the same value in every DuckDB version, unlike hash()). So many that a bucket holds one or
+-- two persons even at ten times national scale: a month's delivery rebuilds the rows of the
+-- persons it names, not of a tenth of everyone (16,384 buckets at that scale: a PI's 1,300
+-- episodes moved 1,275 buckets, 234,000 releases).
 CREATE OR REPLACE MACRO person_bucket(pseudoniem) AS
-    ('0x' || left(md5(pseudoniem), 4))::INTEGER % 16384;
+    ('0x' || left(md5(pseudoniem), 5))::INTEGER;
 -- contract, re-deliveries: the rows of a raw table from the deliveries that were loaded (not the
 -- refused ones), each with its delivery's date; a staging model keeps the latest per key.
 CREATE OR REPLACE MACRO loaded_rows(raw_table) AS TABLE

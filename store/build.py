@@ -189,6 +189,7 @@ def _build_tables(
     for source, raw in RAW_TABLES.items():
         if raw in keys:
             ledger.columns[raw] = "bucket"
+            ledger.sources.add(raw)
             before = previous.get(raw)
             unchanged = before is not None and before[1] == keys[raw]
             ledger.moved[raw] = (
@@ -216,7 +217,8 @@ def _build_tables(
     def rebuild(model: Model, values: set[str | None] | None, added: Added | None) -> None:
         before = previous.get(model.name, ("", None))[1] if model.name in existing else None
         if model.partition:
-            made = ledger.rebuild(model.name, model.sql, before, values)
+            inputs = _mentions(model.sql, set(keys) - {model.name})
+            made = ledger.rebuild(model.name, model.sql, before, values, inputs)
         elif added is not None and before is not None and model.additive:
             changes = {d.table: d for d in deltas}
             if isinstance(added, str):  # a roll-up of an additive table

@@ -93,18 +93,39 @@ def rebuild(
 
 
 def rebuild_part(
-    con: duckdb.DuckDBPyConnection, name: str, sql: str, before: str, where: str
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sql: str,
+    before: str,
+    where: str,
+    shadowed: tuple[str, ...] = (),
 ) -> Delta | None:
     """Make the rows of table `name` that satisfy `where` (a predicate on its partition
     column: store/partitions.py) hold those of `sql`, leaving the others as they are; the
     changes are written and returned, as by `rebuild`. Should the columns have changed after
-    all, the table is written whole (None)."""
+    all, the table is written whole (None).
+
+    `shadowed`: inputs partitioned alike, read by `sql` through temporary views of their rows
+    of `where` (which the partition's promise allows). DuckDB does not carry a long IN list
+    from the outer filter across a join to the other side: core_releases' window over every
+    release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945."""
     new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
     old = f"(SELECT * FROM main.{name} WHERE {where})"
-    # On lines of its own: the model may end in a comment.
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS SELECT * FROM (\n{sql}\n) WHERE {where}"
-    )
+    database = con.execute("SELECT current_database()").fetchall()[0][0] if shadowed else ""
+    try:
+        for source in shadowed:
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {source} AS "
+                f'SELECT * FROM "{database}".main.{source} WHERE {where}'
+            )
+        # On lines of its own: the model may end in a comment.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS "
+            f"SELECT * FROM (\n{sql}\n) WHERE {where}"
+        )
+    finally:
+        for source in shadowed:
+            con.execute(f"DROP VIEW IF EXISTS temp.main.{source}")
     try:
         if _columns(con, new) != _columns(con, f"main.{name}"):
             con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")

@@ -4,7 +4,7 @@ A model may declare a partition column in its header (`-- Partition: bucket`). T
 promise about its SQL: the model's rows with value v in that column are made only from rows
 with value v in the same column of its partitioned inputs (and from its other inputs as a
 whole). The person-level models are partitioned by the person's bucket (`person_bucket` in
-sql/macros.sql: one of 16,384, from the pseudonym, the same for all rows of a person), so a
+sql/macros.sql: one of 2^20, from the pseudonym, the same for all rows of a person), so a
 delivery naming a few hundred persons changes a few hundred buckets of each model on its
 path, and the build recomputes and writes just those (`store/delta.py`), instead of
 tables of millions of rows. (What depends on more than one person, such as which PIs deliver
@@ -27,6 +27,7 @@ full build, for every kind of delivery.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import duckdb
 
@@ -85,7 +86,7 @@ def changed(before: Digests, after: Digests) -> set[str | None]:
 
 class Ledger:
     """The digests of a build's partitioned models, kept in the store's `partition_state`
-    (one row per table and value: 16,384 per person-level model) and compared there, in
+    (one row per table and bucket that holds rows: at most one per person) and compared there, in
     SQL: as the last build left them and as this build makes them, and which values moved.
     The table is changed inside the build's transaction, so a failed build leaves it as it
     was."""
@@ -108,6 +109,8 @@ class Ledger:
         )
         # Per model rebuilt now: the values whose rows changed (None: not known).
         self.moved: dict[str, set[str | None] | None] = {}
+        # The raw tables among the partitioned (their moves: `delivered`; no digests kept).
+        self.sources: set[str] = set()
         self._held: dict[str, bool] = {}
 
     def _sums(self, name: str, values: set[str | None] | None = None) -> tuple[int, int]:
@@ -150,15 +153,25 @@ class Ledger:
         return None if self.rows(name, values) > delta.MAX_SHARE * self.rows(name) else values
 
     def rebuild(
-        self, name: str, sql: str, before: str | None, values: set[str | None] | None
+        self,
+        name: str,
+        sql: str,
+        before: str | None,
+        values: set[str | None] | None,
+        inputs: Iterable[str] = (),
     ) -> delta.Delta | None:
         """Rebuild partitioned model `name`: only `values` when given, else whole (or as its
-        changes: store/delta.py). Returns the changes written, if any."""
+        changes: store/delta.py). Returns the changes written, if any. `inputs`: the tables
+        it reads; those partitioned alike (models, not raw tables: a criminal case's rows
+        may lie in two persons' buckets) are read by the rebuilt values only."""
         column = self.columns[name]
         earlier = self.held(name)
         if values is not None and before is not None and earlier:
             where = scope(column, values)
-            made = delta.rebuild_part(self.con, name, sql, before, where)
+            shadowed = tuple(
+                n for n in inputs if self.columns.get(n) == column and n not in self.sources
+            )
+            made = delta.rebuild_part(self.con, name, sql, before, where, shadowed)
             if made is not None:
                 self.moved[name] = self._replace(name, column, where, values)
                 return made
