@@ -40,7 +40,7 @@ import numpy as np
 import polars as pl
 
 from published.reader import noise_table, read
-from store.cellkey import KEY_MODULUS, noise
+from store.cellkey import KEY_MODULUS, perturb
 from store.models import LEEFGEBIED_FACTORS, PROCESS_FACTORS
 from store.stats import Z95
 
@@ -290,13 +290,8 @@ def _noisy(count: float, key_sum: float, statistic: int = 0) -> int:
     the key is the sum of the record keys of the cells counted, shifted by `statistic` so
     that two figures of the same records (releases, their new cases) draw apart. Never
     below 0."""
-    table = noise_table()
-    whole = round(count)
-    if table is None:
-        return whole
     key = (int(key_sum) + statistic * CASES_KEY_SHIFT) % KEY_MODULUS
-    bump = noise(table, np.array([whole]), np.array([key]))
-    return max(0, int(whole + bump[0]))
+    return max(0, perturb(noise_table(), round(count), key))
 
 
 def difference_interval(

@@ -4,6 +4,10 @@ CREATE OR REPLACE MACRO readiness(status) AS
     CASE WHEN status IN ('ja', 'nvt') THEN 'op_orde'
          WHEN status = 'nee' THEN 'niet_op_orde'
          ELSE 'onbekend' END;
+-- A leefgebied's status as a success factor (meetregels Proces, Succesfactoren): op orde
+-- 'ja', niet op orde 'nee', onbekend left out (null).
+CREATE OR REPLACE MACRO op_orde_ja(status) AS
+    CASE status WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END;
 -- meetregels Uitstroom: age bands at release (release year - birth year).
 CREATE OR REPLACE MACRO age_band(age) AS
     CASE WHEN age < 18 THEN '12-17' WHEN age < 23 THEN '18-22' WHEN age < 30 THEN '23-29'

@@ -43,18 +43,22 @@ def declared(sql: str) -> tuple[str, ...] | None:
     return tuple(found.group(1).split()) if found else None
 
 
-def key_columns(sql: str) -> set[str]:
-    """The columns of a model's `-- Key:` header (continued on '--     ' lines)."""
+def key_columns(sql: str) -> list[str] | None:
+    """The columns of a model's `-- Key:` header (continued on '--     ' lines), in order; []
+    when it has none, None for a model of one row (`-- Key: (one row)`)."""
     lines = sql.split("\n")
     starts = [i for i, line in enumerate(lines) if line.startswith("-- Key:")]
     if not starts:
-        return set()
+        return []
     parts = [lines[starts[0]].removeprefix("-- Key:")]
     for line in lines[starts[0] + 1 :]:
         if not line.startswith("--     "):
             break
         parts.append(line.removeprefix("--"))
-    return {c.strip() for c in " ".join(parts).split(",") if c.strip()}
+    text = " ".join(parts).strip()
+    if text == "(one row)":
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def update(
@@ -71,7 +75,7 @@ def update(
     database = con.execute("SELECT current_database()").fetchall()[0][0]
     table = f'"{database}".main.{name}'
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    key = key_columns(sql)
+    key = key_columns(sql) or []
     measures = [c for c, _ in columns if MEASURE.match(c) and c not in key]
     cells = [c for c, _ in columns if c not in measures]
     parts = {kind: f"additive_{kind}_{name}" for kind in ("now", "then", "diff")}

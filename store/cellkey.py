@@ -177,6 +177,13 @@ def noise(table: PTable, counts: np.ndarray, key_sums: np.ndarray) -> np.ndarray
     return out
 
 
+def perturb(table: PTable | None, count: int, key_sum: int) -> int:
+    """One count with its noise, as perturb_frame gives a column's; `table` None: the count."""
+    if table is None or not table.rows:
+        return count
+    return int(count + noise(table, np.array([count]), np.array([key_sum]))[0])
+
+
 def perturb_frame(frame: pl.DataFrame, table: PTable | None) -> pl.DataFrame:
     """Every count column C that travels with its key sum C__ck gets its noise; the key sums
     are dropped. `table` None: the exact counts (the operator's reference), keys dropped.

@@ -216,6 +216,19 @@ def servers(socket_path: Path) -> dict[str, str]:
     return {row[1]: row[17].split(" ")[0] for row in rows if row[1] in ("a", "b")}
 
 
+def proxy_environment(
+    port: int, dashboards: tuple[int, int], api_port: int, run: Path
+) -> dict[str, str]:
+    """The site's values that deploy/haproxy/terugkeer.cfg reads from its environment, for
+    a proxy on `port` in front of two dashboards and the API on this machine (http)."""
+    return {
+        "TKM_LISTEN": f"127.0.0.1:{port}", "TKM_PUBLIC_HOST": "127.0.0.1",
+        "TKM_DASHBOARD_A": f"127.0.0.1:{dashboards[0]}",
+        "TKM_DASHBOARD_B": f"127.0.0.1:{dashboards[1]}",
+        "TKM_API": f"127.0.0.1:{api_port}", "TKM_HTTPS": "no", "TKM_PROXY_RUN": str(run),
+    }  # fmt: skip
+
+
 def start_deployment(
     root: Path,
     store: Path,
@@ -238,14 +251,12 @@ def start_deployment(
     env |= {
         "TKM_HOME": str(ROOT_DIR), "TKM_PYTHON": sys.executable, "TKM_RUN": str(root / "run"),
         "TKM_USER": user[1] if user else pwd.getpwuid(os.geteuid()).pw_name,
-        "TKM_PROXY_USER": _proxy_user(root), "TKM_PROXY_RUN": str(root / "proxy"),
+        "TKM_PROXY_USER": _proxy_user(root),
         "TKM_SECRETS": str(secrets or root / "geen-secrets.toml"),
         "TKM_PORT_A": str(port_a), "TKM_PORT_B": str(port_b), "TKM_API_PORT": str(api_port),
-        "TKM_LISTEN": f"127.0.0.1:{port}", "TKM_PUBLIC_HOST": "127.0.0.1",
-        "TKM_DASHBOARD_A": f"127.0.0.1:{port_a}", "TKM_DASHBOARD_B": f"127.0.0.1:{port_b}",
-        "TKM_API": f"127.0.0.1:{api_port}", "TKM_HTTPS": "no",
         "TERUGKEER_WAREHOUSE": str(store),
     }  # fmt: skip
+    env |= proxy_environment(port, (port_a, port_b), api_port, root / "proxy")
     if database_url:
         env["TERUGKEER_DATABASE_URL"] = database_url
     if secrets is None:

@@ -16,29 +16,18 @@
 SELECT
     m.cohort_year, month(m.release_date) AS release_month, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band, m.length_band,
     least(m.n_earlier_releases, 5) AS n_earlier_releases,
-    CASE m.id_bewijs_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS id_bewijs_intake,
-    CASE m.onderdak_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS onderdak_intake,
-    CASE m.werk_inkomen_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS werk_inkomen_intake,
-    CASE m.schulden_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS schulden_intake,
-    CASE m.zorg_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS zorg_intake,
-    CASE m.sociaal_netwerk_intake WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS sociaal_netwerk_intake,
-    CASE m.id_bewijs_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS id_bewijs,
-    CASE m.onderdak_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS onderdak,
-    CASE m.werk_inkomen_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS werk_inkomen,
-    CASE m.schulden_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS schulden,
-    CASE m.zorg_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END AS zorg,
-    CASE m.sociaal_netwerk_release WHEN 'op_orde' THEN 'ja' WHEN 'niet_op_orde' THEN 'nee' END
-        AS sociaal_netwerk,
+    op_orde_ja(m.id_bewijs_intake) AS id_bewijs_intake,
+    op_orde_ja(m.onderdak_intake) AS onderdak_intake,
+    op_orde_ja(m.werk_inkomen_intake) AS werk_inkomen_intake,
+    op_orde_ja(m.schulden_intake) AS schulden_intake,
+    op_orde_ja(m.zorg_intake) AS zorg_intake,
+    op_orde_ja(m.sociaal_netwerk_intake) AS sociaal_netwerk_intake,
+    op_orde_ja(m.id_bewijs_release) AS id_bewijs,
+    op_orde_ja(m.onderdak_release) AS onderdak,
+    op_orde_ja(m.werk_inkomen_release) AS werk_inkomen,
+    op_orde_ja(m.schulden_release) AS schulden,
+    op_orde_ja(m.zorg_release) AS zorg,
+    op_orde_ja(m.sociaal_netwerk_release) AS sociaal_netwerk,
     CASE WHEN m.reintegration_plan IN ('ja', 'nee') THEN m.reintegration_plan END
         AS reintegratieplan,
     CASE WHEN m.pi_delivers_tbo THEN CASE WHEN m.tbo_within_10_days THEN 'ja' ELSE 'nee' END END

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, expect
 
 from basis.settings import ROOT
 from tests.conftest import copy_warehouse
-from tests.support import free_port, no_exceptions, settle, wait_until_up
+from tests.support import free_port, no_exceptions, proxy_environment, settle, wait_until_up
 
 pytestmark = [pytest.mark.deploy, pytest.mark.browser]
 BASE = "localhost/debian:bookworm"
@@ -106,11 +106,8 @@ def served(image: str, podman_env: dict[str, str], national_demo: dict) -> Itera
         "--server.address=127.0.0.1", f"--server.port={port}", capture_output=True,
     )  # fmt: skip
     proxy_run = Path(tempfile.mkdtemp(prefix="terugkeer-proxy-"))
-    env = {
-        **os.environ, "TKM_LISTEN": f"127.0.0.1:{proxy_port}", "TKM_PUBLIC_HOST": "127.0.0.1",
-        "TKM_DASHBOARD_A": f"127.0.0.1:{port}", "TKM_DASHBOARD_B": f"127.0.0.1:{port}",
-        "TKM_API": "127.0.0.1:1", "TKM_HTTPS": "no", "TKM_PROXY_RUN": str(proxy_run),
-    }  # fmt: skip
+    # The one dashboard container as both servers; no API (port 1: nothing answers there).
+    env = {**os.environ, **proxy_environment(proxy_port, (port, port), 1, proxy_run)}
     proxy = subprocess.Popen(
         ["haproxy", "-db", "-f", str(ROOT / "deploy" / "haproxy" / "terugkeer.cfg")], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

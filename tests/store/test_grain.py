@@ -11,25 +11,16 @@ import duckdb
 import pytest
 
 from basis.settings import ROOT
+from store.additive import key_columns
 
 MODELS = sorted((ROOT / "sql").glob("*/*.sql"))
 
 
 def declared_key(path: Path) -> list[str] | None:
-    """The columns of the `-- Key:` header (continued on '--     ' lines); None for a model
-    of one row."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    starts = [i for i, line in enumerate(lines) if line.startswith("-- Key:")]
-    assert starts, f"{path.name} declares no key ('-- Key:' in its header)"
-    parts = [lines[starts[0]].removeprefix("-- Key:")]
-    for line in lines[starts[0] + 1 :]:
-        if not line.startswith("--     "):
-            break
-        parts.append(line.removeprefix("--"))
-    text = " ".join(parts).strip()
-    if text == "(one row)":
-        return None
-    return [c.strip() for c in text.split(",")]
+    """The columns of the `-- Key:` header; None for a model of one row."""
+    key = key_columns(path.read_text(encoding="utf-8"))
+    assert key != [], f"{path.name} declares no key ('-- Key:' in its header)"
+    return key
 
 
 def test_the_key_header_is_read_as_written() -> None:
