@@ -45,4 +45,4 @@ def test_the_difference_of_the_moved_buckets_equals_a_full_computation() -> None
     # Only the touched cells were written; n_level stayed a cell (never summed).
     assert 0 < len(_rows(con, made.came)) < len(_rows(con, "expected"))
     assert {r[1] for r in _rows(con, "m")} == {0, 1, 2, 3}
-    assert additive.key_columns(SQL) == {"grp", "n_level"}
+    assert additive.key_columns(SQL) == ["grp", "n_level"]
