@@ -17,8 +17,9 @@ from published.format import nl_number
 MAX_SERIES = 4
 
 
-def _number(value: float, percent: bool) -> str:
-    decimals = 0 if float(value).is_integer() else 1
+def _number(value: float, percent: bool, decimals: int | None = None) -> str:
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
     return nl_number(float(value), decimals) + ("%" if percent else "")
 
 
@@ -74,10 +75,47 @@ def _ranking(points: list[tuple[object, float]], percent: bool) -> str:
     )
 
 
+def _categories(figure: go.Figure) -> str | None:
+    """A chart whose y axis names categories at numbered positions (tickvals and ticktext,
+    as the odds ratios per factor): each category's value per series, in the axis's order,
+    with the value axis's decimals and title. None for any other chart."""
+    axis = figure.layout.yaxis
+    if not axis or axis.tickvals is None or axis.ticktext is None:
+        return None
+    decimals = None
+    x_axis = figure.layout.xaxis
+    fmt = (x_axis.tickformat or "") if x_axis else ""
+    if fmt.startswith(".") and fmt.endswith("f") and fmt[1:-1].isdigit():
+        decimals = int(fmt[1:-1])
+    ticks = zip(axis.tickvals, axis.ticktext, strict=False)
+    positions = {round(float(v)): str(label) for v, label in ticks}
+    values: dict[int, list[str]] = {position: [] for position in positions}
+    for trace in figure.data:
+        for x, y in _points(trace.y, trace.x):  # (position, value)
+            position = round(float(x)) if isinstance(x, int | float) else None
+            if position in values:
+                number = _number(y, False, decimals)
+                values[position].append(f"{trace.name} {number}" if trace.name else number)
+    items = [
+        t.ALT_CATEGORY.format(label=positions[p], values=", ".join(found))
+        for p, found in sorted(values.items())
+        if found
+    ]
+    if not items:
+        return ""
+    title = (x_axis.title.text or "") if x_axis and x_axis.title else ""
+    return t.ALT_CATEGORIES.format(axis=title, items=" ".join(items)).lstrip(". ")
+
+
 def describe(figure: go.Figure, title: str = "") -> str:
     """One paragraph: the chart's title, then each series (at most MAX_SERIES) or the
     ranking of its units."""
     heading = title or (figure.layout.title.text or "") or t.ALT_CHART
+    categories = _categories(figure)
+    if categories is not None:
+        if not categories:
+            return t.ALT_EMPTY.format(title=heading)
+        return t.ALT_PREFIX.format(title=heading) + " " + categories
     percent = _percent(figure)
     parts: list[str] = []
     series = [trace for trace in figure.data if getattr(trace, "type", "") != "heatmap"]

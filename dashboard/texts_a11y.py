@@ -16,6 +16,10 @@ ALT_RANKING = (
     "van de {n} getoonde eenheden is de hoogste {high} ({high_value}) en de laagste {low} "
     "({low_value})."
 )
+# A chart of values per category along the y axis (the odds ratios per factor): the value
+# axis's title, then each category's values per series.
+ALT_CATEGORIES = "{axis}. {items}"
+ALT_CATEGORY = "{label}: {values}."
 ALT_MORE = "En nog {n} andere reeksen: zie de tabel onder de grafiek."
 ALT_TABLE_HINT = "De tabel met alle waarden staat direct hieronder (Tabel en downloads)."
 

@@ -4,6 +4,7 @@ from the figure's own (disclosed) data; a hidden cell is never mentioned."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import polars as pl
 
 from dashboard.alt_text import describe
 
@@ -44,4 +45,32 @@ def test_a_chart_without_shown_values_says_so() -> None:
     figure = go.Figure(go.Scatter(x=[2023, 2024], y=[None, None]))
     assert describe(figure, "Recidive") == (
         "De grafiek «Recidive» heeft geen waarden die getoond mogen worden."
+    )
+
+
+def test_the_odds_ratio_chart_gives_each_factors_ratios_not_a_trend() -> None:
+    """The forest plot's points lie at numbered positions (0.85, 1.15, …) whose names are the
+    y axis's labels: the text names each factor with its raw and adjusted odds ratio, with
+    the axis's two decimals; a factor's hidden ratio is left out."""
+    from dashboard import charts
+
+    frame = pl.DataFrame(
+        {
+            "label": ["Werk", "Onderdak", "Schulden"],
+            "raw_or": [0.5764574976139688, 0.8, None],
+            "raw_low": [0.5, 0.7, None],
+            "raw_high": [0.66, 0.9, None],
+            "adj_or": [0.6832, 1.049, 1.25],
+            "adj_low": [0.6, 0.95, 1.1],
+            "adj_high": [0.77, 1.16, 1.4],
+        }
+    )
+    figure = charts.forest(
+        frame, "Odds ratio", "Odds ratio (< 1 = minder recidive)",
+        {"raw": "ruw", "adjusted": "gecorrigeerd"},
+    )  # fmt: skip
+    assert describe(figure) == (
+        "Tekstalternatief voor de grafiek «Odds ratio»: Odds ratio (< 1 = minder recidive). "
+        "Werk: ruw 0,58, gecorrigeerd 0,68. Onderdak: ruw 0,80, gecorrigeerd 1,05. "
+        "Schulden: gecorrigeerd 1,25."
     )
