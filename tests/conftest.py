@@ -69,6 +69,17 @@ def warehouse(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
 
 
+@pytest.fixture(scope="module")
+def module_dir(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """A directory for one test module's fixtures, removed when the module ends (passed or
+    not): kept, they made a full run leave 8.3 GB behind, and CI's disk is shared."""
+    root = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def national_demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Ten years of scale-1 demo data, ingested and built once for the whole session."""

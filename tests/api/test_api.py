@@ -42,8 +42,8 @@ def _get(url: str, token: str | None = None) -> tuple[int, dict]:
 
 
 @pytest.fixture(scope="module")
-def api(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    root = tmp_path_factory.mktemp("api")
+def api(national_demo: dict, module_dir: Path) -> Iterator[dict]:
+    root = module_dir
     store = copy_warehouse(national_demo["warehouse"], root / "warehouse.duckdb")
     engine = appdb.open_database(store)
     token_id, token = appdb.add_token(engine, "WODC onderzoeker", "os:test")

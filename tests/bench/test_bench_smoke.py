@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,8 +25,8 @@ SCALE = "0.005"
 
 
 @pytest.fixture(scope="module")
-def bench_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    workdir = tmp_path_factory.mktemp("bench")
+def bench_results(module_dir: Path) -> dict:
+    workdir = module_dir
     out, readme = workdir / "results.json", workdir / "README.md"
     readme.write_text(f"# Benchmarks\n\nHand-written text.\n\n{report.START}\nold\n{report.END}\n")
     code = run.main(

@@ -4,6 +4,7 @@ module; a module may write to its copy) and a fresh page per test."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -13,8 +14,8 @@ from tests.support import serve_dashboard
 
 
 @pytest.fixture(scope="module")
-def server(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    warehouse = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
+def server(national_demo: dict, module_dir: Path) -> Iterator[dict]:
+    warehouse = module_dir / "warehouse.duckdb"
     copy_warehouse(national_demo["warehouse"], warehouse)
     process, url = serve_dashboard(warehouse)
     yield {"url": url, "warehouse": warehouse}

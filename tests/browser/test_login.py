@@ -55,8 +55,8 @@ SEES = {
 
 
 @pytest.fixture(scope="module")
-def secured(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    root = tmp_path_factory.mktemp("login")
+def secured(national_demo: dict, module_dir: Path) -> Iterator[dict]:
+    root = module_dir
     warehouse = copy_warehouse(national_demo["warehouse"], root / "warehouse.duckdb")
     engine = appdb.open_database(warehouse)
     for email, (role, organisation) in USERS.items():

@@ -33,8 +33,8 @@ UNKNOWN = None  # a cell nobody sees (the complement of a numerator)
 
 
 @pytest.fixture(scope="module")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("audit")
+def small_demo(module_dir: Path) -> Iterator[Path]:
+    root = module_dir
     generate_demo(root / "exports", (2018, 2023), 0.04, seed=7, messy=0.0)
     path = root / "warehouse.duckdb"
     con = connect(path)

@@ -22,11 +22,9 @@ from tests.conftest import copy_warehouse
 
 
 @pytest.fixture(scope="module")
-def store(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store(national_demo: dict, module_dir: Path) -> Path:
     """A copy of the national store: its audit trail is this module's own."""
-    return copy_warehouse(
-        national_demo["warehouse"], tmp_path_factory.mktemp("effect") / "warehouse.duckdb"
-    )
+    return copy_warehouse(national_demo["warehouse"], module_dir / "warehouse.duckdb")
 
 
 def _texts(app: AppTest) -> str:

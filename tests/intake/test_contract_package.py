@@ -38,8 +38,8 @@ def test_the_checked_in_package_is_what_the_code_generates(tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("contract") / "exports"
+def demo(module_dir: Path) -> Path:
+    folder = module_dir / "exports"
     generate_demo(folder, (2023, 2024), 0.05, seed=7, messy=0.02)
     return folder
 

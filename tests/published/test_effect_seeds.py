@@ -36,10 +36,11 @@ DEFINITIONS = {
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+def results(module_dir: Path) -> list[dict]:
     out = []
     for seed in SEEDS:
-        root = tmp_path_factory.mktemp(f"seed{seed}")
+        root = module_dir / f"seed{seed}"
+        root.mkdir()
         demo = generate_demo(root / "exports", (2015, 2024), 0.5, seed=seed, messy=0)
         path = Path(root / "warehouse.duckdb")
         con = connect(path)

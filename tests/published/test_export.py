@@ -14,8 +14,8 @@ from published.labels import LEEFGEBIEDEN
 
 
 @pytest.fixture(scope="module")
-def table_set(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("open-data")
+def table_set(national_demo: dict, module_dir: Path) -> Path:
+    out = module_dir / "open-data"
     assert main(["export", "--warehouse", str(national_demo["warehouse"]), "--out", str(out)]) == 0
     return out
 

@@ -140,10 +140,8 @@ def test_a_numerator_pushed_above_its_denominator_gives_no_percentage() -> None:
 
 
 @pytest.fixture(scope="module")
-def store(national_demo: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_warehouse(
-        national_demo["warehouse"], tmp_path_factory.mktemp("cellkey") / "warehouse.duckdb"
-    )
+def store(national_demo: dict, module_dir: Path) -> Path:
+    return copy_warehouse(national_demo["warehouse"], module_dir / "warehouse.duckdb")
 
 
 @pytest.fixture
