@@ -180,7 +180,6 @@ def run(
         out["wall_seconds"] = round(time.perf_counter() - started, 1)
         results["scales"][f"{scale:g}"] = out
     results["scales"] = dict(sorted(results["scales"].items(), key=lambda item: float(item[0])))
-    results["scales"] = dict(sorted(results["scales"].items(), key=lambda item: float(item[0])))
     report.derive(results)
     return results
 

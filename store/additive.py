@@ -79,15 +79,11 @@ def update(
     measures = [c for c, _ in columns if MEASURE.match(c) and c not in key]
     cells = [c for c, _ in columns if c not in measures]
     parts = {kind: f"additive_{kind}_{name}" for kind in ("now", "then", "diff")}
-    try:
-        for kind, earlier in (("now", False), ("then", True)):
-            for source, (now, then) in inputs.items():
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {source} AS {then if earlier else now}")
+    for kind, when in (("now", 0), ("then", 1)):  # the inputs' rows now, then as they were
+        shown = {source: queries[when] for source, queries in inputs.items()}
+        with delta.shadowing(con, shown):
             # On lines of its own: the model may end in a comment.
             con.execute(f"CREATE OR REPLACE TEMP TABLE {parts[kind]} AS SELECT * FROM (\n{sql}\n)")
-    finally:
-        for source in inputs:
-            con.execute(f"DROP VIEW IF EXISTS temp.main.{source}")
     cell_list = ", ".join(cells)
     # The difference per cell; only the cells it changes.
     con.execute(

@@ -16,6 +16,8 @@ tests/store/test_grain.py), so a deleted row is exactly one row.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -92,6 +94,21 @@ def rebuild(
     return delta
 
 
+@contextmanager
+def shadowing(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> Iterator[None]:
+    """Temporary views named as the tables they stand in for (`views`: name -> query), so
+    that a model's SQL reads part of an input, or the input as it was; dropped afterwards.
+    Their queries name the tables themselves by their database (a temporary view shadows
+    `main`)."""
+    try:
+        for source, query in views.items():
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {source} AS {query}")
+        yield
+    finally:
+        for source in views:
+            con.execute(f"DROP VIEW IF EXISTS temp.main.{source}")
+
+
 def rebuild_part(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -112,20 +129,13 @@ def rebuild_part(
     new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
     old = f"(SELECT * FROM main.{name} WHERE {where})"
     database = con.execute("SELECT current_database()").fetchall()[0][0] if shadowed else ""
-    try:
-        for source in shadowed:
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {source} AS "
-                f'SELECT * FROM "{database}".main.{source} WHERE {where}'
-            )
+    parts = {s: f'SELECT * FROM "{database}".main.{s} WHERE {where}' for s in shadowed}
+    with shadowing(con, parts):
         # On lines of its own: the model may end in a comment.
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS "
             f"SELECT * FROM (\n{sql}\n) WHERE {where}"
         )
-    finally:
-        for source in shadowed:
-            con.execute(f"DROP VIEW IF EXISTS temp.main.{source}")
     try:
         if _columns(con, new) != _columns(con, f"main.{name}"):
             con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
