@@ -176,7 +176,8 @@ def _build_tables(
     built = {m.name for m in models} | set(MODEL_TABLES)
     base = (existing - built - {STATE_TABLE, partitions.STATE, "build_info"}) | set(HIDDEN_INPUTS)
     wanted = {n for m in models for n in _mentions(m.sql, base)} | set(HIDDEN_INPUTS)
-    keys = {name: fingerprint(con, name) for name in sorted(wanted & existing)}
+    raws = set(RAW_TABLES.values())
+    keys = {name: fingerprint(con, name) for name in sorted(wanted & existing - raws)}
     state: dict[str, tuple[str, str]] = {}
     ledger = partitions.Ledger(
         con,
@@ -187,13 +188,14 @@ def _build_tables(
     # moves known from the deliveries since the last build (partitions.delivered).
     last = scalar(con, "SELECT COALESCE(max(delivery_id), 0) FROM deliveries")
     for source, raw in RAW_TABLES.items():
-        if raw in keys:
+        if raw in wanted & existing:
+            before = previous.get(raw)
+            keys[raw], then = partitions.raw_fingerprints(con, raw, before)
             ledger.columns[raw] = "bucket"
             ledger.sources.add(raw)
-            before = previous.get(raw)
             unchanged = before is not None and before[1] == keys[raw]
             ledger.moved[raw] = (
-                set() if unchanged else partitions.delivered(con, raw, KEYS[source], before)
+                set() if unchanged else partitions.delivered(con, raw, KEYS[source], before, then)
             )
             state[raw] = (f"{partitions.READ_UP_TO}{last}", keys[raw])
     timings["fingerprints"] = time.perf_counter() - started

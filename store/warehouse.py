@@ -190,10 +190,11 @@ def fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str:
 
 def fingerprint_of(con: duckdb.DuckDBPyConnection, table: str, rows: int, total: int) -> str:
     """The fingerprint of `table` holding `rows` rows whose hashes sum to `total`."""
+    # duckdb_columns(): the same text as information_schema.columns in half the time.
     columns = con.execute(
-        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) "
-        "FROM information_schema.columns WHERE table_catalog = current_database() "
-        "AND table_schema = 'main' AND table_name = ?",
+        "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) "
+        "FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ?",
         [table],
     ).fetchall()[0][0]
     return digest(columns, rows, total)
