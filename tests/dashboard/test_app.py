@@ -3,6 +3,7 @@ sidebar filters change the figures to the values worked out from the marts."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -226,3 +227,37 @@ def test_a_publication_made_by_other_code_is_not_read(
         app = open_app(store, page)
         assert not app.exception
         assert texts.OUTDATED_TITLE in app.info[0].value
+
+
+def test_the_odds_ratio_chart_is_described_per_factor(
+    national_demo: dict, open_app: Callable[..., AppTest]
+) -> None:
+    """Its text alternative gives each factor's two odds ratios as the model table holds
+    them (rounded to the chart's two decimals), not a trend over years."""
+    app = open_app(national_demo["warehouse"], "succesfactoren")
+    assert not app.exception, [e.message for e in app.exception]
+    text = next(c.value for c in app.caption if "grafiek «Odds ratio" in c.value)
+    assert "aan het begin" not in text
+    found = {
+        label: (raw, adjusted)
+        for label, raw, adjusted in re.findall(
+            r"(?:^|\. )([^.:«»]+): Ruw (\d+,\d\d), Gecorrigeerd (\d+,\d\d)", text
+        )
+    }
+    con = duckdb.connect(str(national_demo["warehouse"]), read_only=True)
+    try:
+        model = con.execute(
+            "SELECT factor, raw_or, adj_or FROM model_factors WHERE years = 2"
+        ).fetchall()
+    finally:
+        con.close()
+
+    def dutch(value: float) -> str:
+        return f"{value:.2f}".replace(".", ",")
+
+    expected = {
+        labels.FACTOR_LABELS[factor]: (dutch(raw), dutch(adj))
+        for factor, raw, adj in model
+        if raw is not None and adj is not None
+    }
+    assert len(expected) >= 6 and found == expected
