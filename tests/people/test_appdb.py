@@ -30,6 +30,36 @@ def test_the_schema_is_migrated_once_and_again_is_a_no_op(database: str) -> None
     assert version == "0003"
 
 
+def test_the_revision_a_database_is_not_migrated_at_is_alembics_head() -> None:
+    """migrate() leaves a database at appdb.HEAD_REVISION to itself: it must be the head of
+    the migration scripts (a new script without a new HEAD_REVISION fails here)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "people" / "migrations"))
+    assert ScriptDirectory.from_config(config).get_heads() == [appdb.HEAD_REVISION]
+
+
+def test_a_database_at_an_earlier_revision_is_still_migrated(database: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    engine = appdb.engine_for(database)
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "people" / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    assert "api_tokens" not in sa.inspect(engine).get_table_names()
+    appdb.migrate(engine)
+    assert "api_tokens" in sa.inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == (
+            "0003"
+        )
+
+
 def test_users_roles_and_their_audit_trail(database: str) -> None:
     engine = appdb.engine_for(database)
     appdb.add_user(engine, "Anna@Zwolle.nl ", "gemeente", "gm0193", "os:beheer")
