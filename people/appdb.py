@@ -17,6 +17,7 @@ import os
 import secrets
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +31,9 @@ from basis.settings import (
     private_files,
 )
 from people.login import Identity
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DATABASE_ENV = "TERUGKEER_DATABASE_URL"
 SQLITE_NAME = "terugkeer-app.sqlite"
@@ -177,15 +181,22 @@ def _revision(engine: sa.Engine) -> str | None:
         return None
 
 
+def alembic_config() -> Config:
+    """Alembic's configuration of the application database's migrations."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "people" / "migrations"))
+    return config
+
+
 def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest Alembic revision."""
     if _revision(engine) == HEAD_REVISION:
         return
     from alembic import command
-    from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(ROOT / "people" / "migrations"))
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -33,21 +33,17 @@ def test_the_schema_is_migrated_once_and_again_is_a_no_op(database: str) -> None
 def test_the_revision_a_database_is_not_migrated_at_is_alembics_head() -> None:
     """migrate() leaves a database at appdb.HEAD_REVISION to itself: it must be the head of
     the migration scripts (a new script without a new HEAD_REVISION fails here)."""
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    config = Config()
-    config.set_main_option("script_location", str(ROOT / "people" / "migrations"))
-    assert ScriptDirectory.from_config(config).get_heads() == [appdb.HEAD_REVISION]
+    heads = ScriptDirectory.from_config(appdb.alembic_config()).get_heads()
+    assert heads == [appdb.HEAD_REVISION]
 
 
 def test_a_database_at_an_earlier_revision_is_still_migrated(database: str) -> None:
     from alembic import command
-    from alembic.config import Config
 
     engine = appdb.engine_for(database)
-    config = Config()
-    config.set_main_option("script_location", str(ROOT / "people" / "migrations"))
+    config = appdb.alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0002")
