@@ -193,7 +193,7 @@ def ingest_pandas(paths: Paths, scale: float, keep: bool) -> dict:
 def build(paths: Paths, scale: float, keep: bool) -> dict:
     """`terugkeer build --full`: every SQL model and the statistical models, in one
     transaction, and the whole publication (a build after a delivery rebuilds less)."""
-    from store.build import MODEL_STEPS
+    from store.build import MODEL_STEPS, OTHER_STEPS
     from store.build import build as run_build
     from store.warehouse import connect
 
@@ -206,8 +206,9 @@ def build(paths: Paths, scale: float, keep: bool) -> dict:
 
     seconds, timings = _timed(work)
     models = sum(timings.pop(step, 0.0) for step in MODEL_STEPS)
-    publication = timings.pop("publication", 0.0)
-    timings.pop("fingerprints", None)
+    publication = timings.get("publication", 0.0)
+    for step in OTHER_STEPS:
+        timings.pop(step, None)
     slowest = max(timings, key=timings.get)
     return {
         "seconds": seconds,
@@ -240,7 +241,7 @@ def _delivery(kind: str) -> Callable[[Paths, float, bool], dict]:
         its kind and `terugkeer build` as the ingest runs it (only what the delivery changed:
         by the persons' buckets, the marts by what the buckets add) with the snapshot
         written from the current one."""
-        from store.build import MODEL_STEPS
+        from store.build import MODEL_STEPS, OTHER_STEPS
         from store.build import build as run_build
         from store.ingest import ingest_paths
         from store.publish import publications_dir
@@ -260,9 +261,11 @@ def _delivery(kind: str) -> Callable[[Paths, float, bool], dict]:
             seconds = time.perf_counter() - started
         finally:
             con.close()
-        rebuilt = [t for t in timings if t not in ("fingerprints", "publication")]
+        rebuilt = [t for t in timings if t not in OTHER_STEPS]
         return {
             "seconds": seconds,
+            # Readers see it once it is published; the store's checkpoint comes after.
+            "published_seconds": seconds - timings.get("checkpoint", 0.0),
             "ingest_seconds": ingested,
             "models_seconds": sum(timings.get(step, 0.0) for step in MODEL_STEPS),
             "publication_seconds": timings.get("publication", 0.0),

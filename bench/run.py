@@ -85,9 +85,11 @@ def run_case(case: str, scale: float, workdir: Path, runs: int, warmup: int) -> 
         "peak_rss_mb": _summary([r["peak_rss_mb"] for r in recorded], 1),
         "runs_seconds": [round(s, 3) for s in seconds],
     }
+    if all("published_seconds" in r for r in recorded):
+        summary["published_seconds"] = _summary([r["published_seconds"] for r in recorded])
     last = recorded[-1]
     for key, value in last.items():
-        if key not in ("seconds", "peak_rss_mb"):
+        if key not in ("seconds", "peak_rss_mb", "published_seconds"):
             summary[key] = value
     rows = last.get("rows") or last.get("rows_loaded")
     if rows and case.startswith(("demo", "ingest")):

@@ -137,7 +137,7 @@ def _print_ingest(reports: list, dry_run: bool, path: Path) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from store import priority
-    from store.build import build
+    from store.build import OTHER_STEPS, build
     from store.publish import writer_lock
     from store.warehouse import connect
 
@@ -149,7 +149,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             timings = build(con, full=args.full)
         finally:
             con.close()
-    steps = [s for s in timings if s not in ("fingerprints", "publication")]
+    steps = [s for s in timings if s not in OTHER_STEPS]
     print(
         f"built {len(steps)} models (the others unchanged) and published in "
         f"{sum(timings.values()):.1f} s from {path}"
