@@ -61,7 +61,7 @@ OTHER_STEPS = ("fingerprints", "publication", "checkpoint")
 BUILD_MEMORY_MB = 600
 BUILD_MEMORY_PER_EPISODES = 400_000
 BUILD_MEMORY_CAP_MB = 2_500
-# DuckDB's share while the statistical models fit (their queries read at most
+# DuckDB's share while the success-factor model fits (its queries read at most
 # FACTOR_MODEL_MAX_ROWS rows; the arrays are numpy's): see _models_memory.
 MODELS_MEMORY_MB = 200
 # The statistical models are code too: a change to these files refits them.
@@ -278,8 +278,8 @@ def _build_tables(
     code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
     # Each statistical model is refitted only when its input or the code changed.
     casemix, factors = MODEL_STEPS
+    run(casemix, digest(*code, keys[CASEMIX_INPUT]), lambda: build_casemix(con), CASEMIX_TABLES)
     with _models_memory(con):
-        run(casemix, digest(*code, keys[CASEMIX_INPUT]), lambda: build_casemix(con), CASEMIX_TABLES)
         run(factors, digest(*code, keys["mart_factors"]), lambda: build_factors(con), FACTOR_TABLES)
     con.execute(
         f"CREATE OR REPLACE TABLE {STATE_TABLE} "
@@ -294,15 +294,16 @@ def _build_tables(
 
 @contextmanager
 def _models_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """DuckDB's memory held to MODELS_MEMORY_MB while the statistical models fit: it gives up
-    the blocks it keeps cached (up to the build's limit), which the models' arrays need. The
-    build's peak at a justice-records quarter, national scale: 1,230 -> 915 MB."""
+    """DuckDB's memory held to MODELS_MEMORY_MB while the success-factor model fits: it gives
+    up the blocks it keeps cached (up to the build's limit), which the model's arrays need.
+    The build's peak at a justice-records quarter, national scale: 1,230 -> 915 MB. (Not the
+    case-mix model: its mart joins and sums every cohort cell, which at ten times the
+    national scale needs more.) Should the body fail, the build's rollback resets the limit
+    (in an aborted transaction a SET fails too)."""
     limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     con.execute(f"SET memory_limit = '{MODELS_MEMORY_MB}MB'")
-    try:
-        yield
-    finally:
-        con.execute(f"SET memory_limit = '{limit}'")
+    yield
+    con.execute(f"SET memory_limit = '{limit}'")
 
 
 # An additive model's update (store/additive.py): the predicate selecting the moved

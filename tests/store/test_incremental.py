@@ -17,7 +17,7 @@ from intake.demo.generate import (
     next_reclassering_export,
 )
 from store import additive, delta, models, partitions
-from store.build import build, build_keys, discover_models
+from store.build import OTHER_STEPS, build, build_keys, discover_models
 from store.ingest import ingest_paths
 from store.models import MODEL_TABLES
 from store.publish import current, publications_dir
@@ -172,7 +172,7 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     ).fetchall() == [("loaded",)]
     parted.clear()
     applied.clear()
-    rebuilt = set(build(con)) - {"fingerprints", "publication"}
+    rebuilt = set(build(con)) - set(OTHER_STEPS)
     assert set(parted) == by_partition
     assert set(added) == by_addition
     # Kept as they were (the one-row and per-supplier tables may be run again, to find that).
@@ -203,12 +203,12 @@ def test_without_partitions_a_nazorg_delivery_rebuilds_what_reads_it_and_equals_
     con = _store(store, files)
     build(con)
     unchanged = build(con)  # nothing new: nothing is rebuilt
-    assert set(unchanged) == {"fingerprints", "publication"}
+    assert set(unchanged) == set(OTHER_STEPS)
     known = "SELECT sum(n_cohort) FILTER (WHERE casemanager = 'ja') FROM mart_factors"
     managed = con.execute(known).fetchall()[0][0]
     ingest_paths(con, [delivery])
     parted.clear()
-    rebuilt = set(build(con)) - {"fingerprints", "publication"}
+    rebuilt = set(build(con)) - set(OTHER_STEPS)
     assert parted == []
     # The nazorg-exports' models and what reads in beeld / casemanager, not the rest.
     assert {
@@ -364,7 +364,7 @@ def test_a_changed_model_rebuilds_itself_and_stops_where_its_content_did_not_cha
     # Another text (a comment) but the same content: rebuilt, and its readers are kept.
     model = sql / "core" / "core_releases.sql"
     model.write_text(model.read_text(encoding="utf-8") + "\n-- reviewed\n", encoding="utf-8")
-    rebuilt = set(build(con, sql_dir=sql, publish=False)) - {"fingerprints"}
+    rebuilt = set(build(con, sql_dir=sql, publish=False)) - set(OTHER_STEPS)
     assert rebuilt == {"core_releases"}
     after = build_keys(con)
     assert after["core_releases"][1] == before["core_releases"][1]  # same content
@@ -374,11 +374,11 @@ def test_a_changed_model_rebuilds_itself_and_stops_where_its_content_did_not_cha
     text = model.read_text(encoding="utf-8")
     model.write_text(text.replace("count(*) AS n_releases", "0 AS n_releases"), encoding="utf-8")
     assert "0 AS n_releases" in model.read_text(encoding="utf-8")
-    rebuilt = set(build(con, sql_dir=sql, publish=False)) - {"fingerprints"}
+    rebuilt = set(build(con, sql_dir=sql, publish=False)) - set(OTHER_STEPS)
     assert rebuilt == {"mart_outflow"}
     assert con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall() == [(0,)]
     # --full rebuilds everything.
-    rebuilt = set(build(con, full=True, publish=False)) - {"fingerprints"}
+    rebuilt = set(build(con, full=True, publish=False)) - set(OTHER_STEPS)
     assert {m.name for m in discover_models()} <= rebuilt
     assert con.execute("SELECT sum(n_releases) FROM mart_outflow").fetchall() != [(0,)]
     con.close()
