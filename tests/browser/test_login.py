@@ -232,3 +232,32 @@ def test_the_beheerder_sees_users_and_the_audit_trail(secured: dict, page: Page)
     no_exceptions(page)
     expect(page.get_by_role("heading", name=texts_access.ADMIN_AUDIT)).to_be_visible()
     assert page.locator("[data-testid='stDataFrame']").count() == 2
+
+
+def test_a_person_removed_while_the_effectmeting_is_open_evaluates_nothing(
+    secured: dict, page: Page
+) -> None:
+    """An evaluation is written to the audit trail, so it needs the role as the database
+    holds it at the click: a person removed while the page is open gets the no-access page
+    on that click's run (the role is read anew on every run; within a run the evaluation
+    re-checks it: access.still_may, tests/people/test_login.py), and nothing is evaluated."""
+    from dashboard import texts_effect
+
+    email = "weg@rijk.nl"
+    engine = secured["engine"]
+    appdb.add_user(engine, email, "lezer", None, "os:test")
+    verified_users(secured["issuer"], [email])
+    _login(page, secured["url"], email, "effectmeting")
+    submit = page.get_by_role("button", name=texts_effect.SUBMIT)
+    expect(submit).to_be_visible(timeout=60_000)
+
+    def evaluations() -> int:
+        return sum(a["action"] == "effect_evaluated" for a in appdb.audit_trail(engine))
+
+    before = evaluations()
+    assert appdb.remove_user(engine, email, "os:test")
+    submit.click()
+    settle(page)
+    expect(page.get_by_text("maar u heeft nog geen toegang")).to_be_visible(timeout=60_000)
+    no_exceptions(page)
+    assert evaluations() == before
