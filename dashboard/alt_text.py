@@ -1,8 +1,8 @@
 """A chart's text alternative in Dutch (WCAG 1.1.1): what it shows and its key values (the
-latest value and the direction of each series; where a chart ranks units, the highest and
-the lowest), read from the figure's own data. Every figure is drawn from a disclosed table,
-so every number here is one the table shows; a hidden or suppressed cell is a gap in the
-figure and is never mentioned."""
+latest value and the direction of each series; a bar chart of categories gives each value,
+or of many categories the highest and the lowest), read from the figure's own data. Every
+figure is drawn from a disclosed table, so every number here is one the table shows; a hidden
+or suppressed cell is a gap in the figure and is never mentioned."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dashboard import texts_a11y as t
 from published.format import nl_number
 
 MAX_SERIES = 4
+LISTED = 4  # a bar chart of at most this many categories lists them all, more are ranked
 
 
 def _number(value: float, percent: bool, decimals: int | None = None) -> str:
@@ -145,7 +146,12 @@ def describe(figure: go.Figure, title: str = "") -> str:
         ranks_units = getattr(trace, "type", "") == "bar" and not all(
             isinstance(x, int) or str(x)[:4].isdigit() for x, _ in points
         )
-        if ranks_units and len(points) > 2:
+        if ranks_units and len(points) <= LISTED:
+            items = ", ".join(
+                t.ALT_VALUE.format(label=x, value=_number(y, percent)) for x, y in points
+            )
+            parts.append(t.ALT_VALUES.format(name=name, items=items).lstrip(": "))
+        elif ranks_units:
             ranking = _ranking(points, percent)
             parts.append(f"{name}: {ranking}" if name else ranking[:1].upper() + ranking[1:])
         else:

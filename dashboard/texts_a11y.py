@@ -13,9 +13,13 @@ ALT_UP = "hoger dan aan het begin"
 ALT_DOWN = "lager dan aan het begin"
 ALT_SAME = "gelijk aan het begin"
 ALT_RANKING = (
-    "van de {n} getoonde eenheden is de hoogste {high} ({high_value}) en de laagste {low} "
+    "van de {n} getoonde waarden is de hoogste {high} ({high_value}) en de laagste {low} "
     "({low_value})."
 )
+# A bar chart of a few categories (at most alt_text.LISTED; the effect evaluation's two
+# windows): every category's value, never a trend.
+ALT_VALUES = "{name}: {items}."
+ALT_VALUE = "{label} {value}"
 # A chart of values per category along the y axis (the odds ratios per factor): the value
 # axis's title, then each category's values per series.
 ALT_CATEGORIES = "{axis}. {items}"
@@ -45,8 +49,8 @@ gedaan, bij elke wijziging opnieuw (geautomatiseerde tests van de Terugkeermonit
   zijwaarts; tabellen en grafieken kunnen binnen zichzelf schuiven.
 - **Taal**: elke pagina zegt dat zij Nederlands is (`lang="nl"`).
 - **Grafieken** hebben een tekstalternatief direct onder de grafiek (wat de grafiek toont, de
-  laatste waarde en de richting per reeks, de hoogste en laagste eenheid waar zij eenheden
-  rangschikt), gemaakt uit dezelfde tabel als de grafiek; de tabel zelf staat direct daarna
+  laatste waarde en de richting per reeks; bij een staafdiagram van categorieën elke waarde,
+  of bij veel categorieën de hoogste en de laagste), gemaakt uit dezelfde tabel als de grafiek; de tabel zelf staat direct daarna
   (Tabel en downloads), te openen met Enter.
 
 Nog **niet** gedaan: controle met een schermlezer (NVDA, JAWS, VoiceOver) door een ervaringsdeskundige.

@@ -33,11 +33,33 @@ def test_several_series_are_named_and_a_hidden_value_is_left_out() -> None:
     assert "Overijssel: 39,1% in 2024, lager dan aan het begin (in 2015: 41,2%)." in text
 
 
-def test_a_chart_of_units_names_the_highest_and_the_lowest_shown() -> None:
-    figure = go.Figure(go.Bar(x=["Almelo", "Zwolle", "Vught", "Grave"], y=[10.5, 30.2, 22, None]))
+def test_a_chart_of_many_units_names_the_highest_and_the_lowest_shown() -> None:
+    names = ["Almelo", "Zwolle", "Vught", "Grave", "Arnhem", "Breda"]
+    figure = go.Figure(go.Bar(x=names, y=[10.5, 30.2, 22, None, 12, 19.25]))
     assert describe(figure, "Recidive per PI") == (
-        "Tekstalternatief voor de grafiek «Recidive per PI»: Van de 3 getoonde eenheden is de "
+        "Tekstalternatief voor de grafiek «Recidive per PI»: Van de 5 getoonde waarden is de "
         "hoogste Zwolle (30,2) en de laagste Almelo (10,5)."
+    )
+
+
+def test_a_bar_chart_of_a_few_categories_gives_each_value_never_a_trend() -> None:
+    """The Effectmeting's chart: two windows (categories, not years) per group. Each group's
+    value per window, in the chart's order; nothing says "higher than at the start"."""
+    windows = ["Binnen 1 jaar", "Binnen 2 jaar"]
+    figure = go.Figure(
+        [
+            go.Bar(x=windows, y=[27.26, 40.6], name="Behandeld"),
+            go.Bar(x=windows, y=[30.0, None], name="Vergelijkingsgroep"),
+        ]
+    )
+    figure.update_layout(yaxis={"ticksuffix": "%"})
+    assert describe(figure, "Recidive per groep") == (
+        "Tekstalternatief voor de grafiek «Recidive per groep»: Behandeld: Binnen 1 jaar 27,3%, "
+        "Binnen 2 jaar 40,6%. Vergelijkingsgroep: Binnen 1 jaar 30%."
+    )
+    one = go.Figure(go.Bar(x=["Man", "Vrouw"], y=[1200, 130]))
+    assert describe(one, "Uitstroom") == (
+        "Tekstalternatief voor de grafiek «Uitstroom»: Man 1.200, Vrouw 130."
     )
 
 
