@@ -22,6 +22,9 @@ WITH members AS (
         o.severe_2y AS n_severe_2y
     FROM core_cohort_members AS m
     CROSS JOIN core_peildatum AS p
-    LEFT JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
+    -- The outcomes of those released by the peildatum (the others' are not yet known).
+    LEFT JOIN core_recidivism_outcomes AS o
+      ON o.cohort_year = m.cohort_year AND o.pseudoniem = m.pseudoniem
+     AND m.release_date <= p.peildatum
 )
 SELECT * FROM counted('members')

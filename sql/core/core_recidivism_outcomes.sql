@@ -3,6 +3,11 @@
 -- Partition: bucket
 -- Rule: meetregels Recidive: a case counts unless acquitted or technically dismissed; it
 -- re-offends within k years when R < pleegdatum <= R + k years (29 Feb + 1 year = 28 Feb).
+-- Every member, whatever the peildatum: what depends on it (who was released by then, the
+-- days observed until a case or the peildatum) is for the models that read this one to work
+-- out (macros observed_days and reoffended_by), so that the justice records' next quarter,
+-- which moves the peildatum, rebuilds only the buckets of the persons it names here
+-- (store/partitions.py; with the peildatum in these rows every row changed each quarter).
 -- The first cases are grouped per member on the member's own columns (not grouped apart and
 -- joined to the members afterwards), so that a filter on the bucket reaches both sides of
 -- the join: a rebuild of some buckets reads only their cases (store/partitions.py; a PI's
@@ -39,7 +44,6 @@ SELECT
     m.first_offence_group,
     m.first_severe_offence_date,
     m.cases_1y,
-    p.peildatum,
     COALESCE(m.first_offence_date <= CAST(m.release_date + INTERVAL 1 YEAR AS DATE), false)
         AS reoffended_1y,
     COALESCE(m.first_offence_date <= CAST(m.release_date + INTERVAL 2 YEAR AS DATE), false)
@@ -47,12 +51,5 @@ SELECT
     COALESCE(m.first_severe_offence_date <= CAST(m.release_date + INTERVAL 1 YEAR AS DATE), false)
         AS severe_1y,
     COALESCE(m.first_severe_offence_date <= CAST(m.release_date + INTERVAL 2 YEAR AS DATE), false)
-        AS severe_2y,
-    -- Time to re-offence for survival curves; without a case by peildatum: censored there.
-    CASE WHEN m.first_offence_date <= p.peildatum
-         THEN datediff('day', m.release_date, m.first_offence_date)
-         ELSE datediff('day', m.release_date, p.peildatum) END AS days_observed,
-    m.first_offence_date IS NOT NULL AND m.first_offence_date <= p.peildatum AS reoffended
+        AS severe_2y
 FROM members AS m
-CROSS JOIN core_peildatum AS p
-WHERE p.peildatum IS NOT NULL AND m.release_date <= p.peildatum

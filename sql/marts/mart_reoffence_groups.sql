@@ -10,5 +10,6 @@ SELECT
     key_sum(true, m.record_key) AS ck_reoffended_2y
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
-WHERE o.reoffended_2y
+CROSS JOIN core_peildatum AS p
+WHERE o.reoffended_2y AND o.release_date <= p.peildatum
 GROUP BY ALL

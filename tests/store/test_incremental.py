@@ -123,12 +123,13 @@ DELIVERIES = {
         },
         {"stg_gemeente_trajectories", "stg_recidive_cases", "core_tbo_pis", "core_peildatum"},
     ),
-    # The peildatum moves: every outcome changes (days observed), so the recidivism models
-    # are rebuilt (mart_recidivism rolls up the changes of the cohorts' cells); the releases
-    # and what is made of them alone stay.
+    # The peildatum moves: the outcomes (which hold no peildatum) are rebuilt for the buckets
+    # of the persons whose cases came or went; what reads the peildatum (the days observed,
+    # who was released by then) is rebuilt (mart_recidivism rolls up the changes of the
+    # cohorts' cells); the releases and what is made of them alone stay.
     "recidive": (
         next_recidive_export,
-        {"stg_recidive_cases"},
+        {"stg_recidive_cases", "core_recidivism_outcomes"},
         {"mart_recidivism"},
         {"stg_pi_episodes", *BY_RELEASE, "mart_outflow", "mart_readiness", "mart_process"},
     ),
@@ -309,9 +310,10 @@ def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
     """A nazorg delivery and, in the same build, the cases of 25 re-offenders leaving the
     recidivism data: both are changes of some persons' buckets, so mart_factors (which reads
     both sides) gets the difference of the buckets of either. When the peildatum moves too
-    (an input that is not partitioned: every outcome's days observed change), the outcomes
-    and what reads them are rebuilt whole, and what reads only the nazorg side still goes by
-    bucket. Either way the result equals a full build of the same store."""
+    (an input that is not partitioned: every member's days observed change, and here every
+    case row too), the outcomes and what reads the peildatum are rebuilt whole, and what
+    reads only the nazorg side still goes by bucket. Either way the result equals a full
+    build of the same store."""
     monkeypatch.setattr(delta, "MIN_ROWS", 0)
     applied, parted, added = _record(monkeypatch)
     store, copy = tmp_path / "store.duckdb", tmp_path / "copy.duckdb"
@@ -320,7 +322,7 @@ def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
     ingest_paths(con, [next_nazorg_export(exports, tmp_path)])
     con.execute(
         "DELETE FROM raw_recidive_cases WHERE pseudoniem IN (SELECT pseudoniem FROM "
-        "core_recidivism_outcomes WHERE reoffended ORDER BY ALL LIMIT 25)"
+        "core_recidivism_outcomes WHERE first_offence_date IS NOT NULL ORDER BY ALL LIMIT 25)"
     )
     if peildatum_moves:
         con.execute("UPDATE raw_recidive_cases SET peildatum = peildatum + 1")
