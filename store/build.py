@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -138,25 +138,22 @@ def build(
     timings: dict[str, float] = {}
     episodes = con.execute(f"SELECT count(*) FROM {RAW_TABLES['pi']}").fetchone()[0]
     memory = BUILD_MEMORY_MB * max(1.0, episodes / BUILD_MEMORY_PER_EPISODES)
-    con.execute(f"SET memory_limit = '{min(BUILD_MEMORY_CAP_MB, round(memory))}MB'")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        macros = (sql_dir / "macros.sql").read_text(encoding="utf-8")
-        con.execute(macros)
-        deltas = _build_tables(
-            con, discover_models(sql_dir), macros, full, timings, memory <= BUILD_MEMORY_MB
-        )
-        con.execute(
-            "CREATE OR REPLACE TABLE build_info AS SELECT ? AS models_digest",
-            [publishing.models_digest(sql_dir)],
-        )
-        _fault("build")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        con.execute("RESET memory_limit")
-        raise
-    con.execute("RESET memory_limit")
+    limit = min(BUILD_MEMORY_CAP_MB, round(memory))
+    with _memory_limit(con, limit):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            macros = (sql_dir / "macros.sql").read_text(encoding="utf-8")
+            con.execute(macros)
+            deltas = _build_tables(con, discover_models(sql_dir), macros, full, timings, limit)
+            con.execute(
+                "CREATE OR REPLACE TABLE build_info AS SELECT ? AS models_digest",
+                [publishing.models_digest(sql_dir)],
+            )
+            _fault("build")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     if publish and store_path(con) is not None:
         # Published from the committed store before it is checkpointed: the readers get it
         # that much sooner (a crash before the checkpoint loses nothing: the WAL is replayed).
@@ -176,12 +173,12 @@ def _build_tables(
     macros: str,
     full: bool,
     timings: dict[str, float],
-    national: bool = True,
+    memory_mb: int = BUILD_MEMORY_MB,
 ) -> list[delta.Delta]:
     """Run the models whose input key changed, then the statistical models; keep the keys.
     Returns the changes of the large tables that were written as changes (store/delta.py),
-    for the publication. `national`: the store is no larger than the national scale (the
-    build's memory limit is BUILD_MEMORY_MB: see _models_memory)."""
+    for the publication. `memory_mb`: DuckDB's memory limit of the build (see
+    _models_memory)."""
     started = time.perf_counter()
     previous = {} if full else build_keys(con)
     existing = table_names(con)
@@ -283,7 +280,7 @@ def _build_tables(
     # Each statistical model is refitted only when its input or the code changed.
     casemix, factors = MODEL_STEPS
     run(casemix, digest(*code, keys[CASEMIX_INPUT]), lambda: build_casemix(con), CASEMIX_TABLES)
-    with _models_memory(con, national):
+    with _models_memory(con, memory_mb):
         run(factors, digest(*code, keys["mart_factors"]), lambda: build_factors(con), FACTOR_TABLES)
     con.execute(
         f"CREATE OR REPLACE TABLE {STATE_TABLE} "
@@ -297,25 +294,43 @@ def _build_tables(
 
 
 @contextmanager
-def _models_memory(con: duckdb.DuckDBPyConnection, national: bool) -> Iterator[None]:
+def _memory_limit(
+    con: duckdb.DuckDBPyConnection, megabytes: int, after: int | None = None
+) -> Iterator[None]:
+    """DuckDB's memory limit at `megabytes` for the body, and at `after` megabytes afterwards
+    (None: DuckDB's default). Given, not read back: DuckDB reports the limit rounded ("572.2
+    MiB"), and setting that back is not the limit it was. When the body fails inside a
+    transaction, setting it back fails too (the transaction is aborted) and is left to whoever
+    rolls the transaction back (build(): its own limit is set back after the rollback); the
+    body's error is what is raised."""
+    back = "RESET memory_limit" if after is None else f"SET memory_limit = '{after}MB'"
+    con.execute(f"SET memory_limit = '{megabytes}MB'")
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute(back)
+        raise
+    con.execute(back)
+
+
+@contextmanager
+def _models_memory(con: duckdb.DuckDBPyConnection, build_mb: int) -> Iterator[None]:
     """DuckDB's memory held to MODELS_MEMORY_MB while the success-factor model fits: it gives
     up the blocks it keeps cached (up to the build's limit), which the model's arrays need.
     The build's peak at a justice-records quarter, national scale: 1,230 -> 915 MB. (Not the
     case-mix model: its mart joins and sums every cohort cell, which at ten times the
-    national scale needs more.) Should the body fail, the build's rollback resets the limit
-    (in an aborted transaction a SET fails too).
+    national scale needs more.)
 
-    Only up to the national scale (`national`): in a larger store the build's limit grows
-    with the data, and the changes it holds for the publication, pushed to disk to make that
-    room and read back, cost more than the memory is worth (ten times the national scale: a
-    nazorg export 7.6 -> 11.8 s at rest)."""
-    if not national:
+    Only up to the national scale (the build's limit `build_mb` at its base): in a larger
+    store the build's limit grows with the data, and the changes it holds for the
+    publication, pushed to disk to make that room and read back, cost more than the memory
+    is worth (ten times the national scale: a nazorg export 7.6 -> 11.8 s at rest)."""
+    if build_mb > BUILD_MEMORY_MB:
         yield
         return
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"SET memory_limit = '{MODELS_MEMORY_MB}MB'")
-    yield
-    con.execute(f"SET memory_limit = '{limit}'")
+    with _memory_limit(con, MODELS_MEMORY_MB, after=build_mb):
+        yield
 
 
 # An additive model's update (store/additive.py): the predicate selecting the moved
