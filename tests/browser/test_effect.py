@@ -87,3 +87,36 @@ def test_a_way_of_working_is_evaluated_with_its_second_estimate(server: dict, pa
     ).to_be_visible()
     expect(page.get_by_text("Tweede schatting, verschil-in-verschillen").first).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_an_evaluation_by_keyboard_alone(server: dict, page: Page) -> None:
+    """WCAG 2.1.1 and 2.4.7 on the Effectmeting: from the page's top, Tab to the process step,
+    choose it by typing, Tab to "Effect meten" and press Enter, then Tab to the Excel
+    download and press Enter; every element reached shows its focus, and the result and the
+    file hold the evaluation chosen."""
+    from tests.browser.test_accessibility import _tab_to
+
+    page.goto(f"{server['url']}/effectmeting")
+    settle(page)
+    label = "(el.getAttribute('aria-label') || el.closest('[data-testid=stSelectbox]')?.innerText)"
+    _tab_to(page, f"{label}?.startsWith('{te.CONDITION}')")
+    page.keyboard.type("Onder toezicht")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page)
+    _tab_to(page, f"el.tagName === 'BUTTON' && el.innerText.trim() === '{te.SUBMIT}'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(te.SAY, exact=True)).to_be_visible(timeout=120_000)
+    settle(page)
+    no_exceptions(page)
+    expect(
+        page.get_by_text("Resultaat voor: Onder toezicht reclassering na uitstroom")
+    ).to_be_visible()
+    found = _tiles(page)[te.FOUND]
+    _tab_to(page, f"el.tagName === 'BUTTON' && el.innerText.includes('{te.DOWNLOAD_XLSX}')", 200)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    book = fastexcel.read_excel(Path(download.value.path()).read_bytes())
+    groups = book.load_sheet_by_name("Groepen").to_polars()
+    assert groups.row(0)[0] == "Behandelde groep: gevonden"
+    assert f"{int(groups.row(0)[1]):,}".replace(",", ".") == found
