@@ -20,14 +20,16 @@ CREATE OR REPLACE MACRO length_band(days) AS
 -- cohort year + k lies on or before the peildatum (false while there is no peildatum).
 CREATE OR REPLACE MACRO followed_up(cohort_year, k, peildatum) AS
     peildatum IS NOT NULL AND make_date(cohort_year + k, 12, 31) <= peildatum;
--- meetregels Recidive, time to re-offence: a member released on or before the peildatum has
--- re-offended by then when the first counted case lies on or before it; the days observed run
--- from release to that case, or else to the peildatum (censored).
-CREATE OR REPLACE MACRO reoffended_by(first_offence_date, peildatum) AS
-    first_offence_date IS NOT NULL AND first_offence_date <= peildatum;
+-- meetregels Recidive, time to re-offence, for a member released on or before the peildatum:
+-- the days from release to the first counted case on or before the peildatum, or else to the
+-- peildatum (censored there), cut at three years (1,095 days: the curves' follow-up); the
+-- event: that case lies within those days.
 CREATE OR REPLACE MACRO observed_days(release_date, first_offence_date, peildatum) AS
-    datediff('day', release_date,
-             CASE WHEN first_offence_date <= peildatum THEN first_offence_date ELSE peildatum END);
+    least(1095, datediff('day', release_date,
+        CASE WHEN first_offence_date <= peildatum THEN first_offence_date ELSE peildatum END));
+CREATE OR REPLACE MACRO observed_event(release_date, first_offence_date, peildatum) AS
+    first_offence_date IS NOT NULL AND first_offence_date <= peildatum
+    AND datediff('day', release_date, first_offence_date) <= 1095;
 -- Partitions (store/partitions.py): a person's bucket, one of 1,048,576 (2^20), from the
 -- pseudonym alone, so that all rows of a person, in every table, lie in the same bucket (md5:
 -- the same value in every DuckDB version, unlike hash()). So many that a bucket holds one or

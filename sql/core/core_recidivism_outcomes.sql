@@ -5,7 +5,7 @@
 -- re-offends within k years when R < pleegdatum <= R + k years (29 Feb + 1 year = 28 Feb).
 -- Every member, whatever the peildatum: what depends on it (who was released by then, the
 -- days observed until a case or the peildatum) is for the models that read this one to work
--- out (macros observed_days and reoffended_by), so that the justice records' next quarter,
+-- out (macros observed_days and observed_event), so that the justice records' next quarter,
 -- which moves the peildatum, rebuilds only the buckets of the persons it names here
 -- (store/partitions.py; with the peildatum in these rows every row changed each quarter).
 -- The first cases are grouped per member on the member's own columns (not grouped apart and

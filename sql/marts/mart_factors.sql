@@ -42,8 +42,8 @@ SELECT
     -- coverage.
     CASE WHEN pr.covered THEN CASE WHEN pr.supervised THEN 'ja' ELSE 'nee' END END
         AS onder_toezicht,
-    least(s.days_observed, 1095) AS days,
-    s.reoffended AND s.days_observed <= 1095 AS event,
+    observed_days(o.release_date, o.first_offence_date, p.peildatum) AS days,
+    observed_event(o.release_date, o.first_offence_date, p.peildatum) AS event,
     r.available_1y,
     r.available_2y,
     count(*) AS n_cohort,
@@ -64,10 +64,6 @@ CROSS JOIN LATERAL (
     SELECT followed_up(m.cohort_year, 1, p.peildatum) AS available_1y,
            followed_up(m.cohort_year, 2, p.peildatum) AS available_2y
 ) AS r
-CROSS JOIN LATERAL (
-    SELECT observed_days(o.release_date, o.first_offence_date, p.peildatum) AS days_observed,
-           reoffended_by(o.first_offence_date, p.peildatum) AS reoffended
-) AS s
 -- Those released by the peildatum (core_recidivism_outcomes holds every member).
 WHERE o.release_date <= p.peildatum
 GROUP BY ALL

@@ -6,15 +6,13 @@
 SELECT
     m.cohort_year, m.pi_code, m.gemeente_code, m.provincie, m.sex, m.age_band,
     m.n_release_op_orde, m.alle_release,
-    least(s.days_observed, 1095) AS days,
-    count(*) FILTER (WHERE s.reoffended AND s.days_observed <= 1095) AS n_events,
-    count(*) FILTER (WHERE NOT (s.reoffended AND s.days_observed <= 1095)) AS n_censored
+    observed_days(o.release_date, o.first_offence_date, p.peildatum) AS days,
+    count(*) FILTER (WHERE observed_event(o.release_date, o.first_offence_date, p.peildatum))
+        AS n_events,
+    count(*) FILTER (WHERE NOT observed_event(o.release_date, o.first_offence_date, p.peildatum))
+        AS n_censored
 FROM core_cohort_members AS m
 JOIN core_recidivism_outcomes AS o USING (cohort_year, pseudoniem)
 CROSS JOIN core_peildatum AS p
-CROSS JOIN LATERAL (
-    SELECT observed_days(o.release_date, o.first_offence_date, p.peildatum) AS days_observed,
-           reoffended_by(o.first_offence_date, p.peildatum) AS reoffended
-) AS s
 WHERE o.release_date <= p.peildatum
 GROUP BY ALL
