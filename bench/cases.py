@@ -319,7 +319,8 @@ def stats_casemix(paths: Paths, scale: float, keep: bool) -> dict:
 
 
 def stats_km(paths: Paths, scale: float, keep: bool) -> dict:
-    """Kaplan-Meier of time to re-offence for every cohort member (query + estimate)."""
+    """Kaplan-Meier of time to re-offence for every cohort member released by the peildatum,
+    followed up to three years as the curves are (query + estimate)."""
     import numpy as np
 
     from store.stats import kaplan_meier
@@ -329,7 +330,12 @@ def stats_km(paths: Paths, scale: float, keep: bool) -> dict:
         con = connect(paths.warehouse, read_only=True)
         try:
             days, events = (
-                con.sql("SELECT days_observed, reoffended FROM core_recidivism_outcomes")
+                con.sql(
+                    "SELECT observed_days(o.release_date, o.first_offence_date, p.peildatum), "
+                    "observed_event(o.release_date, o.first_offence_date, p.peildatum) "
+                    "FROM core_recidivism_outcomes AS o, core_peildatum AS p "
+                    "WHERE o.release_date <= p.peildatum"
+                )
                 .fetchnumpy()
                 .values()
             )
