@@ -1,12 +1,14 @@
 """A chart's text alternative in Dutch (WCAG 1.1.1): what it shows and its key values (the
-latest value and the direction of each series; a bar chart of categories gives each value,
-or of many categories the highest and the lowest), read from the figure's own data. Every
+latest value and the direction of each series, at its year or its day; a bar chart of
+categories gives each value, or of many categories the highest and the lowest; units drawn as
+dots are ranked by name), read from the figure's own data. Every
 figure is drawn from a disclosed table, so every number here is one the table shows; a hidden
 or suppressed cell is a gap in the figure and is never mentioned."""
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -41,12 +43,23 @@ def _percent(figure: go.Figure) -> bool:
     return "%" in suffix or "%" in title
 
 
-def _series(name: str, points: list[tuple[object, float]], percent: bool) -> str:
+def _at(x: object, axis: str) -> str:
+    """Where a point lies on the x axis: a year or a category as it is; another number (the
+    days after release) with the axis's title."""
+    if isinstance(x, numbers.Real) and not isinstance(x, bool) and axis:
+        if not (float(x).is_integer() and 1900 <= float(x) <= 2100):
+            return t.ALT_AT_NUMBER.format(x=_number(float(x), False), axis=axis.lower())
+        x = int(x)
+    return t.ALT_AT.format(x=x)
+
+
+def _series(name: str, points: list[tuple[object, float]], percent: bool, axis: str = "") -> str:
     """One series: its latest value and its direction since the first (the series' name
-    only where a chart has several)."""
+    only where a chart has several); `axis`: the x axis's title."""
     (x_first, y_first), (x_last, y_last) = points[0], points[-1]
     if len(points) == 1:
-        return t.ALT_ONE.format(name=name, x=x_last, y=_number(y_last, percent)).lstrip(": ")
+        text = t.ALT_ONE.format(name=name, at=_at(x_last, axis), y=_number(y_last, percent))
+        return text.lstrip(": ")
     if y_last > y_first:
         direction = t.ALT_UP
     elif y_last < y_first:
@@ -55,10 +68,10 @@ def _series(name: str, points: list[tuple[object, float]], percent: bool) -> str
         direction = t.ALT_SAME
     text = t.ALT_SERIES.format(
         name=name,
-        x=x_last,
+        at=_at(x_last, axis),
         y=_number(y_last, percent),
         direction=direction,
-        x_first=x_first,
+        at_first=_at(x_first, axis),
         y_first=_number(y_first, percent),
     )
     return text.lstrip(": ")
@@ -108,9 +121,22 @@ def _categories(figure: go.Figure) -> str | None:
     return t.ALT_CATEGORIES.format(axis=title, items=" ".join(items)).lstrip(". ")
 
 
+def _labelled(trace: object) -> list[tuple[object, float]] | None:
+    """A scatter of units as dots (the funnel plot): its points by the units' names (its
+    customdata or text); None for any other trace."""
+    mode = getattr(trace, "mode", None) or ""
+    if getattr(trace, "type", "") != "scatter" or "markers" not in mode or "lines" in mode:
+        return None
+    names = trace.customdata if trace.customdata is not None else trace.text
+    if names is None or isinstance(names, str) or not all(isinstance(n, str) for n in names):
+        return None
+    return _points(names, trace.y)
+
+
 def describe(figure: go.Figure, title: str = "") -> str:
-    """One paragraph: the chart's title, then each series (at most MAX_SERIES) or the
-    ranking of its units."""
+    """One paragraph: the chart's title, then each series (at most MAX_SERIES): its trend,
+    or its categories' values, or the ranking of its units; guides (interval bands, a
+    funnel's limits) are left out."""
     heading = title or (figure.layout.title.text or "") or t.ALT_CHART
     categories = _categories(figure)
     if categories is not None:
@@ -119,7 +145,6 @@ def describe(figure: go.Figure, title: str = "") -> str:
         return t.ALT_PREFIX.format(title=heading) + " " + categories
     percent = _percent(figure)
     parts: list[str] = []
-    series = [trace for trace in figure.data if getattr(trace, "type", "") != "heatmap"]
     for trace in figure.data:
         if getattr(trace, "type", "") == "heatmap" and trace.z is not None:
             cells = [
@@ -131,21 +156,30 @@ def describe(figure: go.Figure, title: str = "") -> str:
             if cells:
                 ranking = _ranking(cells, percent)
                 parts.append(ranking[:1].upper() + ranking[1:])
-    shown = 0
-    for trace in series:
-        horizontal = getattr(trace, "orientation", None) == "h"
-        xs, ys = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
-        points = _points(xs, ys)
-        if not points:
+    # The data, not the guides: a trace without hover (an interval band, a funnel's limits)
+    # only frames the others.
+    entries = []
+    for trace in figure.data:
+        if getattr(trace, "type", "") == "heatmap" or getattr(trace, "hoverinfo", None) == "skip":
             continue
+        points = _labelled(trace)
+        ranks_units = points is not None
+        if points is None:
+            horizontal = getattr(trace, "orientation", None) == "h"
+            points = _points(*((trace.y, trace.x) if horizontal else (trace.x, trace.y)))
+            ranks_units = getattr(trace, "type", "") == "bar" and not all(
+                isinstance(x, int) or str(x)[:4].isdigit() for x, _ in points
+            )
+        if points:
+            entries.append((trace.name, points, ranks_units))
+    x_axis = figure.layout.xaxis
+    axis = (x_axis.title.text or "") if x_axis and x_axis.title else ""
+    for shown, (trace_name, points, ranks_units) in enumerate(entries):
         if shown == MAX_SERIES:
-            parts.append(t.ALT_MORE.format(n=len(series) - MAX_SERIES))
+            parts.append(t.ALT_MORE.format(n=len(entries) - MAX_SERIES))
             break
-        named = len([s for s in series if _points(s.x, s.y) or _points(s.y, s.x)]) > 1
-        name = (trace.name or heading) if named and trace.name != heading else ""
-        ranks_units = getattr(trace, "type", "") == "bar" and not all(
-            isinstance(x, int) or str(x)[:4].isdigit() for x, _ in points
-        )
+        named = len(entries) > 1 and trace_name != heading
+        name = (trace_name or heading) if named else ""
         if ranks_units and len(points) <= LISTED:
             items = ", ".join(
                 t.ALT_VALUE.format(label=x, value=_number(y, percent)) for x, y in points
@@ -155,8 +189,7 @@ def describe(figure: go.Figure, title: str = "") -> str:
             ranking = _ranking(points, percent)
             parts.append(f"{name}: {ranking}" if name else ranking[:1].upper() + ranking[1:])
         else:
-            parts.append(_series(name, points, percent))
-        shown += 1
+            parts.append(_series(name, points, percent, axis))
     if not parts:
         return t.ALT_EMPTY.format(title=heading)
     return t.ALT_PREFIX.format(title=heading) + " " + " ".join(parts)

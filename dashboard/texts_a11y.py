@@ -7,8 +7,12 @@ from __future__ import annotations
 ALT_CHART = "Grafiek"
 ALT_PREFIX = "Tekstalternatief voor de grafiek «{title}»:"
 ALT_EMPTY = "De grafiek «{title}» heeft geen waarden die getoond mogen worden."
-ALT_ONE = "{name}: {y} in {x}."
-ALT_SERIES = "{name}: {y} in {x}, {direction} (in {x_first}: {y_first})."
+ALT_ONE = "{name}: {y} {at}."
+ALT_SERIES = "{name}: {y} {at}, {direction} ({at_first}: {y_first})."
+# Where a value lies on the x axis: a year or a category, or a number on an axis with a title
+# (the days after release of a survival curve: "bij 1.095 dagen na uitstroom").
+ALT_AT = "in {x}"
+ALT_AT_NUMBER = "bij {x} {axis}"
 ALT_UP = "hoger dan aan het begin"
 ALT_DOWN = "lager dan aan het begin"
 ALT_SAME = "gelijk aan het begin"

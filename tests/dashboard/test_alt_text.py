@@ -96,3 +96,68 @@ def test_the_odds_ratio_chart_gives_each_factors_ratios_not_a_trend() -> None:
         "Werk: ruw 0,58, gecorrigeerd 0,68. Onderdak: ruw 0,80, gecorrigeerd 1,05. "
         "Schulden: gecorrigeerd 1,25."
     )
+
+
+def test_survival_curves_give_each_groups_last_value_by_the_days_not_the_bands() -> None:
+    """The Kaplan-Meier charts (Recidive, Succesfactoren, Effectmeting): each curve's last
+    value at its day on the x axis, by the axis's title; the shaded 95% bands (traces
+    without hover) are not described as series of their own."""
+    from dashboard import charts
+
+    def curve(days: list[float], survival: list[float]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "days": days,
+                "survival": survival,
+                "low": [v - 2 for v in survival],
+                "high": [v + 2 for v in survival],
+            }
+        )
+
+    figure = charts.survival_curves(
+        [
+            ("Behandelde groep", curve([0.0, 100.0, 1095.0], [100.0, 80.04, 59.5])),
+            ("Vergelijkingsgroep", curve([0.0, 1093.0], [100.0, 52.8])),
+        ],
+        "Tijd tot het eerste nieuwe misdrijf", "Dagen na uitstroom", "Nog niet gerecidiveerd",
+    )  # fmt: skip
+    assert describe(figure) == (
+        "Tekstalternatief voor de grafiek «Tijd tot het eerste nieuwe misdrijf»: Behandelde "
+        "groep: 59,5% bij 1.095 dagen na uitstroom, lager dan aan het begin (bij 0 dagen na "
+        "uitstroom: 100%). Vergelijkingsgroep: 52,8% bij 1.093 dagen na uitstroom, lager dan "
+        "aan het begin (bij 0 dagen na uitstroom: 100%)."
+    )
+
+
+def test_a_funnel_plot_ranks_its_units_by_name_and_names_the_chosen_one() -> None:
+    """The funnel plot (Vergelijken, Inrichtingsprofiel): its limit lines are guides, not
+    series; the units are ranked by their names and the chosen unit is named with its value."""
+    from dashboard import charts
+
+    units = pl.DataFrame(
+        {
+            "unit": ["GM1", "GM2", "GM3", "GM4", "GM5", "GM6"],
+            "label": ["Almelo", "Breda", "Delft", "Ede", "Gouda", "Zwolle"],
+            "n": [120, 340, 95, 210, 150, 480],
+            "pct": [40.0, 50.5, 30.2, 44.0, 41.3, 45.4],
+        }
+    )
+    sizes = [50.0, 100.0, 500.0]
+    limits = pl.DataFrame(
+        {
+            "size": sizes, "national": [43.4] * 3, "low95": [30.0, 34.0, 39.0],
+            "high95": [57.0, 53.0, 48.0], "low998": [25.0, 30.0, 37.0],
+            "high998": [62.0, 57.0, 50.0],
+        }
+    )  # fmt: skip
+    labels = {
+        "national": "Nederland", "95": "95%-grens", "998": "99,8%-grens",
+        "units": "Gemeenten", "chosen": "Gekozen", "n": "uitstromen",
+    }  # fmt: skip
+    figure = charts.funnel_plot(
+        units, limits, "pct", ["GM6"], "Trechter", "Uitstromen", "Recidive (%)", labels
+    )
+    assert describe(figure) == (
+        "Tekstalternatief voor de grafiek «Trechter»: Gemeenten: van de 5 getoonde waarden is "
+        "de hoogste Breda (50,5%) en de laagste Delft (30,2%). Gekozen: Zwolle 45,4%."
+    )
