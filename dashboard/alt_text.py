@@ -7,6 +7,7 @@ or suppressed cell is a gap in the figure and is never mentioned."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from dashboard import texts_a11y as t
-from published.format import nl_number
+from published.format import nl_date, nl_number
 
 MAX_SERIES = 4
 LISTED = 4  # a bar chart of at most this many categories lists them all, more are ranked
@@ -133,6 +134,37 @@ def _labelled(trace: object) -> list[tuple[object, float]] | None:
     return _points(names, trace.y)
 
 
+def _periods(trace: object) -> str | None:
+    """Horizontal bars from a date (`base`) over a length in milliseconds (the timeline of
+    deliveries): each unit's period, or of many the earliest and the latest end; None for any
+    other trace."""
+    if getattr(trace, "type", "") != "bar" or trace.base is None or trace.orientation != "h":
+        return None
+    periods = []
+    for label, base, length in zip(trace.y or [], trace.base, trace.x or [], strict=False):
+        try:
+            start = dt.date.fromisoformat(str(base)[:10])
+        except ValueError:
+            continue
+        if isinstance(length, int | float) and math.isfinite(length):
+            periods.append((label, start, start + dt.timedelta(milliseconds=float(length))))
+    if not periods:
+        return None
+    if len(periods) <= LISTED:
+        return (
+            "; ".join(
+                t.ALT_PERIOD.format(label=label, start=nl_date(start), end=nl_date(end))
+                for label, start, end in periods
+            )
+            + "."
+        )
+    low = min(periods, key=lambda p: p[2])
+    high = max(periods, key=lambda p: p[2])
+    return t.ALT_PERIODS.format(
+        n=len(periods), low=low[0], low_end=nl_date(low[2]), high=high[0], high_end=nl_date(high[2])
+    )
+
+
 def describe(figure: go.Figure, title: str = "") -> str:
     """One paragraph: the chart's title, then each series (at most MAX_SERIES): its trend,
     or its categories' values, or the ranking of its units; guides (interval bands, a
@@ -162,6 +194,10 @@ def describe(figure: go.Figure, title: str = "") -> str:
     for trace in figure.data:
         if getattr(trace, "type", "") == "heatmap" or getattr(trace, "hoverinfo", None) == "skip":
             continue
+        periods = _periods(trace)
+        if periods is not None:
+            entries.append((trace.name, periods, False))
+            continue
         points = _labelled(trace)
         ranks_units = points is not None
         if points is None:
@@ -180,7 +216,9 @@ def describe(figure: go.Figure, title: str = "") -> str:
             break
         named = len(entries) > 1 and trace_name != heading
         name = (trace_name or heading) if named else ""
-        if ranks_units and len(points) <= LISTED:
+        if isinstance(points, str):  # periods, described
+            parts.append(f"{name}: {points}" if name else points[:1].upper() + points[1:])
+        elif ranks_units and len(points) <= LISTED:
             items = ", ".join(
                 t.ALT_VALUE.format(label=x, value=_number(y, percent)) for x, y in points
             )

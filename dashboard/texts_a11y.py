@@ -28,6 +28,13 @@ ALT_VALUE = "{label} {value}"
 # axis's title, then each category's values per series.
 ALT_CATEGORIES = "{axis}. {items}"
 ALT_CATEGORY = "{label}: {values}."
+# A chart of periods per unit (Datakwaliteit: each supplier's latest delivery): few are
+# listed, of many the earliest and the latest end.
+ALT_PERIOD = "{label} {start} tot en met {end}"
+ALT_PERIODS = (
+    "van de {n} getoonde perioden eindigt de vroegste bij {low} ({low_end}) en de laatste bij "
+    "{high} ({high_end})."
+)
 ALT_MORE = "En nog {n} andere reeksen: zie de tabel onder de grafiek."
 ALT_TABLE_HINT = "De tabel met alle waarden staat direct hieronder (Tabel en downloads)."
 

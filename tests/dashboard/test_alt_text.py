@@ -161,3 +161,31 @@ def test_a_funnel_plot_ranks_its_units_by_name_and_names_the_chosen_one() -> Non
         "Tekstalternatief voor de grafiek «Trechter»: Gemeenten: van de 5 getoonde waarden is "
         "de hoogste Breda (50,5%) en de laagste Delft (30,2%). Gekozen: Zwolle 45,4%."
     )
+
+
+def test_a_timeline_gives_periods_as_dates_not_lengths_in_milliseconds() -> None:
+    """Datakwaliteit's periods per supplier: bars from a start date over a length (in
+    milliseconds, as Plotly draws dates): few periods are listed by their dates, of many the
+    earliest and the latest end are named."""
+    import datetime as dt
+
+    from dashboard import charts
+
+    pis = ["PI Almelo", "PI Breda", "PI Grave", "PI Vught", "PI Zwolle"]
+    ends = [dt.date(2024, 12, 31), dt.date(2024, 11, 30), dt.date(2025, 1, 31),
+            dt.date(2024, 12, 31), dt.date(2024, 10, 31)]  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "label": [*pis, "justitiele_documentatie"],
+            "start": [dt.date(2015, 1, 1)] * 6,
+            "end": [*ends, dt.date(2025, 3, 31)],
+            "kind": ["PI-export"] * 5 + ["Recidivegegevens"],
+        }
+    )
+    figure = charts.timeline(frame, "label", "start", "end", "kind", "Periode per leverancier")
+    assert describe(figure) == (
+        "Tekstalternatief voor de grafiek «Periode per leverancier»: PI-export: van de 5 "
+        "getoonde perioden eindigt de vroegste bij PI Zwolle (31 oktober 2024) en de laatste bij "
+        "PI Grave (31 januari 2025). Recidivegegevens: justitiele_documentatie 1 januari 2015 "
+        "tot en met 31 maart 2025."
+    )
