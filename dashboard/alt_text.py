@@ -1,16 +1,16 @@
 """A chart's text alternative in Dutch (WCAG 1.1.1): what it shows and its key values (the
 latest value and the direction of each series, at its year or its day; a bar chart of
 categories gives each value, or of many categories the highest and the lowest; units drawn as
-dots are ranked by name), read from the figure's own data. Every
-figure is drawn from a disclosed table, so every number here is one the table shows; a hidden
-or suppressed cell is a gap in the figure and is never mentioned."""
+dots are ranked by name), read from the figure's own data. Every figure is drawn from a
+disclosed table, so every number here is one the table shows; a hidden or suppressed cell is a
+gap in the figure and is never mentioned."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
 
@@ -165,6 +165,20 @@ def _periods(trace: object) -> str | None:
     )
 
 
+def _named(name: str, text: str) -> str:
+    """A series' text after its name, or (a chart of one) as a sentence of its own."""
+    return f"{name}: {text}" if name else text[:1].upper() + text[1:]
+
+
+def _units(name: str, points: list[tuple[object, float]], percent: bool) -> str:
+    """Values per unit or category: each of a few (at most LISTED), or the highest and the
+    lowest of many."""
+    if len(points) > LISTED:
+        return _named(name, _ranking(points, percent))
+    items = ", ".join(t.ALT_VALUE.format(label=x, value=_number(y, percent)) for x, y in points)
+    return t.ALT_VALUES.format(name=name, items=items).lstrip(": ")
+
+
 def describe(figure: go.Figure, title: str = "") -> str:
     """One paragraph: the chart's title, then each series (at most MAX_SERIES): its trend,
     or its categories' values, or the ranking of its units; guides (interval bands, a
@@ -176,58 +190,50 @@ def describe(figure: go.Figure, title: str = "") -> str:
             return t.ALT_EMPTY.format(title=heading)
         return t.ALT_PREFIX.format(title=heading) + " " + categories
     percent = _percent(figure)
+    x_axis = figure.layout.xaxis
+    axis = (x_axis.title.text or "") if x_axis and x_axis.title else ""
     parts: list[str] = []
+    # Per trace with data: its name and how it reads under a name. The guides are left out:
+    # a trace without hover (an interval band, a funnel's limits) only frames the others.
+    entries: list[tuple[str | None, Callable[[str], str]]] = []
     for trace in figure.data:
-        if getattr(trace, "type", "") == "heatmap" and trace.z is not None:
+        if getattr(trace, "type", "") == "heatmap":
+            rows = trace.z if trace.z is not None else []
             cells = [
                 (f"{y} – {x}", float(v))
-                for y, row in zip(trace.y or [], trace.z, strict=False)
+                for y, row in zip(trace.y or [], rows, strict=False)
                 for x, v in zip(trace.x or [], row, strict=False)
                 if isinstance(v, int | float) and math.isfinite(v)
             ]
             if cells:
-                ranking = _ranking(cells, percent)
-                parts.append(ranking[:1].upper() + ranking[1:])
-    # The data, not the guides: a trace without hover (an interval band, a funnel's limits)
-    # only frames the others.
-    entries = []
-    for trace in figure.data:
-        if getattr(trace, "type", "") == "heatmap" or getattr(trace, "hoverinfo", None) == "skip":
+                parts.append(_named("", _ranking(cells, percent)))
+            continue
+        if getattr(trace, "hoverinfo", None) == "skip":
             continue
         periods = _periods(trace)
         if periods is not None:
-            entries.append((trace.name, periods, False))
+            entries.append((trace.name, lambda name, text=periods: _named(name, text)))
             continue
         points = _labelled(trace)
-        ranks_units = points is not None
-        if points is None:
-            horizontal = getattr(trace, "orientation", None) == "h"
-            points = _points(*((trace.y, trace.x) if horizontal else (trace.x, trace.y)))
-            ranks_units = getattr(trace, "type", "") == "bar" and not all(
-                isinstance(x, int) or str(x)[:4].isdigit() for x, _ in points
-            )
-        if points:
-            entries.append((trace.name, points, ranks_units))
-    x_axis = figure.layout.xaxis
-    axis = (x_axis.title.text or "") if x_axis and x_axis.title else ""
-    for shown, (trace_name, points, ranks_units) in enumerate(entries):
+        if points is not None:
+            entries.append((trace.name, lambda name, p=points: _units(name, p, percent)))
+            continue
+        horizontal = getattr(trace, "orientation", None) == "h"
+        points = _points(*((trace.y, trace.x) if horizontal else (trace.x, trace.y)))
+        if not points:
+            continue
+        if getattr(trace, "type", "") == "bar" and not all(
+            isinstance(x, int) or str(x)[:4].isdigit() for x, _ in points
+        ):
+            entries.append((trace.name, lambda name, p=points: _units(name, p, percent)))
+        else:
+            entries.append((trace.name, lambda name, p=points: _series(name, p, percent, axis)))
+    for shown, (trace_name, render) in enumerate(entries):
         if shown == MAX_SERIES:
             parts.append(t.ALT_MORE.format(n=len(entries) - MAX_SERIES))
             break
         named = len(entries) > 1 and trace_name != heading
-        name = (trace_name or heading) if named else ""
-        if isinstance(points, str):  # periods, described
-            parts.append(f"{name}: {points}" if name else points[:1].upper() + points[1:])
-        elif ranks_units and len(points) <= LISTED:
-            items = ", ".join(
-                t.ALT_VALUE.format(label=x, value=_number(y, percent)) for x, y in points
-            )
-            parts.append(t.ALT_VALUES.format(name=name, items=items).lstrip(": "))
-        elif ranks_units:
-            ranking = _ranking(points, percent)
-            parts.append(f"{name}: {ranking}" if name else ranking[:1].upper() + ranking[1:])
-        else:
-            parts.append(_series(name, points, percent, axis))
+        parts.append(render((trace_name or heading) if named else ""))
     if not parts:
         return t.ALT_EMPTY.format(title=heading)
     return t.ALT_PREFIX.format(title=heading) + " " + " ".join(parts)
