@@ -104,16 +104,24 @@ def _tab_to(page: Page, test: str, limit: int = 80) -> None:
     pytest.fail(f"Tab never reached: {test}")
 
 
+def choose_by_keyboard(page: Page, test: str, text: str) -> None:
+    """Tab to the choice whose focused element satisfies `test`, type `text` and take the
+    first match (Enter), then close the list (Escape)."""
+    _tab_to(page, test)
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
 def test_a_task_by_keyboard_alone(server: dict, page: Page, tmp_path: Path) -> None:
     """From the Overzicht: Tab to the municipality filter, choose one, go to Recidive, open
     the table behind the first chart and download its CSV, without the mouse."""
     page.goto(server["url"])
     settle(page)
     in_filter = "el.closest('[data-testid=stMultiSelect]')?.innerText.startsWith('Gemeente')"
-    _tab_to(page, f"el.getAttribute('aria-label')?.startsWith('Gemeente') || {in_filter}")
-    page.keyboard.type("Zwolle")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    choose_by_keyboard(
+        page, f"el.getAttribute('aria-label')?.startsWith('Gemeente') || {in_filter}", "Zwolle"
+    )
     page.wait_for_url("**gemeente=GM0193**", timeout=30_000)
     settle(page)
     _tab_to(page, "el.tagName === 'A' && el.innerText.trim() === 'Recidive'")

@@ -94,15 +94,12 @@ def test_an_evaluation_by_keyboard_alone(server: dict, page: Page) -> None:
     choose it by typing, Tab to "Effect meten" and press Enter, then Tab to the Excel
     download and press Enter; every element reached shows its focus, and the result and the
     file hold the evaluation chosen."""
-    from tests.browser.test_accessibility import _tab_to
+    from tests.browser.test_accessibility import _tab_to, choose_by_keyboard
 
     page.goto(f"{server['url']}/effectmeting")
     settle(page)
     label = "(el.getAttribute('aria-label') || el.closest('[data-testid=stSelectbox]')?.innerText)"
-    _tab_to(page, f"{label}?.startsWith('{te.CONDITION}')")
-    page.keyboard.type("Onder toezicht")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    choose_by_keyboard(page, f"{label}?.startsWith('{te.CONDITION}')", "Onder toezicht")
     settle(page)
     _tab_to(page, f"el.tagName === 'BUTTON' && el.innerText.trim() === '{te.SUBMIT}'")
     page.keyboard.press("Enter")
