@@ -7,13 +7,20 @@ it, and lets headless Chromium load pages: first at rest, then continuously whil
 records' next quarter, a probation organisation's or a municipality's next export: see
 `intake.demo.generate`), then until the page shows the new publication's version. Page
 load = from the navigation until Streamlit's run has finished and the page is drawn.
+
+`--writer normal` runs the same command at the priority and with the threads of the
+benchmark itself (every core), instead of giving way to the readers as a load does
+(store/priority.py): what the two goals under load (shown soon, page loads not slower)
+trade against each other on this machine.
 Usage: python bench/dashboard_load.py WAREHOUSE [--delivery KIND] [--json F] [--rest N]
-       [--runs N]
+       [--runs N] [--writer yielding|normal]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import shutil
 import statistics
@@ -29,6 +36,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from dashboard_memory import _settle, start_dashboard, write_result  # noqa: E402
 
 PAGES = ("", "uitstroom", "leefgebieden", "recidive")
+# How the load is started: as the command (`-m cli`: it gives way to the readers), or through
+# cli.main.main with its arguments, which keeps the caller's priority and threads.
+WRITERS = {
+    "yielding": ["-m", "cli"],
+    "normal": ["-c", "import sys; from cli.main import main; sys.exit(main(sys.argv[1:]))"],
+}
 
 
 def _p95(values: list[float]) -> float:
@@ -43,7 +56,14 @@ def _announced_at(store: Path) -> float:
     return (publications_dir(store) / POINTER).stat().st_mtime
 
 
-def measure(warehouse: Path, rest_loads: int = 12, kind: str = "nazorg") -> dict:
+def ingest_command(store: Path, delivery: Path, writer: str = "yielding") -> list[str]:
+    """`terugkeer ingest` of `delivery` into `store`, started as `writer` (WRITERS)."""
+    return [sys.executable, *WRITERS[writer], "ingest", "--warehouse", str(store), str(delivery)]
+
+
+def measure(
+    warehouse: Path, rest_loads: int = 12, kind: str = "nazorg", writer: str = "yielding"
+) -> dict:
     from cases import next_delivery
     from playwright.sync_api import sync_playwright
 
@@ -77,8 +97,7 @@ def measure(warehouse: Path, rest_loads: int = 12, kind: str = "nazorg") -> dict
                 version = int(re.search(r"\(versie (\d+)\)", shown).group(1))
                 started, started_at = time.perf_counter(), time.time()
                 ingest = subprocess.Popen(
-                    [sys.executable, "-m", "cli", "ingest", "--warehouse", str(store),
-                     str(delivery)],
+                    ingest_command(store, delivery, writer),
                     cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                 )  # fmt: skip
                 # The sidebar names the publication's version (its last delivery): the new
@@ -86,10 +105,12 @@ def measure(warehouse: Path, rest_loads: int = 12, kind: str = "nazorg") -> dict
                 # before the load. (The command goes on after it publishes: the store's
                 # checkpoint and the audit line; its pages still count as during the load.)
                 newer = page.get_by_text(f"(versie {version + 1})")
-                during, visible, i = [], None, 0
+                during, visible, i, nice = [], None, 0, 0
                 while ingest.poll() is None:
                     during.append(load(PAGES[i % len(PAGES)]))
                     i += 1
+                    with contextlib.suppress(OSError):  # (it may have ended just now)
+                        nice = max(nice, os.getpriority(os.PRIO_PROCESS, ingest.pid))
                     if visible is None and newer.count():
                         visible = time.perf_counter() - started
                 load_seconds = time.perf_counter() - started
@@ -119,6 +140,8 @@ def measure(warehouse: Path, rest_loads: int = 12, kind: str = "nazorg") -> dict
         "rest_loads": len(rest),
         "during_loads": len(during),
         "p95_ratio": _p95(during) / _p95(rest) if during else None,
+        # The load's CPU priority (nice value) as seen while it ran.
+        "writer_nice": nice,
     }
 
 
@@ -129,14 +152,20 @@ def main() -> int:
     parser.add_argument("--rest", type=int, default=12)
     parser.add_argument("--runs", type=int, default=1, help="median of this many loads")
     parser.add_argument("--delivery", default="nazorg", help="pi, recidive, reclassering, nazorg")
+    parser.add_argument("--writer", choices=sorted(WRITERS), default="yielding")
     args = parser.parse_args()
-    runs = [measure(args.warehouse, args.rest, args.delivery) for _ in range(args.runs)]
+    runs = [
+        measure(args.warehouse, args.rest, args.delivery, args.writer) for _ in range(args.runs)
+    ]
     result = {
         key: statistics.median(r[key] for r in runs) if runs[0][key] is not None else None
         for key in runs[0]
     }
-    write_result({**result, "runs": len(runs), "runs_seconds": [r["seconds"] for r in runs]},
-                 args.json)  # fmt: skip
+    runs_seconds = [r["seconds"] for r in runs]
+    write_result(
+        {**result, "writer": args.writer, "runs": len(runs), "runs_seconds": runs_seconds},
+        args.json,
+    )
     return 0
 
 

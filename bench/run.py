@@ -27,11 +27,16 @@ sys.path.insert(0, str(BENCH))
 import cases  # noqa: E402
 import report  # noqa: E402
 
+# The slowest deliveries under load once more, their command at the bench's own priority and
+# with every core (dashboard_load.py --writer normal): what giving way to the readers costs.
+NORMAL_WRITER = "dashboard_load_normal_"
+NORMAL_WRITER_KINDS = ("pi", "recidive")
 DEFAULT_CASES = (
     *cases.CASES,
     "dashboard",
     "dashboard_memory",
     *(f"dashboard_load_{kind}" for kind in cases.DELIVERIES),
+    *(f"{NORMAL_WRITER}{kind}" for kind in NORMAL_WRITER_KINDS),
     "dashboard_protocol",
     "api_load",
 )
@@ -119,10 +124,13 @@ def run_dashboard_memory(scale: float, workdir: Path) -> dict:
     return _run_script("dashboard_memory.py", scale, workdir, [])
 
 
-def run_dashboard_load(scale: float, workdir: Path, runs: int, kind: str) -> dict:
+def run_dashboard_load(
+    scale: float, workdir: Path, runs: int, kind: str, writer: str = "yielding"
+) -> dict:
     """The next delivery of `kind` while a browser loads pages: until visible, and page
-    loads (the median of `runs` loads, each on a fresh copy of the store)."""
-    extra = ["--runs", str(runs), "--delivery", kind]
+    loads (the median of `runs` loads, each on a fresh copy of the store); `writer`: how
+    the command is started (dashboard_load.py)."""
+    extra = ["--runs", str(runs), "--delivery", kind, "--writer", writer]
     return _run_script("dashboard_load.py", scale, workdir, extra)
 
 
@@ -167,6 +175,9 @@ def run(
                     out[case] = run_dashboard(scale, workdir, runs, warmup)
                 elif case == "dashboard_memory":
                     out[case] = run_dashboard_memory(scale, workdir)
+                elif case.startswith(NORMAL_WRITER):
+                    kind = case.removeprefix(NORMAL_WRITER)
+                    out[case] = run_dashboard_load(scale, workdir, runs, kind, "normal")
                 elif case.startswith("dashboard_load_"):
                     kind = case.removeprefix("dashboard_load_")
                     out[case] = run_dashboard_load(scale, workdir, runs, kind)

@@ -8,12 +8,14 @@ pandas alternative and the floor did the same work as the ingest (same rows).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from basis.settings import ROOT
+from store.priority import WRITER_NICENESS
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -43,7 +45,10 @@ def bench_results(module_dir: Path) -> dict:
                 for c in run.DEFAULT_CASES
                 if c not in ("dashboard_memory", "dashboard_protocol", "api_load")
                 # One delivery kind under the browser's load: they differ only in the file.
-                and not (c.startswith("dashboard_load_") and c != "dashboard_load_pi")
+                and not (
+                    c.startswith("dashboard_load_")
+                    and c not in ("dashboard_load_pi", "dashboard_load_normal_pi")
+                )
             ],  # fmt: skip
             "--workdir",
             str(workdir / "work"),
@@ -129,3 +134,23 @@ def test_every_delivery_kind_is_measured_and_shown_side_by_side(bench_results: d
     assert "### Every delivery kind: at rest, and while the dashboard serves" in generated
     for label in report.DELIVERY_KINDS.values():
         assert f"| {label} | {SCALE} |" in generated
+
+
+def test_the_load_gives_way_to_the_readers_unless_told_not_to(bench_results: dict) -> None:
+    """The same PI month under the browser's load, as `terugkeer ingest` runs it (nice 10:
+    store/priority.WRITER_NICENESS) and at the bench's own priority; both shown side by
+    side."""
+    cases = bench_results["results"]["scales"][SCALE]
+    yielding, normal = cases["dashboard_load_pi"], cases["dashboard_load_normal_pi"]
+    ours = os.getpriority(os.PRIO_PROCESS, 0)  # the bench's own (0 unless run under nice)
+    assert (yielding["writer"], yielding["writer_nice"]) == (
+        "yielding",
+        max(ours, WRITER_NICENESS),
+    )
+    assert (normal["writer"], normal["writer_nice"]) == ("normal", ours)
+    assert normal["seconds"] >= normal["published_seconds"] > 0
+    generated = bench_results["readme"].split(report.START)[1].split(report.END)[0]
+    assert "### Giving way to the readers, or not" in generated
+    label = report.DELIVERY_KINDS["pi"]
+    assert f"| {label} | {SCALE} | gives way (nice 10, one thread) |" in generated
+    assert f"| {label} | {SCALE} | normal priority, every core |" in generated
