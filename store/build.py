@@ -162,6 +162,7 @@ def build(
         timings["publication"] = time.perf_counter() - started
     started = time.perf_counter()
     delta.drop(con, deltas)
+    partitions.drop_scopes(con)
     con.execute("CHECKPOINT")
     timings["checkpoint"] = time.perf_counter() - started
     return timings
@@ -358,7 +359,7 @@ def _additive_scope(
     if any(ledger.rows(n, values) > delta.MAX_SHARE * ledger.rows(n) for n in moved):
         return None
     partitioned = [n for n in inputs if ledger.columns.get(n) == column]
-    return partitions.scope(column, values), partitioned
+    return ledger.stored_scope(column, values, partitioned[0]), partitioned
 
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:

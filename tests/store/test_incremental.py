@@ -148,6 +148,16 @@ DELIVERIES = {
 }  # fmt: skip
 
 
+def _scope_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary "
+            "AND starts_with(table_name, 'partition_scope_')"
+        ).fetchall()
+    ]
+
+
 @pytest.mark.parametrize("kind", sorted(DELIVERIES))
 def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
@@ -157,10 +167,21 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     the persons the delivery names, the counting marts get the difference those buckets make
     (in the store and in the snapshot), and the result equals a full build of the same files.
     (Staging tables are written as their changes at any size here, as they are at national
-    scale, where they hold more than delta.MIN_ROWS rows.)"""
+    scale, where they hold more than delta.MIN_ROWS rows; and the buckets are put to the
+    stored rows as a temporary table of them, as they are when a delivery names more than
+    partitions.LISTED_MAX: dropped once published.)"""
     monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    monkeypatch.setattr(partitions, "LISTED_MAX", 0)
     make, by_partition, by_addition, kept = DELIVERIES[kind]
     applied, parted, added = _record(monkeypatch)
+    scopes: list[str] = []
+    drop_scopes = partitions.drop_scopes
+
+    def dropping(con: duckdb.DuckDBPyConnection) -> None:
+        scopes.extend(_scope_tables(con))
+        drop_scopes(con)
+
+    monkeypatch.setattr(partitions, "drop_scopes", dropping)
     files = sorted(exports.iterdir())
     delivery = make(exports, tmp_path)
     store = tmp_path / "incremental.duckdb"
@@ -176,6 +197,7 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     rebuilt = set(build(con)) - set(OTHER_STEPS)
     assert set(parted) == by_partition
     assert set(added) == by_addition
+    assert scopes and not _scope_tables(con)
     # Kept as they were (the one-row and per-supplier tables may be run again, to find that).
     assert not rebuilt & (kept - SUPPLIER_LISTS), rebuilt & kept
     assert all(build_keys(con)[name][1] == before[name][1] for name in kept)

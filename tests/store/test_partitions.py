@@ -4,6 +4,7 @@ exactly the values whose rows changed, and select those rows (NULL and quotes in
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from store import partitions
 from store.warehouse import fingerprint
@@ -35,6 +36,29 @@ def test_digests_add_up_to_the_fingerprint_and_name_what_changed() -> None:
     assert con.execute(
         f"SELECT count(*) FROM t WHERE {partitions.scope('code', set())}"
     ).fetchall() == [(0,)]
+
+
+def test_many_values_are_put_to_a_stored_table_as_a_temporary_table_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above LISTED_MAX values the predicate names a temporary table of them (of the column's
+    type), made once per set, selecting the same rows as the listed constants; dropped by
+    drop_scopes."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE b (bucket INTEGER, n INTEGER)")
+    con.executemany("INSERT INTO b VALUES (?, ?)", [(1, 1), (2, 2), (3, 3), (None, 4)])
+    ledger = partitions.Ledger(con, {"b": "bucket"}, {})
+    values = {"1", "3", None}
+    assert ledger.stored_scope("bucket", values, "b") == partitions.scope("bucket", values)
+    monkeypatch.setattr(partitions, "LISTED_MAX", 1)
+    where = ledger.stored_scope("bucket", values, "b")
+    assert "IN (SELECT value FROM temp.partition_scope_0)" in where
+    assert ledger.stored_scope("bucket", set(values), "b") == where  # made once
+    assert con.execute(f"SELECT n FROM b WHERE {where} ORDER BY n").fetchall() == [(1,), (3,), (4,)]
+    # Of the state's text values, another table.
+    assert "temp.partition_scope_1" in ledger.stored_scope("value", values)
+    partitions.drop_scopes(con)
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall() == [(0,)]
 
 
 def test_the_ledger_keeps_the_digests_in_the_store_and_names_what_moved() -> None:
