@@ -116,21 +116,18 @@ def rebuild_part(
     before: str,
     where: str,
     shadowed: tuple[str, ...] = (),
-    stored: str | None = None,
 ) -> Delta | None:
     """Make the rows of table `name` that satisfy `where` (a predicate on its partition
     column: store/partitions.py) hold those of `sql`, leaving the others as they are; the
     changes are written and returned, as by `rebuild`. Should the columns have changed after
-    all, the table is written whole (None). `stored`: the same predicate as put to the
-    table's own rows (`partitions.Ledger.stored_scope`); `where` by default.
+    all, the table is written whole (None).
 
     `shadowed`: inputs partitioned alike, read by `sql` through temporary views of their rows
     of `where` (which the partition's promise allows). DuckDB does not carry a long IN list
     from the outer filter across a join to the other side: core_releases' window over every
     release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945."""
     new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
-    stored = stored or where
-    old = f"(SELECT * FROM main.{name} WHERE {stored})"
+    old = f"(SELECT * FROM main.{name} WHERE {where})"
     database = con.execute("SELECT current_database()").fetchall()[0][0] if shadowed else ""
     parts = {s: f'SELECT * FROM "{database}".main.{s} WHERE {where}' for s in shadowed}
     with shadowing(con, parts):
@@ -146,7 +143,7 @@ def rebuild_part(
         _compare(con, name, old, new)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {new}")
-    delta = Delta(name, before, gone, came, stored)
+    delta = Delta(name, before, gone, came, where)
     apply(con, delta, f"main.{name}")
     return delta
 

@@ -48,10 +48,10 @@ def declared(sql: str) -> str | None:
     return found.group(1) if found else None
 
 
-# Above this many values, a predicate on a table's own rows names a temporary table of them
-# (`Ledger.stored_scope`) instead of listing them: DuckDB parses and binds every listed value in
-# every statement. A justice-records quarter at ten times the national scale names some 70,000
-# buckets: 0.27 s a statement before any work, and 12 such statements took 0.7-1.1 s each.
+# Above this many values, a predicate names a temporary table of them (`Ledger.stored_scope`)
+# instead of listing them: DuckDB parses and binds every listed value in every statement (and
+# in every view that holds them). A justice-records quarter at ten times the national scale
+# names some 70,000 buckets: 0.27 s a statement before any work; its build 39.2 -> 28.0 s.
 LISTED_MAX = 2_000
 # The temporary tables of those values (dropped by `drop_scopes` once published).
 SCOPE_TABLE = "partition_scope_"
@@ -143,10 +143,12 @@ class Ledger:
         self._tables: dict[tuple[frozenset[str | None], str], str] = {}
 
     def stored_scope(self, column: str, values: set[str | None], table: str = STATE) -> str:
-        """`scope(column, values)` for the rows of a stored table (`table`, whose `column`
-        gives the values' type; the state's `value` by default): of many values, naming a
-        temporary table of them, made once per set and type. (Not for a model's own SQL:
-        DuckDB pushes listed constants into the scans of its inputs, not a join.)"""
+        """`scope(column, values)` for the rows of table `table` (whose `column` gives the
+        values' type; the state's `value` by default), and of the inputs partitioned alike:
+        of many values, naming a temporary table of them, made once per set and type. (A
+        model rebuilt by partition reads its partitioned inputs through views of their rows
+        of these values, `delta.rebuild_part`, so the semi-join need not reach across its
+        joins; the filter on a staging model's raw rows was no slower as a semi-join.)"""
         if sum(v is not None for v in values) <= LISTED_MAX:
             return scope(column, values)
         (kind,) = self.con.execute(
@@ -228,14 +230,13 @@ class Ledger:
         column = self.columns[name]
         earlier = self.held(name)
         if values is not None and before is not None and earlier:
-            where = scope(column, values)
-            stored = self.stored_scope(column, values, name)
+            where = self.stored_scope(column, values, name)
             shadowed = tuple(
                 n for n in inputs if self.columns.get(n) == column and n not in self.sources
             )
-            made = delta.rebuild_part(self.con, name, sql, before, where, shadowed, stored)
+            made = delta.rebuild_part(self.con, name, sql, before, where, shadowed)
             if made is not None:
-                self.moved[name] = self._replace(name, column, stored, values)
+                self.moved[name] = self._replace(name, column, where, values)
                 return made
         else:
             made = delta.rebuild(self.con, name, sql, before)
