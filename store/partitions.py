@@ -141,6 +141,7 @@ class Ledger:
         self._parts: dict[tuple[str, frozenset[str | None]], tuple[int, int]] = {}
         # The temporary tables of many values, per set of values and type (stored_scope).
         self._tables: dict[tuple[frozenset[str | None], str], str] = {}
+        self._kinds: dict[tuple[str, str], str] = {}  # (table, column) -> its type
 
     def stored_scope(self, column: str, values: set[str | None], table: str = STATE) -> str:
         """`scope(column, values)` for the rows of table `table` (whose `column` gives the
@@ -151,20 +152,21 @@ class Ledger:
         joins; the filter on a staging model's raw rows was no slower as a semi-join.)"""
         if sum(v is not None for v in values) <= LISTED_MAX:
             return scope(column, values)
-        (kind,) = self.con.execute(
-            "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND table_name = ? AND column_name = ?",
-            [table, column],
-        ).fetchall()[0]
-        key = (frozenset(values), kind)
+        if (table, column) not in self._kinds:
+            (self._kinds[table, column],) = self.con.execute(
+                "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() "
+                "AND schema_name = 'main' AND table_name = ? AND column_name = ?",
+                [table, column],
+            ).fetchall()[0]
+        key = (frozenset(values), self._kinds[table, column])
         if key not in self._tables:
-            name = f"temp.{SCOPE_TABLE}{len(self._tables)}"
+            name = f"{SCOPE_TABLE}{len(self._tables)}"
             self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {name.removeprefix('temp.')} AS "
-                f"SELECT DISTINCT CAST(unnest(CAST(? AS VARCHAR[])) AS {kind}) AS value",
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT DISTINCT "
+                f"CAST(unnest(CAST(? AS VARCHAR[])) AS {key[1]}) AS value",
                 [sorted(v for v in values if v is not None)],
             )
-            self._tables[key] = name
+            self._tables[key] = f"temp.{name}"
         return scope(column, values, self._tables[key])
 
     def _sums(self, name: str, values: set[str | None] | None = None) -> tuple[int, int]:
