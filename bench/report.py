@@ -364,7 +364,9 @@ def _load_lines(results: dict, scales: list[str]) -> list[str]:
         " store, in one process (peak: that process; published: before the store's closing"
         " checkpoint, when readers can see it). While serving (`dashboard_load_*`: the real"
         " server, headless Chromium loading pages): `terugkeer ingest` as a command; published:"
-        " when it announced the new publication; shown: when the first page load showed it.",
+        " when it announced the new publication; shown: when the first page load showed it."
+        " Seconds are the median of the runs; the page p95s are over every run's page loads"
+        " together (a run has about ten loads during the delivery: its own p95 is its slowest).",
         "",
         "| Delivery | scale | at rest s | published at rest s | peak MB | steps rebuilt | "
         "`terugkeer ingest` s under load | published s | shown s | page p95 at rest s | "

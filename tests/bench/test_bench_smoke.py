@@ -130,6 +130,10 @@ def test_every_delivery_kind_is_measured_and_shown_side_by_side(bench_results: d
     load = cases["dashboard_load_pi"]
     assert "error" not in load, load
     assert load["seconds"] >= load["published_seconds"] > 0
+    # The page p95s are over both runs' loads together (twelve at rest in each run).
+    assert load["runs"] == 2 and len(load["p95_ratios_by_run"]) == 2
+    assert load["rest_loads"] == 2 * 12 and load["during_loads"] >= 2
+    assert load["p95_ratio"] == load["during_p95"] / load["rest_p95"]
     generated = bench_results["readme"].split(report.START)[1].split(report.END)[0]
     assert "### Every delivery kind: at rest, and while the dashboard serves" in generated
     for label in report.DELIVERY_KINDS.values():
