@@ -73,12 +73,20 @@ def scope(column: str, values: set[str | None], table: str | None = None) -> str
     return "(" + " OR ".join(parts) + ")" if parts else "false"
 
 
+def scope_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The temporary tables of values that `Ledger.stored_scope` made on this connection."""
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
+            [SCOPE_TABLE],
+        ).fetchall()
+    ]
+
+
 def drop_scopes(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables of values that `Ledger.stored_scope` made."""
-    for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
-        [SCOPE_TABLE],
-    ).fetchall():
+    for name in scope_tables(con):
         con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
 
 
@@ -150,7 +158,7 @@ class Ledger:
         model rebuilt by partition reads its partitioned inputs through views of their rows
         of these values, `delta.rebuild_part`, so the semi-join need not reach across its
         joins; the filter on a staging model's raw rows was no slower as a semi-join.)"""
-        if sum(v is not None for v in values) <= LISTED_MAX:
+        if len(values) - (None in values) <= LISTED_MAX:
             return scope(column, values)
         if (table, column) not in self._kinds:
             (self._kinds[table, column],) = self.con.execute(

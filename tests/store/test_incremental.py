@@ -148,16 +148,6 @@ DELIVERIES = {
 }  # fmt: skip
 
 
-def _scope_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE temporary "
-            "AND starts_with(table_name, 'partition_scope_')"
-        ).fetchall()
-    ]
-
-
 @pytest.mark.parametrize("kind", sorted(DELIVERIES))
 def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
@@ -178,7 +168,7 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     drop_scopes = partitions.drop_scopes
 
     def dropping(con: duckdb.DuckDBPyConnection) -> None:
-        scopes.extend(_scope_tables(con))
+        scopes.extend(partitions.scope_tables(con))
         drop_scopes(con)
 
     monkeypatch.setattr(partitions, "drop_scopes", dropping)
@@ -197,7 +187,7 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     rebuilt = set(build(con)) - set(OTHER_STEPS)
     assert set(parted) == by_partition
     assert set(added) == by_addition
-    assert scopes and not _scope_tables(con)
+    assert scopes and not partitions.scope_tables(con)
     # Kept as they were (the one-row and per-supplier tables may be run again, to find that).
     assert not rebuilt & (kept - SUPPLIER_LISTS), rebuilt & kept
     assert all(build_keys(con)[name][1] == before[name][1] for name in kept)
