@@ -31,6 +31,7 @@ import duckdb
 
 from store import delta
 from store.cellkey import KEY_MODULUS
+from store.warehouse import database_name
 
 # The columns that are summed: counts, the key sums of the cell-key method, other sums; but
 # never a column of the model's key (mart_survival's n_release_op_orde is a cell, not a count).
@@ -72,7 +73,7 @@ def update(
     """Add to mart `name` the difference its `inputs` make: per input, a query of its rows
     that count now and one of the same rows as they were (`views`). Returns the changes
     written (the caller publishes and drops them)."""
-    database = con.execute("SELECT current_database()").fetchall()[0][0]
+    database = database_name(con)
     table = f'"{database}".main.{name}'
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
     key = key_columns(sql) or []
@@ -132,7 +133,7 @@ def views(
     """The inputs of a model additive over buckets: the rows of `where` (the moved buckets) of
     each partitioned input, now and as they were (less the rows that came in this build, plus
     those that went: `changes`)."""
-    database = con.execute("SELECT current_database()").fetchall()[0][0]
+    database = database_name(con)
     out = {}
     for source in partitioned:
         now = f'SELECT t.* FROM "{database}".main.{source} AS t WHERE {where}'

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from store.warehouse import scalar
+from store.warehouse import database_name, scalar
 
 # Below this many rows a table is simply written again; above MAX_ROWS too: its new rows
 # would not fit the build's memory limit as a temporary table, and spilling them to disk was
@@ -128,7 +128,7 @@ def rebuild_part(
     release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945."""
     new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
     old = f"(SELECT * FROM main.{name} WHERE {where})"
-    database = con.execute("SELECT current_database()").fetchall()[0][0] if shadowed else ""
+    database = database_name(con) if shadowed else ""
     parts = {s: f'SELECT * FROM "{database}".main.{s} WHERE {where}' for s in shadowed}
     with shadowing(con, parts):
         # On lines of its own: the model may end in a comment.

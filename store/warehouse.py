@@ -156,6 +156,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return rows[0][0] if rows else None
 
 
+def database_name(con: duckdb.DuckDBPyConnection) -> str:
+    """The name of the connection's own database: its tables as `"<name>".main.<table>`
+    are the stored ones, not a temporary view that shadows them (store/delta.py)."""
+    return str(scalar(con, "SELECT current_database()"))
+
+
 # --- what a build made (store/build.py), read by the publication too -------------------
 
 # Per built table: the key of the inputs it was built from and the fingerprint of its content.

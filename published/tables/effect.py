@@ -56,25 +56,13 @@ def _groups(result: dict, threshold: int) -> DisclosedTable:
     for row in rows:  # a figure of a group too small to show is not shown either
         if row["n"] < threshold:
             row.update(dict.fromkeys(("rate_1y", "rate_2y", "cases_per_100", "effective_n")))
-    frame = pl.DataFrame(
+    return _disclosed(
         rows,
-        schema={
-            "grp": pl.String, "n": pl.Int64, "effective_n": pl.Int64, "rate_1y": pl.Float64,
-            "rate_2y": pl.Float64, "cases_per_100": pl.Float64,
-        },
-    )  # fmt: skip
-    return disclose(
-        frame,
-        [
-            Column("grp", L["grp"]),
-            Column("n", L["n"], "count"),
-            Column("effective_n", L["effective_n"], "int"),
-            Column("rate_1y", L["rate_1y"], "pct"),
-            Column("rate_2y", L["rate_2y"], "pct"),
-            Column("cases_per_100", L["cases_per_100"], "number"),
-        ],
+        [("grp", pl.String, "text"), ("n", pl.Int64, "count"), ("effective_n", pl.Int64, "int"),
+         ("rate_1y", pl.Float64, "pct"), ("rate_2y", pl.Float64, "pct"),
+         ("cases_per_100", pl.Float64, "number")],
         threshold,
-    )
+    )  # fmt: skip
 
 
 def _differences(result: dict, threshold: int) -> DisclosedTable:
@@ -96,28 +84,14 @@ def _differences(result: dict, threshold: int) -> DisclosedTable:
                  **{c: did[c] for c in ("estimate", "low", "high")},
                  "significant": labels.YES if significant else labels.NO}
             )  # fmt: skip
-    frame = pl.DataFrame(
+    return _disclosed(
         rows,
-        schema={
-            "grp": pl.String, "estimate": pl.Float64, "low": pl.Float64, "high": pl.Float64,
-            "significant": pl.String, "detectable": pl.Float64, "needed": pl.Int64,
-            "naive": pl.Float64,
-        },
-    )  # fmt: skip
-    return disclose(
-        frame,
-        [
-            Column("grp", L["grp"]),
-            Column("estimate", L["estimate"], "number"),
-            Column("low", L["low"], "number"),
-            Column("high", L["high"], "number"),
-            Column("significant", L["significant"]),
-            Column("detectable", L["detectable"], "number"),
-            Column("needed", L["needed"], "int"),
-            Column("naive", L["naive"], "number"),
-        ],
+        [("grp", pl.String, "text"), ("estimate", pl.Float64, "number"),
+         ("low", pl.Float64, "number"), ("high", pl.Float64, "number"),
+         ("significant", pl.String, "text"), ("detectable", pl.Float64, "number"),
+         ("needed", pl.Int64, "int"), ("naive", pl.Float64, "number")],
         threshold,
-    )
+    )  # fmt: skip
 
 
 def level_label(covariate: str, level: str, names: dict[str, str]) -> str:
@@ -138,30 +112,29 @@ def level_label(covariate: str, level: str, names: dict[str, str]) -> str:
 
 
 def _balance(result: dict, threshold: int, names: dict[str, str]) -> DisclosedTable:
-    frame = pl.DataFrame(
-        [
-            {
-                "covariate": labels.EFFECT_COVARIATES.get(b["covariate"], b["covariate"]),
-                "level": level_label(b["covariate"], b["level"], names),
-                "smd_before": b["smd_before"],
-                "smd_after": b["smd_after"],
-                "flagged": labels.YES if b["flagged"] else labels.NO,
-            }
-            for b in result["balance"]
-        ],
-        schema={
-            "covariate": pl.String, "level": pl.String, "smd_before": pl.Float64,
-            "smd_after": pl.Float64, "flagged": pl.String,
-        },
-    )  # fmt: skip
-    return disclose(
-        frame,
-        [
-            Column("covariate", L["covariate"]),
-            Column("level", L["level"]),
-            Column("smd_before", L["smd_before"], "ratio"),
-            Column("smd_after", L["smd_after"], "ratio"),
-            Column("flagged", L["flagged"]),
-        ],
+    rows = [
+        {
+            "covariate": labels.EFFECT_COVARIATES.get(b["covariate"], b["covariate"]),
+            "level": level_label(b["covariate"], b["level"], names),
+            "smd_before": b["smd_before"],
+            "smd_after": b["smd_after"],
+            "flagged": labels.YES if b["flagged"] else labels.NO,
+        }
+        for b in result["balance"]
+    ]
+    return _disclosed(
+        rows,
+        [("covariate", pl.String, "text"), ("level", pl.String, "text"),
+         ("smd_before", pl.Float64, "ratio"), ("smd_after", pl.Float64, "ratio"),
+         ("flagged", pl.String, "text")],
         threshold,
-    )
+    )  # fmt: skip
+
+
+def _disclosed(
+    rows: list[dict], columns: list[tuple[str, type[pl.DataType], str]], threshold: int
+) -> DisclosedTable:
+    """`rows` as a disclosed table: per column its name, type and kind (disclosure.Column),
+    labelled from labels.EFFECT_COLUMNS, in that order."""
+    frame = pl.DataFrame(rows, schema={name: dtype for name, dtype, _ in columns})
+    return disclose(frame, [Column(name, L[name], kind) for name, _, kind in columns], threshold)
