@@ -19,13 +19,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 PAGES = ("", "uitstroom", "leefgebieden", "recidive", "vergelijken", "gemeenteprofiel")
 SELECTIONS = ("", "pi=zwolle", "geslacht=V", "gemeente=GM0363", "van=2020", "leeftijd=18-22")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 
-def _cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(pids: list[int]) -> float:
     import os
 
     ticks = os.sysconf("SC_CLK_TCK")
@@ -36,33 +37,48 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-async def _session(url: str, index: int, until: float, shared: bool, out: list[float]) -> int:
-    import websockets
+def stream_url(url: str) -> str:
+    """The websocket address of Streamlit's protocol on the server at `url`."""
+    return url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
+
+
+async def view(ws: Any, page: str, query: str = "") -> tuple[float, int, bytes]:
+    """One page view on an open session: (seconds until the script run finished, the error
+    boxes it drew, every message it sent as received)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    ws_url = url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
+    back = BackMsg()
+    back.rerun_script.page_name = page
+    back.rerun_script.query_string = query
+    started = time.perf_counter()
+    await ws.send(back.SerializeToString())
+    errors, received = 0, []
+    while True:
+        raw = await ws.recv()
+        received.append(raw)
+        message = ForwardMsg()
+        message.ParseFromString(raw)
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.new_element.WhichOneof("type") == "exception":
+            errors += 1
+        if kind == "script_finished":
+            return time.perf_counter() - started, errors, b"".join(received)
+
+
+async def _session(url: str, index: int, until: float, shared: bool, out: list[float]) -> int:
+    import websockets
+
     errors = 0
-    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+    async with websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None) as ws:
         step = 0
         while time.monotonic() < until:
             page = PAGES[(index + step) % len(PAGES)]
             # shared: everyone asks for the default views (the same for everyone)
             query = "" if shared else SELECTIONS[(index * 7 + step) % len(SELECTIONS)]
-            back = BackMsg()
-            back.rerun_script.page_name = page
-            back.rerun_script.query_string = query
-            started = time.perf_counter()
-            await ws.send(back.SerializeToString())
-            while True:
-                message = ForwardMsg()
-                message.ParseFromString(await ws.recv())
-                kind = message.WhichOneof("type")
-                if kind == "delta" and message.delta.new_element.WhichOneof("type") == "exception":
-                    errors += 1
-                if kind == "script_finished":
-                    break
-            out.append(time.perf_counter() - started)
+            seconds, drawn, _ = await view(ws, page, query)
+            errors += drawn
+            out.append(seconds)
             step += 1
     return errors
 
@@ -84,7 +100,7 @@ def measure(
         raise SystemExit("the load generator talks to loopback only")
     if not 1 <= sessions <= 64 or not 0 < seconds <= 600:
         raise SystemExit("1-64 sessions for at most 600 seconds")
-    cpu_before = _cpu_seconds(pids) if pids else None
+    cpu_before = cpu_seconds(pids) if pids else None
     started = time.perf_counter()
     latencies, errors = asyncio.run(_run(url, sessions, seconds, shared))
     elapsed = time.perf_counter() - started
@@ -102,7 +118,7 @@ def measure(
         "shared_views": shared,
     }
     if pids:
-        cpu = _cpu_seconds(pids) - cpu_before
+        cpu = cpu_seconds(pids) - cpu_before
         result["server_cpu_seconds_per_view"] = round(cpu / max(len(latencies), 1), 3)
     return result
 

@@ -31,12 +31,21 @@ import report  # noqa: E402
 # with every core (dashboard_load.py --writer normal): what giving way to the readers costs.
 NORMAL_WRITER = "dashboard_load_normal_"
 NORMAL_WRITER_KINDS = ("pi", "recidive")
+# Every delivery while readers ask for pages through Streamlit's own protocol, their browsers
+# on their own machines (dashboard_load.py --readers protocol): four readers each asking a
+# page two seconds after the last came, and two asking back to back (a dashboard process at
+# full load). The longer prefix first: the cases are told apart by it.
+READERS = {
+    "dashboard_readers_busy_": ["--sessions", "2", "--think", "0"],
+    "dashboard_readers_": ["--sessions", "4", "--think", "2"],
+}
 DEFAULT_CASES = (
     *cases.CASES,
     "dashboard",
     "dashboard_memory",
     *(f"dashboard_load_{kind}" for kind in cases.DELIVERIES),
     *(f"{NORMAL_WRITER}{kind}" for kind in NORMAL_WRITER_KINDS),
+    *(f"{prefix}{kind}" for prefix in reversed(READERS) for kind in cases.DELIVERIES),
     "dashboard_protocol",
     "api_load",
 )
@@ -125,12 +134,18 @@ def run_dashboard_memory(scale: float, workdir: Path) -> dict:
 
 
 def run_dashboard_load(
-    scale: float, workdir: Path, runs: int, kind: str, writer: str = "yielding"
+    scale: float,
+    workdir: Path,
+    runs: int,
+    kind: str,
+    writer: str = "yielding",
+    readers: list[str] | None = None,
 ) -> dict:
-    """The next delivery of `kind` while a browser loads pages: until visible, and page
-    loads (the median of `runs` loads, each on a fresh copy of the store); `writer`: how
-    the command is started (dashboard_load.py)."""
+    """The next delivery of `kind` while a browser loads pages (or, with `readers`, protocol
+    readers: their options): until visible, and page loads (the median of `runs` loads, each
+    on a fresh copy of the store); `writer`: how the command is started (dashboard_load.py)."""
     extra = ["--runs", str(runs), "--delivery", kind, "--writer", writer]
+    extra += ["--readers", "protocol", *readers] if readers else []
     return _run_script("dashboard_load.py", scale, workdir, extra)
 
 
@@ -181,6 +196,12 @@ def run(
                 elif case.startswith("dashboard_load_"):
                     kind = case.removeprefix("dashboard_load_")
                     out[case] = run_dashboard_load(scale, workdir, runs, kind)
+                elif case.startswith(tuple(READERS)):
+                    prefix = next(p for p in READERS if case.startswith(p))
+                    kind = case.removeprefix(prefix)
+                    out[case] = run_dashboard_load(
+                        scale, workdir, runs, kind, readers=READERS[prefix]
+                    )
                 elif case == "dashboard_protocol":
                     out[case] = _run_script("dashboard_protocol.py", scale, workdir, [])
                 elif case == "api_load":

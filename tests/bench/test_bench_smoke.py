@@ -44,10 +44,10 @@ def bench_results(module_dir: Path) -> dict:
                 c
                 for c in run.DEFAULT_CASES
                 if c not in ("dashboard_memory", "dashboard_protocol", "api_load")
-                # One delivery kind under the browser's load: they differ only in the file.
+                # One delivery kind under each load: they differ only in the file.
                 and not (
-                    c.startswith("dashboard_load_")
-                    and c not in ("dashboard_load_pi", "dashboard_load_normal_pi")
+                    c.startswith(("dashboard_load_", "dashboard_readers_"))
+                    and not c.endswith("_pi")
                 )
             ],  # fmt: skip
             "--workdir",
@@ -158,3 +158,34 @@ def test_the_load_gives_way_to_the_readers_unless_told_not_to(bench_results: dic
     label = report.DELIVERY_KINDS["pi"]
     assert f"| {label} | {SCALE} | gives way (nice 10, one thread) |" in generated
     assert f"| {label} | {SCALE} | normal priority, every core |" in generated
+
+
+def test_the_readers_browsers_elsewhere_and_who_used_the_cpu(bench_results: dict) -> None:
+    """The PI month while protocol readers ask for pages (paced, and back to back), and the
+    CPU the load, the server and the readers' side used meanwhile, for every load."""
+    cases = bench_results["results"]["scales"][SCALE]
+    paced, busy = cases["dashboard_readers_pi"], cases["dashboard_readers_busy_pi"]
+    for load, sessions, think in ((paced, 4, 2.0), (busy, 2, 0.0)):
+        assert "error" not in load, load
+        assert (load["readers"], load["sessions"], load["think_seconds"]) == (
+            "protocol",
+            sessions,
+            think,
+        )
+        assert load["writer_nice"] >= WRITER_NICENESS
+        assert load["seconds"] >= load["published_seconds"] > 0
+        # At least forty page loads at rest in each of the two runs (readers back to back
+        # finish a few more before the bench, looking every 50 ms, ends the phase), pooled.
+        assert load["rest_loads"] >= 2 * 40
+        assert load["p95_ratio"] == load["during_p95"] / load["rest_p95"]
+    for load in (paced, busy, cases["dashboard_load_pi"]):
+        cpu = load["cpu_seconds"]
+        assert cpu["load"] > 0 and cpu["server"] > 0 and cpu["readers"] >= 0
+        # The machine's CPU is the three together (the readers' side is what is left).
+        assert cpu["load"] + cpu["server"] <= cpu["machine"] + 0.2
+    generated = bench_results["readme"].split(report.START)[1].split(report.END)[0]
+    label = report.DELIVERY_KINDS["pi"]
+    assert "### The readers' browsers on their own machines" in generated
+    assert "### Who used the CPU while the delivery loaded" in generated
+    for readers in ("a browser, back to back", *report.READERS_CASES.values()):
+        assert f"| {label} | {SCALE} | {readers} |" in generated
