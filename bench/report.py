@@ -36,7 +36,8 @@ DELIVERY_KINDS = {
     "nazorg": "A municipality's next nazorg export",
 }
 # The same deliveries while readers ask for pages through Streamlit's protocol, their
-# browsers on their own machines (bench/run.py READERS): the paced readers are the goals'.
+# browsers on their own machines (bench/run.py READERS). The goals read the readers back to
+# back: the browser's load (page after page) without the browser's drawing on the server.
 READERS_CASES = {
     "dashboard_readers_": "4 readers, a page 2 s after the last",
     "dashboard_readers_busy_": "2 readers, back to back",
@@ -142,7 +143,7 @@ def _goals(results: dict) -> list[dict]:
                     peak <= MEMORY_GOAL_MB)  # fmt: skip
             loads = {
                 "the browser's load on the same cores": f"dashboard_load_{kind}",
-                "4 protocol readers, browsers elsewhere": f"dashboard_readers_{kind}",
+                "2 protocol readers back to back": f"dashboard_readers_busy_{kind}",
             }
             for under, case in loads.items():
                 load = out.get(case, {})
