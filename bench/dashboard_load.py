@@ -173,7 +173,7 @@ def measure(
                 load_page(path)
             rest = [load_page(PAGES[i % len(PAGES)]) for i in range(rest_loads)]
             shown = page.get_by_text("(versie ").first.inner_text()
-            version = int(re.search(r"\(versie (\d+)\)", shown).group(1))
+            version = int(VERSION.search(shown.encode()).group(1))
             cpu_before = _cpu(server.pid)
             started, started_at = time.perf_counter(), time.time()
             ingest = _start(store, delivery, writer)
@@ -333,11 +333,11 @@ def main() -> int:
             for _ in range(args.runs)
         ]
         readers = {"readers": "protocol", "sessions": args.sessions, "think_seconds": args.think}
-    loads = ("rest_loads_seconds", "during_loads_seconds", "cpu_seconds")
+    pooled = ("rest_loads_seconds", "during_loads_seconds")
     result = {
         key: statistics.median(r[key] for r in runs) if runs[0][key] is not None else None
         for key in runs[0]
-        if key not in loads
+        if key not in (*pooled, "cpu_seconds")
     }
     result["cpu_seconds"] = {
         key: None if runs[0]["cpu_seconds"][key] is None
@@ -347,7 +347,7 @@ def main() -> int:
     # The p95s over the page loads of every run together: one run's p95 of ten loads is its
     # slowest, and the median of three such maxima moved between 1.00x and 1.28x on the same
     # code.
-    rest, during = ([s for r in runs for s in r[key]] for key in loads[:2])
+    rest, during = ([s for r in runs for s in r[key]] for key in pooled)
     result["rest_p95"] = _p95(rest)
     result["during_p95"] = _p95(during) if during else None
     result["p95_ratio"] = result["during_p95"] / result["rest_p95"] if during else None
