@@ -55,13 +55,38 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
     return int(scalar(con, f"SELECT count(*) FROM {relation}"))
 
 
-def _compare(con: duckdb.DuckDBPyConnection, name: str, old: str, new: str) -> None:
-    """The temporary tables of the rows that went (in `old`, not in `new`) and came."""
-    for kind, table, other in (("gone", old, new), ("came", new, old)):
+def _compare(
+    con: duckdb.DuckDBPyConnection, name: str, old: str, new: str, most: int | None = None
+) -> bool:
+    """The temporary tables of the rows that went (in `old`, not in `new`) and came. With
+    `most`, only when at most that many rows went and came together: the rows' hashes are
+    compared first (one number a row; the rows themselves are copied only when they are to be
+    written as changes), and False says that they are more."""
+    hashes = {}
+    for kind, table in (("old", old), ("new", new)):
+        hashes[kind] = f"temp.delta_{kind}h_{name}"
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE delta_{kind}_{name} AS SELECT t.* FROM {table} "
-            f"AS t ANTI JOIN (SELECT hash(o) AS h FROM {other} AS o) AS x ON hash(t) = x.h"
+            f"CREATE OR REPLACE TEMP TABLE delta_{kind}h_{name} AS "
+            f"SELECT hash(t) AS h FROM {table} AS t"
         )
+    try:
+        gone = f"SELECT h FROM {hashes['old']} ANTI JOIN {hashes['new']} USING (h)"
+        came = f"SELECT h FROM {hashes['new']} ANTI JOIN {hashes['old']} USING (h)"
+        if most is not None:
+            changed = scalar(
+                con, f"SELECT (SELECT count(*) FROM ({gone})) + (SELECT count(*) FROM ({came}))"
+            )
+            if changed > most:
+                return False
+        for kind, table, which in (("gone", old, gone), ("came", new, came)):
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE delta_{kind}_{name} AS SELECT t.* FROM {table} "
+                f"AS t SEMI JOIN ({which}) AS x ON hash(t) = x.h"
+            )
+    finally:
+        for table in hashes.values():
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return True
 
 
 def rebuild(
@@ -81,10 +106,8 @@ def rebuild(
         if columns != _columns(con, f"main.{name}"):
             con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT * FROM {new}")
             return None
-        _compare(con, name, f"main.{name}", new)
-        changed = _count(con, gone) + _count(con, came)
-        if changed > MAX_SHARE * _count(con, new):
-            drop(con, [Delta(name, before, gone, came)])
+        most = int(MAX_SHARE * _count(con, new))
+        if not _compare(con, name, f"main.{name}", new, most):
             con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT * FROM {new}")
             return None
     finally:

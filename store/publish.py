@@ -38,7 +38,7 @@ import duckdb
 
 from basis.settings import SQL_DIR, make_private
 from store import delta
-from store.warehouse import STATE_TABLE, fingerprint, table_names
+from store.warehouse import STATE_TABLE, checkpoint, fingerprint, table_names
 
 KEEP = 3
 GRACE_SECONDS = 600.0
@@ -260,7 +260,7 @@ def publish(
             "INSERT INTO snapshot.publication_tables VALUES (?, ?)", sorted(prints.items())
         )
         _fault("publish-write")
-        con.execute("CHECKPOINT snapshot")
+        checkpoint(con, "snapshot")
     finally:
         con.execute("DETACH snapshot")
     Path(f"{tmp}.wal").unlink(missing_ok=True)  # checkpointed: nothing in it
