@@ -13,6 +13,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -202,36 +203,57 @@ def _restore(con: duckdb.DuckDBPyConnection, before: dict[str, object]) -> None:
 # a few rows from many row groups, so every build's checkpoint rewrote hundreds of thousands of
 # rows that it had not changed: at a justice-records quarter (national scale) 370,000 rows of
 # stg_recidive_cases and 161,000 of mart_factors, 0.62 of the checkpoint's 0.65 s, and the
-# snapshot's checkpoint likewise. So a checkpoint vacuums only once a table has come to hold
-# many deleted rows (at least VACUUM_ROWS, and VACUUM_SHARE of what it holds), and then all
-# tables at once: the deleted rows cost space and reading time only in that proportion.
+# snapshot's checkpoint likewise. So a checkpoint vacuums only once a table holds many deleted
+# rows (at least VACUUM_ROWS, and VACUUM_SHARE of what its row groups hold) or many more row
+# groups than its rows need (VACUUM_SPARE_GROUPS: DuckDB appends every later write to a table as
+# a row group of its own, for a vacuum to merge), and then every table that the checkpoint
+# writes: deleted rows and small row groups cost space and reading time only that much.
 VACUUM_ROWS = 10_000
 VACUUM_SHARE = 0.2
+VACUUM_SPARE_GROUPS = 16
+ROW_GROUP_ROWS = 122_880  # DuckDB's row group size
 
 
-def held_rows(
-    con: duckdb.DuckDBPyConnection, database: str | None = None
-) -> dict[str, tuple[int, int]]:
-    """Per table of `database` (default: the connection's own): the rows it has, and the rows
-    its row groups hold (those and the deleted ones not yet vacuumed)."""
+@dataclass(frozen=True)
+class Held:
+    """What a table's storage holds: its rows, the rows its row groups hold (those and the
+    deleted ones not yet vacuumed) and its row groups."""
+
+    rows: int
+    held: int
+    row_groups: int
+
+    @property
+    def worth_vacuuming(self) -> bool:
+        deleted = self.held - self.rows
+        spare = self.row_groups - -(-self.held // ROW_GROUP_ROWS)
+        return (
+            deleted >= VACUUM_ROWS and deleted >= VACUUM_SHARE * self.held
+        ) or spare >= VACUUM_SPARE_GROUPS
+
+
+def storage(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, Held]:
+    """Per table of `database` (default: the connection's own): what its storage holds."""
     database = database or database_name(con)
-    held = con.execute(
+    tables = con.execute(
         "SELECT table_name, estimated_size FROM duckdb_tables() "
         "WHERE database_name = ? AND schema_name = 'main' AND NOT temporary",
         [database],
     ).fetchall()
-    return {
-        table: (int(scalar(con, f'SELECT count(*) FROM "{database}".main."{table}"')), int(size))
-        for table, size in held
-    }
+    out = {}
+    for table, size in tables:
+        name = f'"{database}".main."{table}"'
+        rows = int(scalar(con, f"SELECT count(*) FROM {name}"))
+        groups = scalar(
+            con, "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info(?)", [name]
+        )
+        out[table] = Held(rows, int(size), int(groups))
+    return out
 
 
 def needs_vacuum(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bool:
-    """Whether a table of `database` holds enough deleted rows to vacuum them (see above)."""
-    return any(
-        size - rows >= VACUUM_ROWS and size - rows >= VACUUM_SHARE * size
-        for rows, size in held_rows(con, database).values()
-    )
+    """Whether a table of `database` is worth vacuuming (see above)."""
+    return any(held.worth_vacuuming for held in storage(con, database).values())
 
 
 # DuckDB's default number of vacuum tasks a checkpoint may schedule.
@@ -239,8 +261,8 @@ VACUUM_TASKS = 100
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection, database: str | None = None) -> bool:
-    """CHECKPOINT `database` (default: the connection's own), vacuuming deleted rows only
-    when `needs_vacuum`. Returns whether it vacuumed."""
+    """CHECKPOINT `database` (default: the connection's own), vacuuming only when
+    `needs_vacuum`. Returns whether it vacuumed."""
     vacuum = needs_vacuum(con, database)
     with settings(con, max_vacuum_tasks=VACUUM_TASKS if vacuum else 0):
         con.execute("CHECKPOINT" if database is None else f"CHECKPOINT {database}")
