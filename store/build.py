@@ -47,6 +47,7 @@ from store.warehouse import (
     digest,
     ensure_schema,
     fingerprint,
+    row_groups_due,
     scalar,
     settings,
     table_names,
@@ -147,6 +148,7 @@ def build(
     episodes = con.execute(f"SELECT count(*) FROM {RAW_TABLES['pi']}").fetchone()[0]
     memory = BUILD_MEMORY_MB * max(1.0, episodes / BUILD_MEMORY_PER_EPISODES)
     limit = min(BUILD_MEMORY_CAP_MB, round(memory))
+    before = publishing.data_version(con)
     with settings(con, **BUILD_SETTINGS):
         with _memory_limit(con, limit):
             con.execute("BEGIN TRANSACTION")
@@ -163,17 +165,18 @@ def build(
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        row_groups = row_groups_due(before, publishing.data_version(con))
         if publish and store_path(con) is not None:
             # Published from the committed store before it is checkpointed: the readers get it
             # that much sooner (a crash before the checkpoint loses nothing: the WAL is
             # replayed).
             started = time.perf_counter()
-            publish_snapshot(con, whole=full, deltas=deltas)
+            publish_snapshot(con, whole=full, deltas=deltas, row_groups=row_groups)
             timings["publication"] = time.perf_counter() - started
         started = time.perf_counter()
         delta.drop(con, deltas)
         partitions.drop_scopes(con)
-        checkpoint(con)
+        checkpoint(con, row_groups=row_groups)
         timings["checkpoint"] = time.perf_counter() - started
     return timings
 

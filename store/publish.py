@@ -211,19 +211,21 @@ def publish(
     store: Path | None = None,
     whole: bool = False,
     deltas: Sequence[delta.Delta] = (),
+    row_groups: bool = True,
 ) -> Publication:
     """Write a snapshot of what readers need and make it current: from a copy of the current
     one, rewriting the tables that changed (or applying their `deltas`: the build's changes
     to a table that the copy holds as it was before them), or (`whole`) every table. The
     caller is the writer (it holds the store open read-write, and the writer lock when it
-    runs as a command)."""
+    runs as a command). `row_groups`: whether the snapshot's checkpoint counts its tables'
+    row groups (store/warehouse.checkpoint)."""
     store = store or store_path(con)
     if store is None:
         raise ValueError("an in-memory store cannot be published")
     folder = publications_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
     make_private(folder)
-    version = _data_version(con)
+    version = data_version(con)
     now = dt.datetime.now()
     name = f"{now:%Y%m%dT%H%M%S%f}-v{version}{SUFFIX}"
     tmp = folder / (name + ".tmp")
@@ -260,7 +262,7 @@ def publish(
             "INSERT INTO snapshot.publication_tables VALUES (?, ?)", sorted(prints.items())
         )
         _fault("publish-write")
-        checkpoint(con, "snapshot")
+        checkpoint(con, "snapshot", row_groups)
     finally:
         con.execute("DETACH snapshot")
     Path(f"{tmp}.wal").unlink(missing_ok=True)  # checkpointed: nothing in it
@@ -308,7 +310,8 @@ def _start_from(previous: Path | None, tmp: Path) -> dict[str, str]:
     return held
 
 
-def _data_version(con: duckdb.DuckDBPyConnection) -> int:
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The data version the store's marts were last built from (0 before the first build)."""
     try:
         rows = con.execute("SELECT data_version FROM mart_data_status").fetchall()
     except duckdb.CatalogException:
@@ -367,7 +370,7 @@ def published_version(store: Path) -> int | None:
 def is_published(con: duckdb.DuckDBPyConnection, store: Path) -> bool:
     """True when the current publication holds the store's built data version, made by the
     code that built it."""
-    return published_version(store) == _data_version(con) and published_digest(
+    return published_version(store) == data_version(con) and published_digest(
         store
     ) == _models_digest(con)
 

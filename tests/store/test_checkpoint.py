@@ -16,6 +16,7 @@ from store.warehouse import (
     checkpoint,
     connect,
     needs_vacuum,
+    row_groups_due,
     storage,
 )
 
@@ -79,6 +80,17 @@ def test_small_row_groups_are_merged_once_there_are_many(tmp_path: Path) -> None
     # Merged (DuckDB leaves the last row group as it is).
     assert held.row_groups <= 3
     con.close()
+
+
+def test_the_row_groups_are_counted_once_in_eight_deliveries() -> None:
+    # Counting them costs 0.16 s at national scale; a table gathers one a delivery at most.
+    assert row_groups_due(7, 8)
+    assert not row_groups_due(8, 9)
+    assert not row_groups_due(9, 15)
+    assert row_groups_due(15, 16)
+    # Many files at once (each its own delivery) pass a multiple too.
+    assert row_groups_due(7, 17)
+    assert row_groups_due(0, 83)
 
 
 def test_an_attached_database_is_judged_by_its_own_tables(tmp_path: Path) -> None:
