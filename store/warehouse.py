@@ -174,15 +174,14 @@ def settings(con: duckdb.DuckDBPyConnection, **values: object) -> Iterator[None]
         name: scalar(con, "SELECT value FROM duckdb_settings() WHERE name = ?", [name])
         for name in values
     }
-    for name, value in values.items():
-        con.execute(f"SET {name} = {_literal(value)}")
+    _set(con, values)
     try:
         yield
     except BaseException:
         with suppress(duckdb.Error):
-            _restore(con, before)
+            _set(con, before)
         raise
-    _restore(con, before)
+    _set(con, before)
 
 
 def _literal(value: object) -> str:
@@ -193,8 +192,8 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _restore(con: duckdb.DuckDBPyConnection, before: dict[str, object]) -> None:
-    for name, value in before.items():
+def _set(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:
+    for name, value in values.items():
         con.execute(f"SET {name} = {_literal(value)}")
 
 
