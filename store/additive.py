@@ -69,10 +69,12 @@ def update(
     before: str,
     counts: tuple[str, ...],
     inputs: dict[str, tuple[str, str]],
+    where: str = "true",
 ) -> delta.Delta:
     """Add to mart `name` the difference its `inputs` make: per input, a query of its rows
-    that count now and one of the same rows as they were (`views`). Returns the changes
-    written (the caller publishes and drops them)."""
+    that count now and one of the same rows as they were (`views`). Only to its rows of
+    `where` (a predicate on its cells), when given: the others are left as they are. Returns
+    the changes written (the caller publishes and drops them)."""
     database = database_name(con)
     table = f'"{database}".main.{name}'
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
@@ -84,7 +86,10 @@ def update(
         shown = {source: queries[when] for source, queries in inputs.items()}
         with delta.shadowing(con, shown):
             # On lines of its own: the model may end in a comment.
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {parts[kind]} AS SELECT * FROM (\n{sql}\n)")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {parts[kind]} AS "
+                f"SELECT * FROM (\n{sql}\n) WHERE {where}"
+            )
     cell_list = ", ".join(cells)
     # The difference per cell; only the cells it changes.
     con.execute(

@@ -28,7 +28,7 @@ import duckdb
 
 from basis.contract import KEYS
 from basis.settings import SQL_DIR
-from store import additive, delta, partitions
+from store import additive, delta, partitions, slices
 from store import publish as publishing
 from store.models import (
     CASEMIX_INPUT,
@@ -97,6 +97,11 @@ class Model:
         """The counts that say whether a cell exists, when it is additive over the buckets
         of its partitioned inputs (store/additive.py)."""
         return additive.declared(self.sql)
+
+    @property
+    def slice(self) -> slices.Slice | None:
+        """Which of its rows can move with a one-row input (store/slices.py), if declared."""
+        return slices.declared(self.sql)
 
 
 def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
@@ -239,9 +244,18 @@ def _build_tables(
 
     deltas: list[delta.Delta] = []
 
-    def rebuild(model: Model, values: set[str | None] | None, added: Added | None) -> None:
+    def rebuild(
+        model: Model, values: set[str | None] | None, added: Added | None, sliced: Sliced | None
+    ) -> None:
         before = previous.get(model.name, ("", None))[1] if model.name in existing else None
-        if model.partition:
+        if sliced is not None and before is not None and model.additive:
+            where, scoped = sliced
+            buckets = None
+            if scoped is not None:
+                changes = {d.table: d for d in deltas}
+                buckets = additive.views(con, scoped[1], scoped[0], changes)
+            made = slices.update(con, model.name, model.sql, before, where, model.additive, buckets)
+        elif model.partition:
             inputs = _mentions(model.sql, set(keys) - {model.name})
             made = ledger.rebuild(model.name, model.sql, before, values, inputs)
         elif added is not None and before is not None and model.additive:
@@ -261,12 +275,14 @@ def _build_tables(
     # Additive models that are not partitioned: a model additive over one of them alone is
     # its roll-up (store/additive.py).
     rollups = {m.name for m in models if m.additive and not m.partition}
+    # The one-row inputs that slices move with: their rows before the build (store/slices.py).
+    sliced_by = {m.slice.source for m in models if m.slice}
     for model in models:
         inputs = _mentions(model.sql, set(keys) - {model.name})
         input_key = digest(model.sql, macros, *hidden, *(f"{n}={keys[n]}" for n in inputs))
         # By partition only when nothing else it reads (its SQL, the macros, the inputs that
         # are not partitioned) changed since its last build.
-        values, added = None, None
+        values, added, sliced = None, None, None
         made = {d.table for d in deltas}
         moved = [n for n in inputs if n in previous and keys[n] != previous[n][1]]
         if (model.partition or model.additive) and moved and model.name in previous:
@@ -280,16 +296,21 @@ def _build_tables(
                 elif len(moved) == 1 and moved[0] in rollups and moved[0] in made:
                     # A roll-up of one additive table: its changes, rolled up.
                     added = moved[0]
+                elif model.additive and model.slice and model.slice.source in moved:
+                    sliced = _slice_scope(con, ledger, model, inputs, moved, made)
                 else:
                     added = _additive_scope(ledger, inputs, moved, made)
+        if model.name in sliced_by and model.name in existing:
+            slices.keep_before(con, model.name)
         run(
             model.name,
             input_key,
-            lambda m=model, v=values, a=added: rebuild(m, v, a),
+            lambda m=model, v=values, a=added, s=sliced: rebuild(m, v, a, s),
             (model.name,),
         )
         if model.partition and model.name not in ledger.moved:
             ledger.keep(model.name)
+    slices.drop_before(con, sliced_by)
     code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
     # Each statistical model is refitted only when its input or the code changed.
     casemix, factors = MODEL_STEPS
@@ -373,6 +394,36 @@ def _additive_scope(
         return None
     partitioned = [n for n in inputs if ledger.columns.get(n) == column]
     return ledger.stored_scope(column, values, partitioned[0]), partitioned
+
+
+# A sliced model's update (store/slices.py): the predicate selecting its rows that can have
+# moved with the one-row input, and how the others are brought up to date (None: no bucket
+# moved).
+Sliced = tuple[str, tuple[str, list[str]] | None]
+
+
+def _slice_scope(
+    con: duckdb.DuckDBPyConnection,
+    ledger: partitions.Ledger,
+    model: Model,
+    inputs: list[str],
+    moved: list[str],
+    changed: set[str],
+) -> Sliced | None:
+    """How an additive model whose slice input moved is brought up to date: its slice
+    computed again, and the rest by the difference of the buckets its other moved inputs
+    moved (as `_additive_scope` tells). None: it is rebuilt."""
+    assert model.slice is not None
+    where = slices.scope(con, model.name, model.slice)
+    if where is None:
+        return None
+    others = [n for n in moved if n != model.slice.source]
+    if not others:
+        return where, None
+    scoped = _additive_scope(ledger, inputs, others, changed)
+    if scoped is None or isinstance(scoped, str):
+        return None
+    return where, scoped
 
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:

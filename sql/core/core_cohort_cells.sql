@@ -2,6 +2,7 @@
 -- releases (capped at five): the case-mix cells of the cohorts.
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, length_band, earlier_releases
 -- Additive: n_cohort
+-- Moves with core_peildatum: cohort_year >= year(peildatum) - 3
 -- Rule: meetregels Recidive (cohort, re-offending within one and two years, and whether the
 -- window has passed for everyone: 31 Dec of Y + k <= peildatum) and Vergelijken (the case-mix
 -- covariates). Each count n_<x> comes with ck_<x>, the sum of its records' keys (cell-key

@@ -8,6 +8,7 @@
 --     schulden, zorg, sociaal_netwerk, reintegratieplan, tbo_10_dagen, tijdig_gemeld, in_beeld,
 --     casemanager, onder_toezicht, days, event
 -- Additive: n_cohort
+-- Moves with core_peildatum: cohort_year >= year(peildatum) - 3
 -- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
 -- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
 -- NULL when the measure does not apply or is unknown. The release month and the leefgebieden

@@ -1,6 +1,7 @@
 -- Grain: cohort year x PI x municipality x sex x age band x offence group of the first new case.
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, offence_group
 -- Additive: n_reoffended_2y
+-- Moves with core_peildatum: cohort_year >= year(peildatum) - 3
 -- Rule: meetregels Recidive: persons who re-offend within two years, by the offence group
 -- (`delictgroep`) of their first recidive case; published like the two-year figure.
 SELECT

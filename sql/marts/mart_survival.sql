@@ -1,6 +1,7 @@
 -- Grain: cohort year x PI x municipality x sex x age band x leefgebieden op orde x day.
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, n_release_op_orde, alle_release, days
 -- Additive: n_events n_censored
+-- Moves with core_peildatum: cohort_year >= year(peildatum) - 3
 -- Rule: meetregels Recidive, time to re-offence: days from release to the first case, or
 -- censored at peildatum; follow-up is cut at three years (1,095 days) for the curves.
 SELECT

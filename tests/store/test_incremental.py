@@ -3,6 +3,7 @@ incremental build and publication give exactly the tables a full build from scra
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from intake.demo.generate import (
     next_recidive_export,
     next_reclassering_export,
 )
-from store import additive, delta, models, partitions
+from store import additive, delta, models, partitions, slices
 from store.build import OTHER_STEPS, build, build_keys, discover_models
 from store.ingest import ingest_paths
 from store.models import MODEL_TABLES
@@ -62,8 +63,9 @@ def _content(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
 
 
 def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str], list[str]]:
-    """The targets that changes were applied to, the tables rebuilt by partition and those
-    brought up to date by adding what changed (store/additive.py)."""
+    """The targets that changes were applied to, the tables rebuilt by partition (or by
+    slice: store/slices.py) and those brought up to date by adding what changed
+    (store/additive.py)."""
     applied: list[str] = []
     parted: list[str] = []
     added: list[str] = []
@@ -77,7 +79,9 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str], list
         lambda con, name, *a: (parted.append(name), rebuild_part(con, name, *a))[1],
     )
     monkeypatch.setattr(
-        additive, "update", lambda con, name, *a: (added.append(name), update(con, name, *a))[1]
+        additive,
+        "update",
+        lambda con, name, *a, **k: (added.append(name), update(con, name, *a, **k))[1],
     )
     return applied, parted, added
 
@@ -111,6 +115,7 @@ def _equal_to_a_full_build(
 # what changed, and models it must leave as they are.
 SUPPLIER_LISTS = {"core_tbo_pis", "core_nazorg_gemeenten", "core_peildatum"}
 BY_RELEASE = ["core_releases", "core_cohort_members", "core_release_aftercare"]
+SLICED = ["core_cohort_cells", "mart_factors", "mart_reoffence_groups", "mart_survival"]
 DELIVERIES = {
     "pi": (
         next_pi_export,
@@ -125,12 +130,14 @@ DELIVERIES = {
     ),
     # The peildatum moves: the outcomes (which hold no peildatum) are rebuilt for the buckets
     # of the persons whose cases came or went; what reads the peildatum (the days observed,
-    # who was released by then) is rebuilt (mart_recidivism rolls up the changes of the
-    # cohorts' cells); the releases and what is made of them alone stay.
+    # who was released by then) is rebuilt for the cohorts it can move (store/slices.py: the
+    # last four) and brought up to date by the moved buckets' difference for the others
+    # (mart_recidivism rolls up the changes of the cohorts' cells); the releases and what is
+    # made of them alone stay.
     "recidive": (
         next_recidive_export,
-        {"stg_recidive_cases", "core_recidivism_outcomes"},
-        {"mart_recidivism"},
+        {"stg_recidive_cases", "core_recidivism_outcomes", *SLICED},
+        {"mart_recidivism", *SLICED},
         {"stg_pi_episodes", *BY_RELEASE, "mart_outflow", "mart_readiness", "mart_process"},
     ),
     "reclassering": (
@@ -162,6 +169,8 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     partitions.LISTED_MAX: dropped once published.)"""
     monkeypatch.setattr(delta, "MIN_ROWS", 0)
     monkeypatch.setattr(partitions, "LISTED_MAX", 0)
+    # Five cohorts here, of which the last four move with the peildatum.
+    monkeypatch.setattr(slices, "MAX_SLICE_SHARE", 1.0)
     make, by_partition, by_addition, kept = DELIVERIES[kind]
     applied, parted, added = _record(monkeypatch)
     scopes: list[str] = []
@@ -184,6 +193,7 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     ).fetchall() == [("loaded",)]
     parted.clear()
     applied.clear()
+    cohorts = _cohorts(con)
     rebuilt = set(build(con)) - set(OTHER_STEPS)
     assert set(parted) == by_partition
     assert set(added) == by_addition
@@ -196,8 +206,25 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     for name in by_addition - {"core_cohort_cells"}:
         if after[name][1] != before[name][1]:
             assert f"snapshot.{name}" in applied, name
+    if kind == "recidive":
+        # Peildatum 2024-06-30 -> 2024-09-30: the cohorts from 2021 on were computed again
+        # (the slice), and the rows of 2019 and 2020 changed too, by the buckets of the persons
+        # whose cases were acquitted (brought up to date by their difference).
+        peildatum = con.execute("SELECT peildatum FROM core_peildatum").fetchall()
+        assert peildatum == [(dt.date(2024, 9, 30),)]
+        moved = {year for year, rows in _cohorts(con).items() if cohorts.get(year) != rows}
+        assert {2019, 2020} <= moved
     _equal_to_a_full_build(con, store, [*files, delivery], tmp_path)
     con.close()
+
+
+def _cohorts(con: duckdb.DuckDBPyConnection) -> dict[int, tuple]:
+    """mart_factors' rows per cohort year: count and sum of row hashes."""
+    rows = con.execute(
+        "SELECT cohort_year, count(*), sum(CAST(hash(t) AS HUGEINT)) FROM mart_factors AS t "
+        "GROUP BY ALL"
+    ).fetchall()
+    return {year: (n, total) for year, n, total in rows}
 
 
 @pytest.mark.parametrize("mode", ["whole", "as-changes"])
@@ -462,17 +489,19 @@ def _digest(con: duckdb.DuckDBPyConnection, table: str) -> object:
     ).fetchall()
 
 
-@pytest.mark.parametrize("kind", ["pi", "nazorg"])
+@pytest.mark.parametrize("kind", ["pi", "recidive", "nazorg"])
 def test_at_national_scale_a_delivery_equals_a_full_build(
     national_demo: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     """The national demo (where the staging tables are written as their changes, and cells
-    of the marts are shared by many persons): a PI's next month and a municipality's nazorg
-    export, built as the ingest builds them, against a full build of the same store."""
+    of the marts are shared by many persons): a PI's next month, the justice records' next
+    quarter (ten cohorts, of which the peildatum moves the last four: store/slices.py) and a
+    municipality's nazorg export, built as the ingest builds them, against a full build of
+    the same store."""
     from tests.conftest import copy_warehouse
 
     store = copy_warehouse(national_demo["warehouse"], tmp_path / "store.duckdb")
-    make = next_pi_export if kind == "pi" else next_nazorg_export
+    make = {"pi": next_pi_export, "recidive": next_recidive_export}.get(kind, next_nazorg_export)
     delivery = make(national_demo["dir"], tmp_path)
     applied, parted, added = _record(monkeypatch)
     con = connect(store)
@@ -480,6 +509,8 @@ def test_at_national_scale_a_delivery_equals_a_full_build(
     build(con)
     con.close()
     assert parted and added  # by bucket and by addition, not whole
+    if kind == "recidive":
+        assert {"mart_factors", "mart_survival"} <= set(parted) & set(added)
     shutil.copyfile(store, tmp_path / "full.duckdb")
     full = connect(tmp_path / "full.duckdb")
     build(full, full=True, publish=False)

@@ -1,0 +1,148 @@
+"""Slices: the rows of a mart that can move when a one-row input (the peildatum) moves.
+
+The justice records' quarter moves the peildatum, and every model that reads it
+(core_peildatum) used to be computed again whole: mart_factors, 2.8 million rows at ten times
+the national scale, to change the rows of the last few cohorts. A model may promise, in a
+header line, which of its rows can depend on such an input:
+
+    -- Moves with core_peildatum: cohort_year >= year(peildatum) - 3
+
+says that its rows with `cohort_year` below the bound (an expression over the input's one
+row) are the same whatever that row holds, as long as the bound is not lower for it; that is,
+given the same other inputs, the rows below both the old and the new bound stay as they were.
+(For the recidivism models: a member released in cohort year Y - 4 or earlier, Y the
+peildatum's year, was released at least 1,095 days before 1 January of Y, so the days observed
+until a case or the peildatum, cut at 1,095, and whether the case lies within them, are the
+same for any peildatum in year Y or later; so is whether the one- and two-year windows have
+passed: 31 December of Y - 2 at the latest.)
+
+When only that input and the model's partitioned inputs moved, the build rebuilds the rows at
+or above the lower of the two bounds (`delta.rebuild_part`) and brings the rows below it up to
+date by the difference of the moved buckets (`store/additive.py`, restricted to those rows);
+both are written, and published, as the model's changes. tests/store/test_incremental.py
+checks that the result equals a full build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from store import additive, delta
+from store.warehouse import database_name
+
+# Above this share of the table's rows in the slice, the model is computed again whole.
+MAX_SLICE_SHARE = 0.5
+# The input's rows as the last build left them, copied before it is rebuilt.
+BEFORE = "slice_before_"
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A model's promise: its rows with `column` below `bound` (an SQL expression over the
+    one row of `source`) do not depend on that row."""
+
+    source: str
+    column: str
+    bound: str
+
+
+def declared(sql: str) -> Slice | None:
+    """The slice named by a model's `-- Moves with <table>: <column> >= <bound>` header."""
+    found = re.search(r"^-- Moves with (\w+): (\w+) >= (.+?)\s*$", sql, flags=re.MULTILINE)
+    return Slice(*found.groups()) if found else None
+
+
+def keep_before(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Copy the rows of `source` as they are, before the build rebuilds it."""
+    con.execute(
+        f'CREATE OR REPLACE TEMP TABLE {BEFORE}{source} AS SELECT * FROM "{database_name(con)}"'
+        f".main.{source}"
+    )
+
+
+def drop_before(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
+    for source in sources:
+        con.execute(f"DROP TABLE IF EXISTS temp.{BEFORE}{source}")
+
+
+def _bound(con: duckdb.DuckDBPyConnection, expression: str, table: str) -> Any:
+    rows = con.execute(f"SELECT {expression} FROM {table}").fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def _literal(value: Any) -> str | None:
+    """An SQL constant of a bound (a number or a date), or None for other kinds."""
+    if isinstance(value, bool | dt.datetime):
+        return None
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    return None
+
+
+def scope(con: duckdb.DuckDBPyConnection, name: str, promised: Slice) -> str | None:
+    """The predicate selecting the rows of model `name` that can have moved: its column at or
+    above the lower of the bounds before and now, as a constant (so that DuckDB pushes it down
+    to the inputs' scans). None when that cannot be told (the input's rows before were not
+    kept, it does not hold one row, a bound is NULL) or the slice holds more than
+    MAX_SLICE_SHARE of the rows: then the model is computed again whole."""
+    database = database_name(con)
+    kept = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+        [BEFORE + promised.source],
+    ).fetchone()[0]
+    if not kept:
+        return None
+    old = _bound(con, promised.bound, f"temp.{BEFORE}{promised.source}")
+    new = _bound(con, promised.bound, f'"{database}".main.{promised.source}')
+    if old is None or new is None:
+        return None
+    literal = _literal(min(old, new))
+    if literal is None:
+        return None
+    where = f"{promised.column} >= {literal}"
+    total, inside = con.execute(
+        f'SELECT count(*), count(*) FILTER (WHERE {where}) FROM "{database}".main.{name}'
+    ).fetchone()
+    return None if inside > MAX_SLICE_SHARE * total else where
+
+
+def update(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sql: str,
+    before: str,
+    where: str,
+    counts: tuple[str, ...],
+    inputs: dict[str, tuple[str, str]] | None,
+) -> delta.Delta | None:
+    """Bring additive model `name` up to date: its rows of `where` (the slice: `scope`)
+    computed again, and the others by the difference its moved buckets make (`inputs`, as
+    for additive.update; None: no bucket moved). Returns the changes of both together, or
+    None when the table had to be written whole (its columns changed)."""
+    rest = None
+    if inputs is not None:
+        made = additive.update(
+            con, name, sql, before, counts, inputs, where=f"({where}) IS NOT TRUE"
+        )
+        # Kept under names of their own: the slice's rebuild writes its changes as delta_*.
+        rest = {}
+        for part, table in (("gone", made.gone), ("came", made.came)):
+            rest[part] = f"slice_{part}_{name}"
+            con.execute(f"ALTER TABLE {table} RENAME TO {rest[part]}")
+    try:
+        sliced = delta.rebuild_part(con, name, sql, before, where)
+        if sliced is None or rest is None:
+            return sliced
+        for part, table in (("gone", sliced.gone), ("came", sliced.came)):
+            con.execute(f"INSERT INTO {table} SELECT * FROM temp.{rest[part]}")
+        return delta.Delta(name, before, sliced.gone, sliced.came)
+    finally:
+        for table in (rest or {}).values():
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
