@@ -199,6 +199,7 @@ def _build_tables(
     for the publication. `memory_mb`: DuckDB's memory limit of the build (see
     _models_memory)."""
     started = time.perf_counter()
+    additive.drop_rows(con)  # none should be left by an earlier build on this connection
     previous = {} if full else build_keys(con)
     existing = table_names(con)
     built = {m.name for m in models} | set(MODEL_TABLES)
@@ -220,7 +221,7 @@ def _build_tables(
             before = previous.get(raw)
             keys[raw], then = partitions.raw_fingerprints(con, raw, before)
             ledger.columns[raw] = "bucket"
-            ledger.sources.add(raw)
+            ledger.sources[raw] = KEYS[source]
             unchanged = before is not None and before[1] == keys[raw]
             ledger.moved[raw] = (
                 set() if unchanged else partitions.delivered(con, raw, KEYS[source], before, then)
@@ -311,6 +312,7 @@ def _build_tables(
         if model.partition and model.name not in ledger.moved:
             ledger.keep(model.name)
     slices.drop_before(con, sliced_by)
+    additive.drop_rows(con)
     code = [(Path(__file__).parent / f).read_text(encoding="utf-8") for f in MODEL_CODE]
     # Each statistical model is refitted only when its input or the code changed.
     casemix, factors = MODEL_STEPS

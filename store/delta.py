@@ -139,6 +139,7 @@ def rebuild_part(
     before: str,
     where: str,
     shadowed: tuple[str, ...] = (),
+    views: dict[str, str] | None = None,
 ) -> Delta | None:
     """Make the rows of table `name` that satisfy `where` (a predicate on its partition
     column: store/partitions.py) hold those of `sql`, leaving the others as they are; the
@@ -148,11 +149,14 @@ def rebuild_part(
     `shadowed`: inputs partitioned alike, read by `sql` through temporary views of their rows
     of `where` (which the partition's promise allows). DuckDB does not carry a long IN list
     from the outer filter across a join to the other side: core_releases' window over every
-    release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945."""
+    release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945.
+    `views`: other inputs read through temporary views of these queries (of the rows that
+    the rows of `where` are made from)."""
     new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
     old = f"(SELECT * FROM main.{name} WHERE {where})"
     database = database_name(con) if shadowed else ""
     parts = {s: f'SELECT * FROM "{database}".main.{s} WHERE {where}' for s in shadowed}
+    parts |= views or {}
     with shadowing(con, parts):
         # On lines of its own: the model may end in a comment.
         con.execute(

@@ -198,6 +198,8 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     assert set(parted) == by_partition
     assert set(added) == by_addition
     assert scopes and not partitions.scope_tables(con)
+    # Nor any other temporary table (the inputs' rows of the marts' updates, the changes).
+    assert not con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
     # Kept as they were (the one-row and per-supplier tables may be run again, to find that).
     assert not rebuilt & (kept - SUPPLIER_LISTS), rebuilt & kept
     assert all(build_keys(con)[name][1] == before[name][1] for name in kept)
@@ -339,6 +341,41 @@ def test_a_case_delivered_again_under_another_person_and_a_withdrawal(
     for table in sorted({m.name for m in discover_models()} - logs | set(MODEL_TABLES)):
         assert _content(con, table) == _content(full, table), table
     full.close()
+    con.close()
+
+
+def test_a_new_case_of_a_person_whose_earlier_case_went_to_another(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Case 1 delivered again under person B leaves its first row in A's bucket. A new case
+    of person A then rebuilds A's bucket from the rows of every case with a row there (its
+    staging reads only those: partitions.Ledger): case 1 with both rows, whose latest lies in
+    B's bucket, so that A's bucket holds no row of it, as in a full build."""
+    import polars as pl
+
+    monkeypatch.setattr(delta, "MIN_ROWS", 0)
+    applied, parted, added = _record(monkeypatch)
+    files = sorted(exports.iterdir())
+    source = next(exports.glob("demo_recidive_peildatum_*.csv"))
+    rows = pl.read_csv(source, infer_schema=False).sort("zaak_id")
+    first = rows.head(1)
+    other = rows.filter(pl.col("pseudoniem") != first["pseudoniem"][0])["pseudoniem"][0]
+    moved = tmp_path / source.name.replace(".csv", "_correctie.csv")
+    first.with_columns(pseudoniem=pl.lit(other)).write_csv(moved)
+    new = tmp_path / source.name.replace(".csv", "_nieuw.csv")
+    first.with_columns(zaak_id=pl.lit("Z-NIEUW-1")).write_csv(new)
+    store = tmp_path / "incremental.duckdb"
+    con = _store(store, [*files, moved])
+    build(con)
+    case = "SELECT pseudoniem FROM stg_recidive_cases WHERE case_id = ?"
+    assert con.execute(case, [first["zaak_id"][0]]).fetchall() == [(other,)]
+    ingest_paths(con, [new])
+    parted.clear()
+    build(con)
+    assert "stg_recidive_cases" in parted
+    assert con.execute(case, [first["zaak_id"][0]]).fetchall() == [(other,)]
+    assert con.execute(case, ["Z-NIEUW-1"]).fetchall() == [(first["pseudoniem"][0],)]
+    _equal_to_a_full_build(con, store, [*files, moved, new], tmp_path)
     con.close()
 
 
