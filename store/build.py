@@ -226,6 +226,8 @@ def _build_tables(
             ledger.moved[raw] = (
                 set() if unchanged else partitions.delivered(con, raw, KEYS[source], before, then)
             )
+            if ledger.moved[raw] and before is not None:
+                ledger.since[raw] = int(before[0].removeprefix(partitions.READ_UP_TO))
             state[raw] = (f"{partitions.READ_UP_TO}{last}", keys[raw])
     timings["fingerprints"] = time.perf_counter() - started
 

@@ -139,7 +139,6 @@ def rebuild_part(
     before: str,
     where: str,
     shadowed: tuple[str, ...] = (),
-    views: dict[str, str] | None = None,
 ) -> Delta | None:
     """Make the rows of table `name` that satisfy `where` (a predicate on its partition
     column: store/partitions.py) hold those of `sql`, leaving the others as they are; the
@@ -149,14 +148,11 @@ def rebuild_part(
     `shadowed`: inputs partitioned alike, read by `sql` through temporary views of their rows
     of `where` (which the partition's promise allows). DuckDB does not carry a long IN list
     from the outer filter across a join to the other side: core_releases' window over every
-    release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945.
-    `views`: other inputs read through temporary views of these queries (of the rows that
-    the rows of `where` are made from)."""
+    release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945."""
     new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
     old = f"(SELECT * FROM main.{name} WHERE {where})"
     database = database_name(con) if shadowed else ""
     parts = {s: f'SELECT * FROM "{database}".main.{s} WHERE {where}' for s in shadowed}
-    parts |= views or {}
     with shadowing(con, parts):
         # On lines of its own: the model may end in a comment.
         con.execute(
@@ -173,6 +169,40 @@ def rebuild_part(
     delta = Delta(name, before, gone, came, where)
     apply(con, delta, f"main.{name}")
     return delta
+
+
+def rebuild_keys(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sql: str,
+    before: str,
+    unit: list[str],
+    views: dict[str, str],
+) -> Delta | None:
+    """Make the rows of table `name` whose `unit` (columns: a person, a key) the rows of
+    `sql` hold be those rows, leaving the others as they are, `sql` reading its inputs
+    through temporary views of `views` (name -> query: all rows its rows of those units are
+    made from). The changes are written and returned, as by `rebuild`; None when the
+    columns changed (the table is written whole from `sql` on its whole inputs)."""
+    new = f"temp.delta_new_{name}"
+    with shadowing(con, views):
+        # On lines of its own: the model may end in a comment.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS SELECT * FROM (\n{sql}\n)")
+    try:
+        if _columns(con, new) != _columns(con, f"main.{name}"):
+            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
+            return None
+        columns = ", ".join(unit)
+        old = (
+            f"(SELECT t.* FROM main.{name} AS t SEMI JOIN (SELECT DISTINCT {columns} FROM {new}) "
+            f"AS k USING ({columns}))"
+        )
+        _compare(con, name, old, new)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {new}")
+    change = Delta(name, before, f"temp.delta_gone_{name}", f"temp.delta_came_{name}")
+    apply(con, change, f"main.{name}")
+    return change
 
 
 def apply(con: duckdb.DuckDBPyConnection, delta: Delta, target: str) -> None:

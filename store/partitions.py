@@ -18,7 +18,8 @@ everything else it reads is as at its last build and every input that changed is
 partitioned on the same column whose changed values are known; otherwise it is rebuilt whole.
 The raw tables that the staging models read count as partitioned by the same bucket: what
 moved in them is known from the deliveries since the last build (`delivered`), so a
-delivery's staging rows are rebuilt by bucket too.
+delivery's staging rows are rebuilt too: those of the persons (a criminal case: the cases)
+delivered, from their raw rows alone (`Ledger._delivered`), and their buckets are what moved.
 The counting marts made from these models are brought up to date from the same moved values
 (`store/additive.py`). tests/store/test_incremental.py checks that the result equals a
 full build, for every kind of delivery.
@@ -31,7 +32,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from store import delta
+from store import additive, delta
 from store.warehouse import database_name, fingerprint_of, table_names
 
 # A raw table's entry in the build's state: up to which delivery its rows were read.
@@ -47,9 +48,6 @@ def declared(sql: str) -> str | None:
     found = re.search(r"^-- Partition: (\w+)\s*$", sql, flags=re.MULTILINE)
     return found.group(1) if found else None
 
-
-# A raw row's bucket (sql/macros.sql): the partition column of the staging models made of it.
-BUCKET = "person_bucket(pseudoniem)"
 
 # Above this many values, a predicate names a temporary table of them (`Ledger.stored_scope`)
 # instead of listing them: DuckDB parses and binds every listed value in every statement (and
@@ -142,8 +140,10 @@ class Ledger:
         # Per model rebuilt now: the values whose rows changed (None: not known).
         self.moved: dict[str, set[str | None] | None] = {}
         # The raw tables among the partitioned, with the key their rows are kept by (their
-        # moves: `delivered`; no digests kept).
+        # moves: `delivered`; no digests kept), and the last delivery the last build read of
+        # those whose moves are known.
         self.sources: dict[str, tuple[str, ...]] = {}
+        self.since: dict[str, int] = {}
         self._held: dict[str, bool] = {}
         # Per table, its rows and sum of row hashes by its digests, once summed: in all (kept
         # up to date by `_replace`) and of sets of values (until the table is replaced). Each
@@ -155,19 +155,15 @@ class Ledger:
         self._tables: dict[tuple[frozenset[str | None], str], str] = {}
         self._kinds: dict[tuple[str, str], str] = {}  # (table, column) -> its type
 
-    def stored_scope(
-        self, column: str, values: set[str | None], table: str = STATE, on: str | None = None
-    ) -> str:
+    def stored_scope(self, column: str, values: set[str | None], table: str = STATE) -> str:
         """`scope(column, values)` for the rows of table `table` (whose `column` gives the
-        values' type; the state's `value` by default), and of the inputs partitioned alike
-        (`on`: put on this expression of the same type instead, such as the bucket of a raw
-        table's pseudonym):
+        values' type; the state's `value` by default), and of the inputs partitioned alike:
         of many values, naming a temporary table of them, made once per set and type. (A
         model rebuilt by partition reads its partitioned inputs through views of their rows
         of these values, `delta.rebuild_part`, so the semi-join need not reach across its
         joins; the filter on a staging model's raw rows was no slower as a semi-join.)"""
         if len(values) - (None in values) <= LISTED_MAX:
-            return scope(on or column, values)
+            return scope(column, values)
         if (table, column) not in self._kinds:
             (self._kinds[table, column],) = self.con.execute(
                 "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() "
@@ -183,7 +179,7 @@ class Ledger:
                 [sorted(v for v in values if v is not None)],
             )
             self._tables[key] = f"temp.{name}"
-        return scope(on or column, values, self._tables[key])
+        return scope(column, values, self._tables[key])
 
     def _sums(self, name: str, values: set[str | None] | None = None) -> tuple[int, int]:
         if values is None and name in self._totals:
@@ -244,20 +240,22 @@ class Ledger:
         """Rebuild partitioned model `name`: only `values` when given, else whole (or as its
         changes: store/delta.py). Returns the changes written, if any. `inputs`: the tables
         it reads; those partitioned alike (models, not raw tables: a criminal case's rows
-        may lie in two persons' buckets) are read by the rebuilt values only."""
+        may lie in two persons' buckets) are read by the rebuilt values only. A staging
+        model (whose partitioned inputs are raw tables) is rebuilt for what was delivered
+        since the last build (`_delivered`), which the moved values hold."""
         column = self.columns[name]
         earlier = self.held(name)
         if values is not None and before is not None and earlier:
             where = self.stored_scope(column, values, name)
-            shadowed = tuple(
-                n for n in inputs if self.columns.get(n) == column and n not in self.sources
-            )
-            keyed = {
-                n: self._keyed_rows(n, self.stored_scope(column, values, name, on=BUCKET))
-                for n in inputs
-                if n in self.sources
-            }
-            made = delta.rebuild_part(self.con, name, sql, before, where, shadowed, keyed)
+            alike = [n for n in inputs if self.columns.get(n) == column]
+            raw = alike[0] if len(alike) == 1 and alike[0] in self.since else None
+            unit = self._unit(raw, sql) if raw is not None else None
+            if raw is not None and unit is not None:
+                views = {raw: self._delivered(raw, unit[0])}
+                made = delta.rebuild_keys(self.con, name, sql, before, unit[1], views)
+            else:
+                shadowed = tuple(n for n in alike if n not in self.sources)
+                made = delta.rebuild_part(self.con, name, sql, before, where, shadowed)
             if made is not None:
                 self.moved[name] = self._replace(name, column, where, values)
                 return made
@@ -267,23 +265,31 @@ class Ledger:
         self.moved[name] = moved if earlier else None
         return made
 
-    def _keyed_rows(self, raw: str, bucket: str) -> str:
-        """A query of the rows of raw table `raw` whose key some row of the persons of the
-        buckets that `bucket` selects (a predicate on BUCKET) holds: all that a staging model
-        needs to make their rows (it keeps the latest row per key: the contract's KEYS),
-        read instead of the whole table. DuckDB does not carry a filter on the bucket below
-        the staging model's window over the keys, which then ran over every row (4.9 million
-        case rows at ten times national scale, 2.1 s, to keep 573,000). A key holding the
-        pseudonym lies in one bucket; a criminal case's rows may lie in two."""
-        database = database_name(self.con)
-        table = f'"{database}".main.{raw}'
+    def _unit(self, raw: str, sql: str) -> tuple[tuple[str, ...], list[str]] | None:
+        """What a staging model made of raw table `raw` is rebuilt by, in the raw table and
+        in its own columns: the person (its key holds the pseudonym, which it keeps), or
+        else the raw key itself, renamed to the staging model's key (`-- Key:`; a criminal
+        case: zaak_id, case_id). None when the model's key does not match it."""
         key = self.sources[raw]
         if "pseudoniem" in key:
-            return f"SELECT * FROM {table} WHERE {bucket}"
-        columns = ", ".join(key)
+            return ("pseudoniem",), ["pseudoniem"]
+        kept_as = additive.key_columns(sql)
+        return (key, kept_as) if kept_as and len(kept_as) == len(key) else None
+
+    def _delivered(self, raw: str, unit: tuple[str, ...]) -> str:
+        """A query of the rows of raw table `raw` of the units (persons, or keys) delivered
+        since the last build: all their rows, the earlier too. A staging model keeps the
+        latest row per key of the contract (KEYS), and a person's rows or a key's rows are
+        all it needs to make their rows (a person's key is made of the person's raw key and
+        reference tables, which when changed rebuild it whole); the other units' rows are as
+        the last build read them (`delivered`). Read instead of every row: the model's
+        window over the keys ran over all of them (4.9 million case rows at ten times
+        national scale, 2.1 s, for the quarter's 89,000)."""
+        table = f'"{database_name(self.con)}".main.{raw}'
+        columns = ", ".join(unit)
         return (
             f"SELECT r.* FROM {table} AS r SEMI JOIN (SELECT DISTINCT {columns} FROM {table} "
-            f"WHERE {bucket}) AS k USING ({columns})"
+            f"WHERE delivery_id > {self.since[raw]}) AS k USING ({columns})"
         )
 
     def _replace(

@@ -70,6 +70,7 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str], list
     parted: list[str] = []
     added: list[str] = []
     apply, rebuild_part, update = delta.apply, delta.rebuild_part, additive.update
+    rebuild_keys = delta.rebuild_keys
     monkeypatch.setattr(
         delta, "apply", lambda con, d, target: (applied.append(target), apply(con, d, target))[1]
     )
@@ -77,6 +78,11 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str], list
         delta,
         "rebuild_part",
         lambda con, name, *a: (parted.append(name), rebuild_part(con, name, *a))[1],
+    )
+    monkeypatch.setattr(  # a staging model's rows of the persons or cases delivered
+        delta,
+        "rebuild_keys",
+        lambda con, name, *a: (parted.append(name), rebuild_keys(con, name, *a))[1],
     )
     monkeypatch.setattr(
         additive,
@@ -173,6 +179,13 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     monkeypatch.setattr(slices, "MAX_SLICE_SHARE", 1.0)
     make, by_partition, by_addition, kept = DELIVERIES[kind]
     applied, parted, added = _record(monkeypatch)
+    by_key: list[str] = []
+    recorded = delta.rebuild_keys
+    monkeypatch.setattr(
+        delta,
+        "rebuild_keys",
+        lambda con, name, *a: (by_key.append(name), recorded(con, name, *a))[1],
+    )
     scopes: list[str] = []
     drop_scopes = partitions.drop_scopes
 
@@ -197,6 +210,8 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     rebuilt = set(build(con)) - set(OTHER_STEPS)
     assert set(parted) == by_partition
     assert set(added) == by_addition
+    # The staging model, from the raw rows of the persons (cases) delivered alone.
+    assert by_key == [n for n in by_partition if n.startswith("stg_")]
     assert scopes and not partitions.scope_tables(con)
     # Nor any other temporary table (the inputs' rows of the marts' updates, the changes).
     assert not con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
@@ -348,9 +363,10 @@ def test_a_new_case_of_a_person_whose_earlier_case_went_to_another(
     exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Case 1 delivered again under person B leaves its first row in A's bucket. A new case
-    of person A then rebuilds A's bucket from the rows of every case with a row there (its
-    staging reads only those: partitions.Ledger): case 1 with both rows, whose latest lies in
-    B's bucket, so that A's bucket holds no row of it, as in a full build."""
+    of person A then rebuilds the staging rows of the case delivered, from its raw rows alone
+    (partitions.Ledger._delivered), and what A's bucket makes further on: case 1, whose
+    latest row lies in B's bucket, stays B's (filtering the raw rows by A's bucket would
+    have made it A's again), as in a full build."""
     import polars as pl
 
     monkeypatch.setattr(delta, "MIN_ROWS", 0)
