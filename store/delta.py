@@ -149,26 +149,9 @@ def rebuild_part(
     of `where` (which the partition's promise allows). DuckDB does not carry a long IN list
     from the outer filter across a join to the other side: core_releases' window over every
     release ran whole (2.97 million rows at ten times national scale, 1.1 s) to keep 6,945."""
-    new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
-    old = f"(SELECT * FROM main.{name} WHERE {where})"
     database = database_name(con) if shadowed else ""
     parts = {s: f'SELECT * FROM "{database}".main.{s} WHERE {where}' for s in shadowed}
-    with shadowing(con, parts):
-        # On lines of its own: the model may end in a comment.
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS "
-            f"SELECT * FROM (\n{sql}\n) WHERE {where}"
-        )
-    try:
-        if _columns(con, new) != _columns(con, f"main.{name}"):
-            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
-            return None
-        _compare(con, name, old, new)
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {new}")
-    delta = Delta(name, before, gone, came, where)
-    apply(con, delta, f"main.{name}")
-    return delta
+    return _replace_rows(con, name, sql, before, parts, where)
 
 
 def rebuild_keys(
@@ -184,23 +167,43 @@ def rebuild_keys(
     through temporary views of `views` (name -> query: all rows its rows of those units are
     made from). The changes are written and returned, as by `rebuild`; None when the
     columns changed (the table is written whole from `sql` on its whole inputs)."""
+    return _replace_rows(con, name, sql, before, views, unit=unit)
+
+
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sql: str,
+    before: str,
+    views: dict[str, str],
+    where: str = "true",
+    unit: list[str] | None = None,
+) -> Delta | None:
+    """The rows of `sql` that satisfy `where`, its inputs read through temporary views of
+    `views`, in place of the rows of table `name` that satisfy `where` (with `unit`: those
+    whose unit the new rows hold); the changes written and returned."""
     new = f"temp.delta_new_{name}"
     with shadowing(con, views):
         # On lines of its own: the model may end in a comment.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS SELECT * FROM (\n{sql}\n)")
-    try:
-        if _columns(con, new) != _columns(con, f"main.{name}"):
-            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
-            return None
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS "
+            f"SELECT * FROM (\n{sql}\n) WHERE {where}"
+        )
+    old = f"(SELECT * FROM main.{name} WHERE {where})"
+    if unit is not None:
         columns = ", ".join(unit)
         old = (
             f"(SELECT t.* FROM main.{name} AS t SEMI JOIN (SELECT DISTINCT {columns} FROM {new}) "
             f"AS k USING ({columns}))"
         )
+    try:
+        if _columns(con, new) != _columns(con, f"main.{name}"):
+            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
+            return None
         _compare(con, name, old, new)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {new}")
-    change = Delta(name, before, f"temp.delta_gone_{name}", f"temp.delta_came_{name}")
+    change = Delta(name, before, f"temp.delta_gone_{name}", f"temp.delta_came_{name}", where)
     apply(con, change, f"main.{name}")
     return change
 
