@@ -31,7 +31,7 @@ import duckdb
 
 from store import delta
 from store.cellkey import KEY_MODULUS
-from store.warehouse import database_name, digest
+from store.warehouse import database_name, digest, drop_temp_tables
 
 # The columns that are summed: counts, the key sums of the cell-key method, other sums; but
 # never a column of the model's key (mart_survival's n_release_op_orde is a cell, not a count).
@@ -169,11 +169,7 @@ def views(
 
 def drop_rows(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables of inputs' rows that `views` made."""
-    for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
-        [ROWS_TABLE],
-    ).fetchall():
-        con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
+    drop_temp_tables(con, ROWS_TABLE)
 
 
 def rolled_up(source: str, change: delta.Delta) -> dict[str, tuple[str, str]]:

@@ -33,7 +33,13 @@ from collections.abc import Iterable
 import duckdb
 
 from store import additive, delta
-from store.warehouse import database_name, fingerprint_of, table_names
+from store.warehouse import (
+    database_name,
+    drop_temp_tables,
+    fingerprint_of,
+    table_names,
+    temp_tables,
+)
 
 # A raw table's entry in the build's state: up to which delivery its rows were read.
 READ_UP_TO = "deliveries up to "
@@ -76,19 +82,12 @@ def scope(column: str, values: set[str | None], table: str | None = None) -> str
 
 def scope_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The temporary tables of values that `Ledger.stored_scope` made on this connection."""
-    return [
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
-            [SCOPE_TABLE],
-        ).fetchall()
-    ]
+    return temp_tables(con, SCOPE_TABLE)
 
 
 def drop_scopes(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables of values that `Ledger.stored_scope` made."""
-    for name in scope_tables(con):
-        con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
+    drop_temp_tables(con, SCOPE_TABLE)
 
 
 def digests(

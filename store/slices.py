@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 
 from store import additive, delta
-from store.warehouse import database_name
+from store.warehouse import database_name, temp_tables
 
 # Above this share of the table's rows in the slice, the model is computed again whole.
 MAX_SLICE_SHARE = 0.5
@@ -93,11 +93,7 @@ def scope(con: duckdb.DuckDBPyConnection, name: str, promised: Slice) -> str | N
     kept, it does not hold one row, a bound is NULL) or the slice holds more than
     MAX_SLICE_SHARE of the rows: then the model is computed again whole."""
     database = database_name(con)
-    kept = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
-        [BEFORE + promised.source],
-    ).fetchone()[0]
-    if not kept:
+    if BEFORE + promised.source not in temp_tables(con, BEFORE + promised.source):
         return None
     old = _bound(con, promised.bound, f"temp.{BEFORE}{promised.source}")
     new = _bound(con, promised.bound, f'"{database}".main.{promised.source}')

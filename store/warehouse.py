@@ -297,6 +297,23 @@ def checkpoint(
 STATE_TABLE = "build_state"
 
 
+def temp_tables(con: duckdb.DuckDBPyConnection, prefix: str) -> list[str]:
+    """The temporary tables of the connection whose name starts with `prefix`."""
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
+            [prefix],
+        ).fetchall()
+    ]
+
+
+def drop_temp_tables(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
+    """Drop the temporary tables whose name starts with `prefix`."""
+    for name in temp_tables(con, prefix):
+        con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
+
+
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The tables and views of the connection's own database (not of attached ones)."""
     return {
