@@ -32,6 +32,8 @@ MIN_ROWS = 50_000
 MAX_ROWS = 1_000_000
 # Above this share of changed rows (went + came) too.
 MAX_SHARE = 0.2
+# The column of the new rows' hashes in delta_new_<table> (see _made).
+HASH = "delta_row_hash"
 
 
 @dataclass(frozen=True)
@@ -55,37 +57,47 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
     return int(scalar(con, f"SELECT count(*) FROM {relation}"))
 
 
+def _made(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> str:
+    """The rows of `sql` as temporary table delta_new_<name>, each with its hash (column
+    HASH, the hash of the row without it: as `hash(t)` of the row in the table) made in the
+    same pass: the comparison reads the new rows once more, not twice."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS "
+        f"SELECT t.*, hash(t) AS {HASH} FROM (\n{sql}\n) AS t"
+    )
+    return f"temp.delta_new_{name}"
+
+
 def _compare(
     con: duckdb.DuckDBPyConnection, name: str, old: str, new: str, most: int | None = None
 ) -> bool:
-    """The temporary tables of the rows that went (in `old`, not in `new`) and came. With
-    `most`, only when at most that many rows went and came together: the rows' hashes are
-    compared first (one number a row; the rows themselves are copied only when they are to be
-    written as changes), and False says that they are more."""
-    hashes = {}
-    for kind, table in (("old", old), ("new", new)):
-        hashes[kind] = f"temp.delta_{kind}h_{name}"
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE delta_{kind}h_{name} AS "
-            f"SELECT hash(t) AS h FROM {table} AS t"
-        )
+    """The temporary tables of the rows that went (in `old`, not in `new`: made by `_made`)
+    and came. With `most`, only when at most that many rows went and came together: the
+    rows' hashes are compared first (one number a row; the rows themselves are copied only
+    when they are to be written as changes), and False says that they are more."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE delta_oldh_{name} AS SELECT hash(t) AS h FROM {old} AS t"
+    )
+    old_hashes, new_hashes = f"temp.delta_oldh_{name}", f"(SELECT {HASH} AS h FROM {new})"
     try:
-        gone = f"SELECT h FROM {hashes['old']} ANTI JOIN {hashes['new']} USING (h)"
-        came = f"SELECT h FROM {hashes['new']} ANTI JOIN {hashes['old']} USING (h)"
+        gone = f"SELECT h FROM {old_hashes} ANTI JOIN {new_hashes} USING (h)"
+        came = f"SELECT h FROM {new_hashes} ANTI JOIN {old_hashes} USING (h)"
         if most is not None:
             changed = scalar(
                 con, f"SELECT (SELECT count(*) FROM ({gone})) + (SELECT count(*) FROM ({came}))"
             )
             if changed > most:
                 return False
-        for kind, table, which in (("gone", old, gone), ("came", new, came)):
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE delta_{kind}_{name} AS SELECT t.* FROM {table} "
-                f"AS t SEMI JOIN ({which}) AS x ON hash(t) = x.h"
-            )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE delta_gone_{name} AS SELECT t.* FROM {old} "
+            f"AS t SEMI JOIN ({gone}) AS x ON hash(t) = x.h"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE delta_came_{name} AS SELECT * EXCLUDE ({HASH}) "
+            f"FROM {new} WHERE {HASH} IN ({came})"
+        )
     finally:
-        for table in hashes.values():
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"DROP TABLE IF EXISTS {old_hashes}")
     return True
 
 
@@ -99,16 +111,16 @@ def rebuild(
     if before is None or not MIN_ROWS <= _count(con, f"main.{name}") <= MAX_ROWS:
         con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
         return None
-    new, gone, came = (f"temp.delta_{part}_{name}" for part in ("new", "gone", "came"))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS\n{sql}")
+    gone, came = (f"temp.delta_{part}_{name}" for part in ("gone", "came"))
+    new = _made(con, name, sql)
+    whole = f"CREATE OR REPLACE TABLE main.{name} AS SELECT * EXCLUDE ({HASH}) FROM {new}"
     try:
-        columns = _columns(con, new)
-        if columns != _columns(con, f"main.{name}"):
-            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT * FROM {new}")
+        if _columns(con, new)[:-1] != _columns(con, f"main.{name}"):
+            con.execute(whole)
             return None
         most = int(MAX_SHARE * _count(con, new))
         if not _compare(con, name, f"main.{name}", new, most):
-            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT * FROM {new}")
+            con.execute(whole)
             return None
     finally:
         con.execute(f"DROP TABLE IF EXISTS {new}")
@@ -182,13 +194,9 @@ def _replace_rows(
     """The rows of `sql` that satisfy `where`, its inputs read through temporary views of
     `views`, in place of the rows of table `name` that satisfy `where` (with `unit`: those
     whose unit the new rows hold); the changes written and returned."""
-    new = f"temp.delta_new_{name}"
     with shadowing(con, views):
         # On lines of its own: the model may end in a comment.
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE delta_new_{name} AS "
-            f"SELECT * FROM (\n{sql}\n) WHERE {where}"
-        )
+        new = _made(con, name, f"SELECT * FROM (\n{sql}\n) WHERE {where}")
     old = f"(SELECT * FROM main.{name} WHERE {where})"
     if unit is not None:
         columns = ", ".join(unit)
@@ -197,7 +205,7 @@ def _replace_rows(
             f"AS k USING ({columns}))"
         )
     try:
-        if _columns(con, new) != _columns(con, f"main.{name}"):
+        if _columns(con, new)[:-1] != _columns(con, f"main.{name}"):
             con.execute(f"CREATE OR REPLACE TABLE main.{name} AS\n{sql}")
             return None
         _compare(con, name, old, new)
