@@ -246,6 +246,10 @@ def _build_tables(
         timings[name] = time.perf_counter() - started
 
     deltas: list[delta.Delta] = []
+    # The models that another model reads: their changes keep the rows that went, for the
+    # additive updates of their readers (store/additive.py); the others only the rows' hashes.
+    names = {m.name for m in models}
+    read = {n for m in models for n in _mentions(m.sql, names - {m.name})}
 
     def rebuild(
         model: Model, values: set[str | None] | None, added: Added | None, sliced: Sliced | None
@@ -257,7 +261,10 @@ def _build_tables(
             if scoped is not None:
                 changes = {d.table: d for d in deltas}
                 buckets = additive.views(con, scoped[1], scoped[0], changes)
-            made = slices.update(con, model.name, model.sql, before, where, model.additive, buckets)
+            made = slices.update(
+                con, model.name, model.sql, before, where, model.additive, buckets,
+                gone_rows=model.name in read,
+            )  # fmt: skip
         elif model.partition:
             inputs = _mentions(model.sql, set(keys) - {model.name})
             made = ledger.rebuild(model.name, model.sql, before, values, inputs)
@@ -270,7 +277,7 @@ def _build_tables(
                 inputs = additive.views(con, partitioned, where, changes)
             made = additive.update(con, model.name, model.sql, before, model.additive, inputs)
         else:
-            made = delta.rebuild(con, model.name, model.sql, before)
+            made = delta.rebuild(con, model.name, model.sql, before, model.name in read)
         if made is not None:
             deltas.append(made)
 

@@ -117,11 +117,13 @@ def update(
     where: str,
     counts: tuple[str, ...],
     inputs: dict[str, tuple[str, str]] | None,
+    gone_rows: bool = True,
 ) -> delta.Delta | None:
     """Bring additive model `name` up to date: its rows of `where` (the slice: `scope`)
     computed again, and the others by the difference its moved buckets make (`inputs`, as
     for additive.update; None: no bucket moved). Returns the changes of both together, or
-    None when the table had to be written whole (its columns changed)."""
+    None when the table had to be written whole (its columns changed). `gone_rows`: whether
+    the changes keep the rows that went or only their hashes (delta.Delta)."""
     rest = None
     if inputs is not None:
         made = additive.update(
@@ -133,12 +135,13 @@ def update(
             rest[part] = f"slice_{part}_{name}"
             con.execute(f"ALTER TABLE {table} RENAME TO {rest[part]}")
     try:
-        sliced = delta.rebuild_part(con, name, sql, before, where)
+        sliced = delta.rebuild_part(con, name, sql, before, where, gone_rows=gone_rows)
         if sliced is None or rest is None:
             return sliced
-        for part, table in (("gone", sliced.gone), ("came", sliced.came)):
-            con.execute(f"INSERT INTO {table} SELECT * FROM temp.{rest[part]}")
-        return delta.Delta(name, before, sliced.gone, sliced.came)
+        gone = "*" if gone_rows else "hash(g) AS h"
+        con.execute(f"INSERT INTO {sliced.gone} SELECT {gone} FROM temp.{rest['gone']} AS g")
+        con.execute(f"INSERT INTO {sliced.came} SELECT * FROM temp.{rest['came']}")
+        return delta.Delta(name, before, sliced.gone, sliced.came, gone_rows=gone_rows)
     finally:
         for table in (rest or {}).values():
             con.execute(f"DROP TABLE IF EXISTS temp.{table}")
