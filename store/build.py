@@ -126,6 +126,12 @@ def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
 
+def read_by_models(models: list[Model]) -> set[str]:
+    """The models that another model's SQL reads."""
+    names = {m.name for m in models}
+    return {n for m in models for n in _mentions(m.sql, names - {m.name})}
+
+
 def _mentions(sql: str, names: set[str]) -> list[str]:
     text = _strip_comments(sql)
     return sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
@@ -248,8 +254,7 @@ def _build_tables(
     deltas: list[delta.Delta] = []
     # The models that another model reads: their changes keep the rows that went, for the
     # additive updates of their readers (store/additive.py); the others only the rows' hashes.
-    names = {m.name for m in models}
-    read = {n for m in models for n in _mentions(m.sql, names - {m.name})}
+    read = read_by_models(models)
 
     def rebuild(
         model: Model, values: set[str | None] | None, added: Added | None, sliced: Sliced | None

@@ -18,7 +18,7 @@ from intake.demo.generate import (
     next_reclassering_export,
 )
 from store import additive, delta, models, partitions, slices
-from store.build import OTHER_STEPS, build, build_keys, discover_models
+from store.build import OTHER_STEPS, build, build_keys, discover_models, read_by_models
 from store.ingest import ingest_paths
 from store.models import MODEL_TABLES
 from store.publish import current, publications_dir
@@ -222,8 +222,7 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     assert set(added) == by_addition
     # The rows that went are kept for the models that another model reads (their readers add
     # what changed); a comparison of a table that no model reads keeps only their hashes.
-    models = discover_models()
-    read = {n for m in models for n in {o.name for o in models} - {m.name} if n in m.sql}
+    read = read_by_models(discover_models())
     assert read & set(gone_rows)
     assert all(gone_rows[t] == {True} for t in read & set(gone_rows))
     if kind == "recidive":
