@@ -12,6 +12,9 @@ that is rebuilt gets the fingerprint of its new content, so that a rebuild that 
 nothing stops there (its readers are kept too). The keys live in the store (`build_state`).
 A small nazorg delivery thus rebuilds the few models that read the nazorg-exports, not the
 whole warehouse; `terugkeer build --full` rebuilds everything.
+
+A model split by its slice (store/slices.py) is three models here: its two tables and the
+view of both that carries its name (in the store and, as a view, in the snapshot).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from store.warehouse import (
     STATE_TABLE,
     checkpoint,
     digest,
+    drop_relation,
     ensure_schema,
     fingerprint,
     row_groups_due,
@@ -86,6 +90,9 @@ class Model:
     name: str
     layer: str
     sql: str
+    # Of a split model (store/slices.py): which part it is (slices.SETTLED, slices.OPEN), or
+    # VIEW for the view of both that carries the model's name.
+    part: str | None = None
 
     @property
     def partition(self) -> str | None:
@@ -104,13 +111,25 @@ class Model:
         return slices.declared(self.sql)
 
 
+# The part of a split model that is the view of its two tables.
+VIEW = "view"
+
+
 def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
-    """Every model, in an order where each comes after the models it reads."""
-    models = {
-        path.stem: Model(path.stem, layer, path.read_text(encoding="utf-8"))
-        for layer in LAYERS
-        for path in sorted((sql_dir / layer).glob("*.sql"))
-    }
+    """Every model, in an order where each comes after the models it reads. A split model
+    (store/slices.py) is three: its settled rows, its open rows and the view of both."""
+    models = {}
+    for layer in LAYERS:
+        for path in sorted((sql_dir / layer).glob("*.sql")):
+            sql = path.read_text(encoding="utf-8")
+            if not slices.split(sql):
+                models[path.stem] = Model(path.stem, layer, sql)
+                continue
+            for (name, part_sql), part in zip(
+                slices.parts(path.stem, sql).items(), (slices.SETTLED, slices.OPEN, VIEW),
+                strict=True,
+            ):  # fmt: skip
+                models[name] = Model(name, layer, part_sql, part)
     graph = {
         name: {
             other
@@ -127,9 +146,10 @@ def _strip_comments(sql: str) -> str:
 
 
 def read_by_models(models: list[Model]) -> set[str]:
-    """The models that another model's SQL reads."""
+    """The models that another model's SQL reads (not a split model's view of its parts:
+    it is no table, and nothing is added to it)."""
     names = {m.name for m in models}
-    return {n for m in models for n in _mentions(m.sql, names - {m.name})}
+    return {n for m in models if m.part != VIEW for n in _mentions(m.sql, names - {m.name})}
 
 
 def _mentions(sql: str, names: set[str]) -> list[str]:
@@ -237,7 +257,15 @@ def _build_tables(
             state[raw] = (f"{partitions.READ_UP_TO}{last}", keys[raw])
     timings["fingerprints"] = time.perf_counter() - started
 
-    def run(name: str, input_key: str, make: Callable[[], None], outputs: tuple[str, ...]) -> None:
+    def run(
+        name: str,
+        input_key: str,
+        make: Callable[[], None],
+        outputs: tuple[str, ...],
+        output_key: str | None = None,
+    ) -> None:
+        """`output_key`: the fingerprint of the output when it is known without reading it
+        (a split model's view: the digest of its parts' fingerprints)."""
         kept = all(previous.get(o, ("",))[0] == input_key and o in existing for o in outputs)
         if kept:
             for o in outputs:
@@ -247,7 +275,10 @@ def _build_tables(
         started = time.perf_counter()
         make()
         for o in outputs:
-            keys[o] = ledger.fingerprint(o) if o in ledger.columns else fingerprint(con, o)
+            if output_key is not None:
+                keys[o] = output_key
+            else:
+                keys[o] = ledger.fingerprint(o) if o in ledger.columns else fingerprint(con, o)
             state[o] = (input_key, keys[o])
         timings[name] = time.perf_counter() - started
 
@@ -257,9 +288,21 @@ def _build_tables(
     read = read_by_models(models)
 
     def rebuild(
-        model: Model, values: set[str | None] | None, added: Added | None, sliced: Sliced | None
+        model: Model,
+        values: set[str | None] | None,
+        added: Added | None,
+        sliced: Sliced | None,
+        whole: bool,
     ) -> None:
         before = previous.get(model.name, ("", None))[1] if model.name in existing else None
+        sql = model.sql if model.slice is None else slices.bounded(con, model.sql, model.slice)
+        if model.part == VIEW:
+            drop_relation(con, model.name)
+            con.execute(f"CREATE VIEW main.{model.name} AS {sql}")
+            return
+        if whole:
+            con.execute(f"CREATE OR REPLACE TABLE main.{model.name} AS\n{sql}")
+            return
         if sliced is not None and before is not None and model.additive:
             where, scoped = sliced
             buckets = None
@@ -267,12 +310,12 @@ def _build_tables(
                 changes = {d.table: d for d in deltas}
                 buckets = additive.views(con, scoped[1], scoped[0], changes)
             made = slices.update(
-                con, model.name, model.sql, before, where, model.additive, buckets,
+                con, model.name, sql, before, where, model.additive, buckets,
                 gone_rows=model.name in read,
             )  # fmt: skip
         elif model.partition:
             inputs = _mentions(model.sql, set(keys) - {model.name})
-            made = ledger.rebuild(model.name, model.sql, before, values, inputs)
+            made = ledger.rebuild(model.name, sql, before, values, inputs)
         elif added is not None and before is not None and model.additive:
             changes = {d.table: d for d in deltas}
             if isinstance(added, str):  # a roll-up of an additive table
@@ -280,9 +323,9 @@ def _build_tables(
             else:
                 where, partitioned = added
                 inputs = additive.views(con, partitioned, where, changes)
-            made = additive.update(con, model.name, model.sql, before, model.additive, inputs)
+            made = additive.update(con, model.name, sql, before, model.additive, inputs)
         else:
-            made = delta.rebuild(con, model.name, model.sql, before, model.name in read)
+            made = delta.rebuild(con, model.name, sql, before, model.name in read)
         if made is not None:
             deltas.append(made)
 
@@ -300,7 +343,12 @@ def _build_tables(
         values, added, sliced = None, None, None
         made = {d.table for d in deltas}
         moved = [n for n in inputs if n in previous and keys[n] != previous[n][1]]
-        if (model.partition or model.additive) and moved and model.name in previous:
+        # A split model's open rows, when their slice input moved: every one of them may have
+        # moved, and they are written whole (store/slices.py).
+        whole = (
+            model.part == slices.OPEN and model.slice is not None and model.slice.source in moved
+        )
+        if (model.partition or model.additive) and moved and model.name in previous and not whole:
             earlier = digest(
                 model.sql, macros, *hidden,
                 *(f"{n}={previous[n][1] if n in moved else keys[n]}" for n in inputs),
@@ -320,8 +368,9 @@ def _build_tables(
         run(
             model.name,
             input_key,
-            lambda m=model, v=values, a=added, s=sliced: rebuild(m, v, a, s),
+            lambda m=model, v=values, a=added, s=sliced, w=whole: rebuild(m, v, a, s, w),
             (model.name,),
+            digest(*(f"{n}={keys[n]}" for n in inputs)) if model.part == VIEW else None,
         )
         if model.partition and model.name not in ledger.moved:
             ledger.keep(model.name)

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -38,7 +39,7 @@ import duckdb
 
 from basis.settings import SQL_DIR, make_private
 from store import delta
-from store.warehouse import STATE_TABLE, checkpoint, fingerprint, table_names
+from store.warehouse import STATE_TABLE, checkpoint, drop_relation, fingerprint, table_names
 
 KEEP = 3
 GRACE_SECONDS = 600.0
@@ -191,7 +192,12 @@ def _fault(point: str) -> None:
         os.kill(os.getpid(), 9)
 
 
-def _published_tables(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+def _published_tables(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """What the snapshot holds: the tables, the views it holds as tables (PUBLISHED_VIEWS),
+    and the views it holds as views (a split model's: store/slices.py), name -> the query
+    that defines it (over the snapshot's own tables)."""
     rows = con.execute(
         "SELECT table_name, table_type FROM information_schema.tables "
         "WHERE table_catalog = current_database() AND table_schema = 'main'"
@@ -203,7 +209,18 @@ def _published_tables(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[s
         and (name.startswith(PUBLISHED_PREFIXES) or name in PUBLISHED_TABLES)
     )
     views = sorted(name for name, kind in rows if kind == "VIEW" and name in PUBLISHED_VIEWS)
-    return tables, views
+    defined = dict(
+        con.execute(
+            "SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND NOT internal"
+        ).fetchall()
+    )
+    kept = {
+        name: re.sub(r"^CREATE VIEW \S+ AS ", "", defined[name]).removesuffix(";")
+        for name, kind in rows
+        if kind == "VIEW" and name not in PUBLISHED_VIEWS and name.startswith(PUBLISHED_PREFIXES)
+    }
+    return tables, views, kept
 
 
 def publish(
@@ -230,8 +247,8 @@ def publish(
     name = f"{now:%Y%m%dT%H%M%S%f}-v{version}{SUFFIX}"
     tmp = folder / (name + ".tmp")
     tmp.unlink(missing_ok=True)
-    tables, views = _published_tables(con)
-    prints = _fingerprints(con, tables + views)
+    tables, views, kept_views = _published_tables(con)
+    prints = _fingerprints(con, tables + views + sorted(kept_views))
     held = {} if whole else _start_from(current(store), tmp)
     if set(held) - set(prints):
         # A table that is no longer published (e.g. an older version's quarantine with the
@@ -241,7 +258,7 @@ def publish(
     con.execute(f"ATTACH '{tmp}' AS snapshot")
     try:
         for table in sorted(set(held) - set(prints)) + list(META_TABLES):
-            con.execute(f"DROP TABLE IF EXISTS snapshot.{table}")
+            drop_relation(con, table, "snapshot")
         changes = {d.table: d for d in deltas}
         for table in tables + views:
             if held.get(table) == prints[table]:
@@ -250,8 +267,13 @@ def publish(
             if change is not None and held.get(table) == change.before:
                 delta.apply(con, change, f"snapshot.{table}")
             else:
-                con.execute(f"DROP TABLE IF EXISTS snapshot.{table}")
+                drop_relation(con, table, "snapshot")
                 con.execute(f"CREATE TABLE snapshot.{table} AS SELECT * FROM main.{table}")
+        # After the tables they read: a view's names are those of the snapshot's tables.
+        for view, query in sorted(kept_views.items()):
+            if held.get(view) != prints[view]:
+                drop_relation(con, view, "snapshot")
+                con.execute(f"CREATE VIEW snapshot.{view} AS {query}")
         con.execute(
             "CREATE TABLE snapshot.publication AS SELECT ? AS name, ? AS data_version, "
             "CAST(? AS TIMESTAMP) AS published_at, ? AS models_digest",

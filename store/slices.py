@@ -21,6 +21,14 @@ or above the lower of the two bounds (`delta.rebuild_part`) and brings the rows 
 date by the difference of the moved buckets (`store/additive.py`, restricted to those rows);
 both are written, and published, as the model's changes. tests/store/test_incremental.py
 checks that the result equals a full build.
+
+A sliced model may also be kept in two tables (a header line `-- Split:`): its rows below the
+bound (`<name>_settled`, brought up to date as above, where the slice holds only the cohort
+that settles when the bound moves up) and its rows at or above it (`<name>_open`, written whole
+when the input moves: about half of them change with each quarter, and comparing them row by
+row, deleting and inserting the changes in the store and in the snapshot cost more than
+writing them), with `<name>` a view of both, in the store and in the snapshot. The bound
+splitting them is the input's as the build runs, a constant in their SQL (`BOUND`).
 """
 
 from __future__ import annotations
@@ -55,6 +63,48 @@ def declared(sql: str) -> Slice | None:
     """The slice named by a model's `-- Moves with <table>: <column> >= <bound>` header."""
     found = re.search(r"^-- Moves with (\w+): (\w+) >= (.+?)\s*$", sql, flags=re.MULTILINE)
     return Slice(*found.groups()) if found else None
+
+
+def split(sql: str) -> bool:
+    """Whether a sliced model is kept in two tables (its `-- Split:` header)."""
+    return declared(sql) is not None and re.search(r"^-- Split:", sql, re.MULTILINE) is not None
+
+
+# The parts of a split model: its settled rows, its open rows.
+SETTLED, OPEN = "settled", "open"
+# Where a part's SQL holds the bound: a constant put in as the build runs it (`bounded`).
+BOUND = "$slice_bound"
+
+
+def parts(name: str, sql: str) -> dict[str, str]:
+    """The SQL of the tables and the view a split model is kept in: name -> SQL (as
+    templates holding BOUND; the view's last)."""
+    promised = declared(sql)
+    assert promised is not None
+    column = promised.column
+    # On lines of its own: the model may end in a comment. A row whose column is NULL is
+    # settled (the slice, `column >= bound`, never holds it).
+    filters = {
+        SETTLED: f"{column} < {BOUND} OR {column} IS NULL OR {BOUND} IS NULL",
+        OPEN: f"{column} >= {BOUND}",
+    }
+    out = {
+        f"{name}_{part}": f"SELECT * FROM (\n{sql}\n) WHERE {where}"
+        for part, where in filters.items()
+    }
+    out[name] = " UNION ALL ".join(f"SELECT * FROM {table}" for table in out)
+    return out
+
+
+def bounded(con: duckdb.DuckDBPyConnection, sql: str, promised: Slice) -> str:
+    """A split part's SQL with the bound its input gives now, as a constant (so that DuckDB
+    pushes it down to the inputs' scans); NULL when the input does not give one (then every
+    row is settled)."""
+    if BOUND not in sql:
+        return sql
+    value = _bound(con, promised.bound, f'"{database_name(con)}".main.{promised.source}')
+    literal = _literal(value) if value is not None else None
+    return sql.replace(BOUND, literal or "NULL")
 
 
 def keep_before(con: duckdb.DuckDBPyConnection, source: str) -> None:

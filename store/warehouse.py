@@ -325,6 +325,20 @@ def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     }
 
 
+def drop_relation(con: duckdb.DuckDBPyConnection, name: str, database: str | None = None) -> None:
+    """Drop table or view `name` of `database` (default: the connection's own), whichever it
+    is, if it exists (DROP TABLE refuses a view, and DROP VIEW a table)."""
+    database = database or database_name(con)
+    kinds = con.execute(
+        "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
+        "AND table_name = ? UNION ALL SELECT 'VIEW' FROM duckdb_views() "
+        "WHERE database_name = ? AND schema_name = 'main' AND view_name = ?",
+        [database, name, database, name],
+    ).fetchall()
+    for (kind,) in kinds:
+        con.execute(f'DROP {kind} IF EXISTS "{database}".main."{name}"')
+
+
 def digest(*parts: object) -> str:
     """A short stable digest of the parts' text."""
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:32]

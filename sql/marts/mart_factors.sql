@@ -9,6 +9,8 @@
 --     casemanager, onder_toezicht, days, event
 -- Additive: n_cohort
 -- Moves with core_peildatum: cohort_year >= year(peildatum) - 3
+-- Split: mart_factors_settled holds the rows below the bound, mart_factors_open the others;
+-- mart_factors is the view of both (store/slices.py).
 -- Rule: meetregels Vergelijken (case-mix covariates) and Recidive; the factors are the
 -- leefgebieden at release and the process steps of meetregels Proces, each as 'ja', 'nee' or
 -- NULL when the measure does not apply or is unknown. The release month and the leefgebieden

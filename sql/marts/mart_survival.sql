@@ -2,6 +2,8 @@
 -- Key: cohort_year, pi_code, gemeente_code, sex, age_band, n_release_op_orde, alle_release, days
 -- Additive: n_events n_censored
 -- Moves with core_peildatum: cohort_year >= year(peildatum) - 3
+-- Split: mart_survival_settled holds the rows below the bound, mart_survival_open the others;
+-- mart_survival is the view of both (store/slices.py).
 -- Rule: meetregels Recidive, time to re-offence: days from release to the first case, or
 -- censored at peildatum; follow-up is cut at three years (1,095 days) for the curves.
 SELECT

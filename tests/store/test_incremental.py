@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -116,12 +117,43 @@ def _equal_to_a_full_build(
     snapshot.close()
 
 
+def _equal_to_a_full_build_of_a_copy(
+    store: Path, tmp_path: Path, content: Callable[[duckdb.DuckDBPyConnection, str], object]
+) -> None:
+    """Every model of the (closed) store equals a full build of a copy of it (its raw tables
+    as they are), compared by `content`."""
+    copy = tmp_path / "full.duckdb"
+    shutil.copyfile(store, copy)
+    full = connect(copy)
+    build(full, full=True, publish=False)
+    con = connect(store)
+    for table in sorted({m.name for m in discover_models()} | set(MODEL_TABLES)):
+        assert content(con, table) == content(full, table), table
+    con.close()
+    full.close()
+
+
 # Per delivery kind (issue 33): the next delivery (intake/demo/generate.py), the models it
 # rebuilds by partition (the persons' buckets it names), those brought up to date by adding
 # what changed, and models it must leave as they are.
 SUPPLIER_LISTS = {"core_tbo_pis", "core_nazorg_gemeenten", "core_peildatum"}
 BY_RELEASE = ["core_releases", "core_cohort_members", "core_release_aftercare"]
 SLICED = ["core_cohort_cells", "mart_factors", "mart_reoffence_groups", "mart_survival"]
+# Kept in two tables, the view of both named as the model (store/slices.py): its settled rows
+# are brought up to date as the others, its open rows written whole when the peildatum moves.
+SPLIT = {"mart_factors", "mart_survival"}
+SETTLED = {f"{name}_settled" for name in SPLIT}
+OPEN = {f"{name}_open" for name in SPLIT}
+
+
+def _parts(names: set[str]) -> set[str]:
+    """The tables a delivery's models are kept in: a split model's two for its name."""
+    return {n for n in names if n not in SPLIT} | {
+        f"{n}_{part}" for n in names & SPLIT for part in ("settled", "open")
+    }
+
+
+SLICED_TABLES = _parts(set(SLICED)) - OPEN
 DELIVERIES = {
     "pi": (
         next_pi_export,
@@ -142,8 +174,8 @@ DELIVERIES = {
     # made of them alone stay.
     "recidive": (
         next_recidive_export,
-        {"stg_recidive_cases", "core_recidivism_outcomes", *SLICED},
-        {"mart_recidivism", *SLICED},
+        {"stg_recidive_cases", "core_recidivism_outcomes", *SLICED_TABLES},
+        {"mart_recidivism", *SLICED_TABLES},
         {"stg_pi_episodes", *BY_RELEASE, "mart_outflow", "mart_readiness", "mart_process"},
     ),
     "reclassering": (
@@ -219,14 +251,19 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     cohorts = _cohorts(con)
     rebuilt = set(build(con)) - set(OTHER_STEPS)
     assert set(parted) == by_partition
-    assert set(added) == by_addition
+    assert set(added) == _parts(by_addition)
     # The rows that went are kept for the models that another model reads (their readers add
     # what changed); a comparison of a table that no model reads keeps only their hashes.
     read = read_by_models(discover_models())
     assert read & set(gone_rows)
     assert all(gone_rows[t] == {True} for t in read & set(gone_rows))
     if kind == "recidive":
-        assert False in gone_rows["mart_factors"] and False in gone_rows["mart_survival"]
+        assert (
+            False in gone_rows["mart_factors_settled"]
+            and False in gone_rows["mart_survival_settled"]
+        )
+        # The open rows written whole: not compared, not written as changes.
+        assert rebuilt >= OPEN and not OPEN & (set(parted) | set(added) | set(gone_rows))
     # The staging model, from the raw rows of the persons (cases) delivered alone.
     assert by_key == [n for n in by_partition if n.startswith("stg_")]
     assert scopes and not partitions.scope_tables(con)
@@ -237,7 +274,7 @@ def test_each_delivery_rebuilds_only_what_it_changes_and_equals_a_full_build(
     assert all(build_keys(con)[name][1] == before[name][1] for name in kept)
     # The same changes in the snapshot, for the published ones whose content changed.
     after = build_keys(con)
-    for name in by_addition - {"core_cohort_cells"}:
+    for name in _parts(by_addition) - {"core_cohort_cells"}:
         if after[name][1] != before[name][1]:
             assert f"snapshot.{name}" in applied, name
     if kind == "recidive":
@@ -307,9 +344,8 @@ def test_without_partitions_a_nazorg_delivery_rebuilds_what_reads_it_and_equals_
         "mart_survival",
     }
     if mode != "whole":
-        assert {"main.mart_factors", "snapshot.mart_factors", "snapshot.mart_aftercare"} <= set(
-            applied
-        )
+        assert {"snapshot.mart_aftercare"} <= set(applied)
+        assert {"main.mart_factors_settled", "snapshot.mart_factors_settled"} <= set(applied)
     # The figures moved: every trajectory of that municipality now has a casemanager.
     assert con.execute(known).fetchall()[0][0] > managed
     _equal_to_a_full_build(con, store, [*files, delivery], tmp_path)
@@ -425,7 +461,7 @@ def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
     build of the same store."""
     monkeypatch.setattr(delta, "MIN_ROWS", 0)
     applied, parted, added = _record(monkeypatch)
-    store, copy = tmp_path / "store.duckdb", tmp_path / "copy.duckdb"
+    store = tmp_path / "store.duckdb"
     con = _store(store, sorted(exports.iterdir()))
     build(con)
     ingest_paths(con, [next_nazorg_export(exports, tmp_path)])
@@ -442,26 +478,21 @@ def test_two_changes_in_one_build_and_a_changed_unpartitioned_input(
     if peildatum_moves:
         # The nazorg rows by bucket; the recidivism rows went from deliveries read before, so
         # their staging is rebuilt whole (partitions.delivered).
-        assert parted == ["stg_gemeente_trajectories", "core_release_aftercare"]
-        assert {"mart_aftercare", "mart_process"} <= set(added)
-        assert not {"mart_factors", "mart_survival", "core_cohort_cells"} & set(added)
+        # The split models' settled rows by their slice (at most the cohort that settles)
+        # and the rest by the buckets' difference; their open rows written whole.
+        assert set(parted) == {"stg_gemeente_trajectories", "core_release_aftercare", *SETTLED}
+        assert {"mart_aftercare", "mart_process", *SETTLED} <= set(added)
+        assert not (OPEN | {"core_cohort_cells"}) & set(added)
     else:
         assert set(parted) == {
             "stg_gemeente_trajectories",
             "core_release_aftercare",
             "core_recidivism_outcomes",
         }
-        assert {"mart_aftercare", "mart_process", "mart_factors", "mart_survival"} <= set(added)
+        assert {"mart_aftercare", "mart_process", *SETTLED, *OPEN} <= set(added)
     assert "snapshot.mart_aftercare" in applied
     con.close()
-    shutil.copyfile(store, copy)
-    full = connect(copy)
-    build(full, full=True)
-    con = connect(store)
-    for table in sorted({m.name for m in discover_models()} | set(MODEL_TABLES)):
-        assert _content(con, table) == _content(full, table), table
-    con.close()
-    full.close()
+    _equal_to_a_full_build_of_a_copy(store, tmp_path, _content)
 
 
 def test_a_changed_model_rebuilds_itself_and_stops_where_its_content_did_not_change(
@@ -538,10 +569,9 @@ def test_the_factor_model_sees_the_rows_with_the_smallest_hashes(
     frame = models._factor_rows(con, 1)
     got = frame.select(*columns.split(", "), "n_cohort", "k").rows()
     assert sorted(got, key=repr) == expected
-    # The same rows after the table was written in another order.
-    con.execute(
-        "CREATE OR REPLACE TABLE mart_factors AS SELECT * FROM mart_factors ORDER BY random()"
-    )
+    # The same rows after its tables were written in another order.
+    for table in ("mart_factors_settled", "mart_factors_open"):
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} ORDER BY random()")
     again = models._factor_rows(con, 1)
     assert again.sort(again.columns).equals(frame.sort(frame.columns))
     con.close()
@@ -580,12 +610,80 @@ def test_at_national_scale_a_delivery_equals_a_full_build(
     con.close()
     assert parted and added  # by bucket and by addition, not whole
     if kind == "recidive":
-        assert {"mart_factors", "mart_survival"} <= set(parted) & set(added)
-    shutil.copyfile(store, tmp_path / "full.duckdb")
-    full = connect(tmp_path / "full.duckdb")
-    build(full, full=True, publish=False)
-    con = connect(store)
-    for table in sorted({m.name for m in discover_models()} | set(MODEL_TABLES)):
-        assert _digest(con, table) == _digest(full, table), table
+        assert set(parted) & set(added) >= SETTLED
+    _equal_to_a_full_build_of_a_copy(store, tmp_path, _digest)
+
+
+def _kinds(con: duckdb.DuckDBPyConnection, names: set[str]) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_catalog = current_database()"
+    ).fetchall()
+    return {name: kind for name, kind in rows if name in names}
+
+
+def test_a_store_and_snapshot_from_before_the_split_take_its_views(
+    exports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store built, and published, when mart_factors and mart_survival were tables (before
+    they were split, store/slices.py): the next build keeps each in its two tables and makes
+    the table a view of both, in the store and in the snapshot started from the last one; and
+    equals a full build."""
+    files = sorted(exports.iterdir())
+    store = tmp_path / "incremental.duckdb"
+    with monkeypatch.context() as before:
+        before.setattr(slices, "split", lambda sql: False)
+        con = _store(store, files)
+        build(con)
+    tables = dict.fromkeys(SPLIT, "BASE TABLE")
+    assert _kinds(con, SPLIT | SETTLED | OPEN) == tables
+    snapshot = duckdb.connect(str(current(store)), read_only=True)
+    assert _kinds(snapshot, SPLIT | SETTLED | OPEN) == tables
+    snapshot.close()
+    delivery = next_nazorg_export(exports, tmp_path)
+    ingest_paths(con, [delivery])
+    build(con)
+    kinds = dict.fromkeys(SPLIT, "VIEW") | dict.fromkeys(SETTLED | OPEN, "BASE TABLE")
+    assert _kinds(con, SPLIT | SETTLED | OPEN) == kinds
+    snapshot = duckdb.connect(str(current(store)), read_only=True)
+    assert _kinds(snapshot, SPLIT | SETTLED | OPEN) == kinds
+    # The snapshot's view reads the snapshot's own tables.
+    assert (
+        snapshot.execute("SELECT count(*) FROM mart_factors").fetchall()
+        == con.execute("SELECT count(*) FROM mart_factors").fetchall()
+    )
+    snapshot.close()
+    _equal_to_a_full_build(con, store, [*files, delivery], tmp_path)
     con.close()
-    full.close()
+
+
+@pytest.mark.parametrize("years", [1, -1])
+def test_a_peildatum_in_another_year_moves_cohorts_between_the_two_tables(
+    exports: Path, tmp_path: Path, years: int
+) -> None:
+    """The peildatum a year on: the cohort at the old bound settles (its rows go from the open
+    table to the settled one); a year back (a withdrawn quarter): a settled cohort is open
+    again. Either way the store and its snapshot equal a full build."""
+    store = tmp_path / "store.duckdb"
+    con = _store(store, sorted(exports.iterdir()))
+    build(con)
+
+    def cohorts(table: str) -> list[int]:
+        rows = con.execute(f"SELECT DISTINCT cohort_year FROM {table} ORDER BY 1").fetchall()
+        return [year for (year,) in rows]
+
+    (peildatum,) = con.execute("SELECT peildatum FROM core_peildatum").fetchall()[0]
+    bound = peildatum.year - 3
+    assert cohorts("mart_factors_open") == list(range(bound, max(cohorts("mart_factors")) + 1))
+    assert max(cohorts("mart_factors_settled")) == bound - 1
+    con.execute(f"UPDATE raw_recidive_cases SET peildatum = peildatum + INTERVAL ({years}) YEAR")
+    build(con)
+    assert min(cohorts("mart_factors_open")) == bound + years
+    assert max(cohorts("mart_factors_settled")) == bound + years - 1
+    assert min(cohorts("mart_survival_open")) == bound + years
+    snapshot = duckdb.connect(str(current(store)), read_only=True)
+    for table in sorted(SPLIT | SETTLED | OPEN):
+        assert _content(snapshot, table) == _content(con, table), table
+    snapshot.close()
+    con.close()
+    _equal_to_a_full_build_of_a_copy(store, tmp_path, _content)

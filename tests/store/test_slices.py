@@ -13,7 +13,7 @@ import pytest
 
 from basis.settings import SQL_DIR
 from store import slices
-from store.build import discover_models
+from store.build import VIEW, discover_models
 from store.warehouse import ensure_schema
 
 
@@ -28,9 +28,18 @@ def test_the_models_that_read_the_peildatum_declare_what_moves_with_it() -> None
     reading = {m.name: m for m in discover_models() if "core_peildatum" in m.sql}
     promised = slices.Slice("core_peildatum", "cohort_year", "year(peildatum) - 3")
     sliced = {name for name, m in reading.items() if slices.declared(m.sql) == promised}
-    assert sliced == {"core_cohort_cells", "mart_factors", "mart_reoffence_groups", "mart_survival"}
+    # mart_factors and mart_survival are kept in two tables each, their views named as them.
+    parts = {f"{n}_{p}" for n in ("mart_factors", "mart_survival") for p in ("settled", "open")}
+    assert sliced == {"core_cohort_cells", "mart_reoffence_groups", *parts}
     # The one other reader is one row (its peildatum).
     assert set(reading) - sliced == {"mart_data_status"}
+    views = {m.name: m.sql for m in discover_models() if m.part == VIEW}
+    assert views == {
+        "mart_factors": "SELECT * FROM mart_factors_settled UNION ALL "
+        "SELECT * FROM mart_factors_open",
+        "mart_survival": "SELECT * FROM mart_survival_settled UNION ALL "
+        "SELECT * FROM mart_survival_open",
+    }
 
 
 # Every release day of the cohorts 2017-2021 and of 2022, first cases at these days after
@@ -117,3 +126,47 @@ def test_without_the_rows_before_there_is_no_slice(tmp_path: Path) -> None:
     _tables(con, "2025-06-30", "2025-09-30")
     slices.drop_before(con, {"peildatum"})
     assert slices.scope(con, "mart", PROMISE) is None
+
+
+SPLIT = """-- Key: cohort_year
+-- Moves with peildatum: cohort_year >= year(peildatum) - 3
+-- Split: by the bound
+SELECT cohort_year, count(*) AS n FROM cohorts GROUP BY ALL"""
+
+
+@pytest.mark.parametrize(
+    ("peildatum", "settled", "open_"),
+    [
+        ("2025-09-30", [None, 2015, 2016, 2017, 2018, 2019, 2020, 2021], [2022, 2023, 2024]),
+        ("2027-01-01", [None, *range(2015, 2024)], [2024]),
+        ("2017-06-30", [None], list(range(2015, 2025))),
+        (None, [None, *range(2015, 2025)], []),  # no bound: every row is settled
+    ],
+)
+def test_a_split_model_keeps_every_row_in_one_of_its_two_tables(
+    peildatum: str | None, settled: list, open_: list
+) -> None:
+    """The parts of a split model, run with the bound its input gives (the peildatum's year
+    less three), hold the rows below it (and those without a cohort year) and the others; the
+    view of both holds every row of the model once."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE cohorts AS SELECT range AS cohort_year FROM range(2015, 2025) "
+        "UNION ALL SELECT NULL"
+    )
+    con.execute("CREATE TABLE peildatum AS SELECT CAST(? AS DATE) AS peildatum", [peildatum])
+    assert slices.split(SPLIT) and not slices.split(SPLIT.replace("-- Split", "-- Not"))
+    parts = slices.parts("mart", SPLIT)
+    assert list(parts) == ["mart_settled", "mart_open", "mart"]
+    for name, sql in parts.items():
+        kind = "VIEW" if name == "mart" else "TABLE"
+        con.execute(f"CREATE {kind} {name} AS {slices.bounded(con, sql, PROMISE)}")
+
+    def years(name: str) -> list:
+        rows = con.execute(f"SELECT cohort_year, n FROM {name} ORDER BY 1 NULLS FIRST").fetchall()
+        assert all(n == 1 for _, n in rows)
+        return [year for year, _ in rows]
+
+    assert years("mart_settled") == settled
+    assert years("mart_open") == open_
+    assert years("mart") == [None, *range(2015, 2025)]
