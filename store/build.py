@@ -90,8 +90,8 @@ class Model:
     name: str
     layer: str
     sql: str
-    # Of a split model (store/slices.py): which part it is (slices.SETTLED, slices.OPEN), or
-    # VIEW for the view of both that carries the model's name.
+    # Of a split model (store/slices.py): which part it is (slices.SETTLED, slices.OPEN,
+    # slices.VIEW: the view of both, which carries the model's name).
     part: str | None = None
 
     @property
@@ -111,10 +111,6 @@ class Model:
         return slices.declared(self.sql)
 
 
-# The part of a split model that is the view of its two tables.
-VIEW = "view"
-
-
 def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     """Every model, in an order where each comes after the models it reads. A split model
     (store/slices.py) is three: its settled rows, its open rows and the view of both."""
@@ -125,10 +121,7 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
             if not slices.split(sql):
                 models[path.stem] = Model(path.stem, layer, sql)
                 continue
-            for (name, part_sql), part in zip(
-                slices.parts(path.stem, sql).items(), (slices.SETTLED, slices.OPEN, VIEW),
-                strict=True,
-            ):  # fmt: skip
+            for name, (part, part_sql) in slices.parts(path.stem, sql).items():
                 models[name] = Model(name, layer, part_sql, part)
     graph = {
         name: {
@@ -149,7 +142,7 @@ def read_by_models(models: list[Model]) -> set[str]:
     """The models that another model's SQL reads (not a split model's view of its parts:
     it is no table, and nothing is added to it)."""
     names = {m.name for m in models}
-    return {n for m in models if m.part != VIEW for n in _mentions(m.sql, names - {m.name})}
+    return {n for m in models if m.part != slices.VIEW for n in _mentions(m.sql, names - {m.name})}
 
 
 def _mentions(sql: str, names: set[str]) -> list[str]:
@@ -296,7 +289,7 @@ def _build_tables(
     ) -> None:
         before = previous.get(model.name, ("", None))[1] if model.name in existing else None
         sql = model.sql if model.slice is None else slices.bounded(con, model.sql, model.slice)
-        if model.part == VIEW:
+        if model.part == slices.VIEW:
             drop_relation(con, model.name)
             con.execute(f"CREATE VIEW main.{model.name} AS {sql}")
             return
@@ -370,7 +363,7 @@ def _build_tables(
             input_key,
             lambda m=model, v=values, a=added, s=sliced, w=whole: rebuild(m, v, a, s, w),
             (model.name,),
-            digest(*(f"{n}={keys[n]}" for n in inputs)) if model.part == VIEW else None,
+            digest(*(f"{n}={keys[n]}" for n in inputs)) if model.part == slices.VIEW else None,
         )
         if model.partition and model.name not in ledger.moved:
             ledger.keep(model.name)

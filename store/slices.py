@@ -70,15 +70,16 @@ def split(sql: str) -> bool:
     return declared(sql) is not None and re.search(r"^-- Split:", sql, re.MULTILINE) is not None
 
 
-# The parts of a split model: its settled rows, its open rows.
-SETTLED, OPEN = "settled", "open"
+# The parts of a split model: its settled rows, its open rows, the view of both (which
+# carries the model's name).
+SETTLED, OPEN, VIEW = "settled", "open", "view"
 # Where a part's SQL holds the bound: a constant put in as the build runs it (`bounded`).
 BOUND = "$slice_bound"
 
 
-def parts(name: str, sql: str) -> dict[str, str]:
-    """The SQL of the tables and the view a split model is kept in: name -> SQL (as
-    templates holding BOUND; the view's last)."""
+def parts(name: str, sql: str) -> dict[str, tuple[str, str]]:
+    """The tables and the view a split model is kept in: name -> (part, SQL), the SQL as
+    templates holding BOUND; the view's last."""
     promised = declared(sql)
     assert promised is not None
     column = promised.column
@@ -89,10 +90,10 @@ def parts(name: str, sql: str) -> dict[str, str]:
         OPEN: f"{column} >= {BOUND}",
     }
     out = {
-        f"{name}_{part}": f"SELECT * FROM (\n{sql}\n) WHERE {where}"
+        f"{name}_{part}": (part, f"SELECT * FROM (\n{sql}\n) WHERE {where}")
         for part, where in filters.items()
     }
-    out[name] = " UNION ALL ".join(f"SELECT * FROM {table}" for table in out)
+    out[name] = (VIEW, " UNION ALL ".join(f"SELECT * FROM {table}" for table in out))
     return out
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from basis.settings import SQL_DIR
 from store import slices
-from store.build import VIEW, discover_models
+from store.build import discover_models
 from store.warehouse import ensure_schema
 
 
@@ -33,7 +33,7 @@ def test_the_models_that_read_the_peildatum_declare_what_moves_with_it() -> None
     assert sliced == {"core_cohort_cells", "mart_reoffence_groups", *parts}
     # The one other reader is one row (its peildatum).
     assert set(reading) - sliced == {"mart_data_status"}
-    views = {m.name: m.sql for m in discover_models() if m.part == VIEW}
+    views = {m.name: m.sql for m in discover_models() if m.part == slices.VIEW}
     assert views == {
         "mart_factors": "SELECT * FROM mart_factors_settled UNION ALL "
         "SELECT * FROM mart_factors_open",
@@ -158,8 +158,9 @@ def test_a_split_model_keeps_every_row_in_one_of_its_two_tables(
     assert slices.split(SPLIT) and not slices.split(SPLIT.replace("-- Split", "-- Not"))
     parts = slices.parts("mart", SPLIT)
     assert list(parts) == ["mart_settled", "mart_open", "mart"]
-    for name, sql in parts.items():
-        kind = "VIEW" if name == "mart" else "TABLE"
+    assert [part for part, _ in parts.values()] == [slices.SETTLED, slices.OPEN, slices.VIEW]
+    for name, (part, sql) in parts.items():
+        kind = "VIEW" if part == slices.VIEW else "TABLE"
         con.execute(f"CREATE {kind} {name} AS {slices.bounded(con, sql, PROMISE)}")
 
     def years(name: str) -> list:
