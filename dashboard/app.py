@@ -31,6 +31,7 @@ from published import labels, queries, reader
 from published.format import nl_date, nl_datetime
 
 private_files()  # uploads and the application database: for the service user only
+reader.warm_first()  # a server: readers move to a new publication once what they read is warm
 st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
 
 FIGURE_PAGES = ("overzicht", "uitstroom", "leefgebieden", "recidive", "toelichting")

@@ -3,9 +3,14 @@
 The default views of a publication are the same for every user, and many users pick the same
 filters. A published table depends only on the publication and its arguments (filters,
 threshold, breakdown), so `per_publication` keeps its result in memory shared by all sessions
-of the process, and forgets everything when a newer publication appears. A chart depends only
+of the process, and forgets a publication's results when the one after it is current (or is
+retired: `retire`). A chart depends only
 on the table it draws, so `per_input` keeps a figure for as long as the very same table object
 is kept (it holds that object, so an identity cannot be reused by another one).
+
+What was asked of one publication can be asked again of the next before readers are moved to
+it (`warm`: published/reader.py does it in the background for a long-running server), so that
+the first readers after a delivery do not wait for what every reader asks.
 
 Results are shared between sessions and threads: nobody may change them (polars frames and
 the DisclosedTable are not changed in place anywhere in the dashboard; plotly figures are only
@@ -18,6 +23,7 @@ database): those are not part of the publication.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -50,7 +56,11 @@ def freeze(value: Any) -> Any:
     return value
 
 
+_log = logging.getLogger(__name__)
 _caches: list[_Lru] = []
+# Every per_publication function, in the order they were made: the queries first, the
+# tables made of them after (they import the reader).
+_per_publication: list[Callable[..., Any]] = []
 
 
 def clear() -> None:
@@ -87,11 +97,18 @@ class _Lru:
         with self.lock:
             self.entries.clear()
 
+    def drop(self, which: Callable[[Any], bool]) -> None:
+        """Forget the entries whose key `which` names."""
+        with self.lock:
+            for key in [k for k in self.entries if which(k)]:
+                del self.entries[key]
+
 
 def per_publication(
     version: Callable[[], tuple], size: int = MAX_ENTRIES
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Cache a function of the publication (`version()` names it) and hashable arguments."""
+    """Cache a function of the publication (`version()` names it) and hashable arguments.
+    An entry keeps the arguments it was asked with, so that `warm` can ask them again."""
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         cache = _Lru(size)
@@ -105,20 +122,52 @@ def per_publication(
             except _Unhashable:
                 return function(*args, **kwargs)
             if not seen or current > seen[0]:  # snapshot names sort by time
-                if seen:
-                    cache.clear()  # a newer publication: the old one's results are not needed
-                seen[:] = [current]  # (a run still held to the old one does not clear it)
-            found, value = cache.get(key)
+                if seen:  # a newer publication: the one before the last is not needed
+                    cache.drop(lambda k: k[0] < seen[0])
+                seen[:] = [current]  # (a run still held to an older one does not drop it)
+            found, entry = cache.get(key)
             if found:
-                return value
+                return entry[2]
             value = function(*args, **kwargs)
-            cache.put(key, value)
+            cache.put(key, (args, kwargs, value))
             return value
 
+        def asked(of: tuple) -> list[tuple[tuple, dict]]:
+            """The arguments asked of the publication `of`, the most recently asked first."""
+            with cache.lock:
+                entries = [e for k, e in cache.entries.items() if k[0] == of]
+            return [(args, kwargs) for args, kwargs, _ in reversed(entries)]
+
         wrapper.cache = cache  # type: ignore[attr-defined]
+        wrapper.asked = asked  # type: ignore[attr-defined]
+        _per_publication.append(wrapper)
         return wrapper
 
     return decorate
+
+
+def retire(of: tuple) -> None:
+    """Forget what was computed from the publication `of` (its readers have moved on)."""
+    for wrapper in _per_publication:
+        wrapper.cache.drop(lambda k: k[0] == of)  # type: ignore[attr-defined]
+
+
+def warm(previous: tuple, go_on: Callable[[], bool]) -> int:
+    """Ask the current publication, in this thread, what was asked of `previous`: the tables
+    first (the queries they read are then cached on the way), each function's most recently
+    asked first, while `go_on()`. Returns how many were asked. What fails is left for a
+    reader to meet (and to be told about) as it would without this."""
+    done = 0
+    for wrapper in reversed(_per_publication):
+        for args, kwargs in wrapper.asked(previous):  # type: ignore[attr-defined]
+            if not go_on():
+                return done
+            try:
+                wrapper(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 -- a reader meets it, with its message
+                _log.info("warming %s: %s", wrapper.__qualname__, type(exc).__name__)
+            done += 1
+    return done
 
 
 def per_input(size: int = MAX_ENTRIES) -> Callable[[Callable[P, R]], Callable[P, R]]:

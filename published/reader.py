@@ -6,13 +6,17 @@ It reads only the current publication: an immutable read-only snapshot of the st
 per snapshot for the process, a cursor per query (cursors are not shared between threads).
 Results are kept per publication (published/cache.py); a new one is noticed within
 POLL_SECONDS and its queries go to it, while running ones finish on the old one; a page run
-(`one_publication`) reads one publication throughout.
+(`one_publication`) reads one publication throughout. A long-running server (`warm_first`)
+first asks the new publication, in the background, what its readers asked of the old one, and
+moves them to it when that is done (or after WARM_SECONDS at most): the first readers after a
+delivery do not wait for the pages everyone reads.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +32,7 @@ from store import publish
 from store.cellkey import PTable, perturb_frame, ptable
 from store.warehouse import WarehouseBroken, connect
 
+_log = logging.getLogger(__name__)
 _store: list[Path] = []
 
 
@@ -65,7 +70,8 @@ def one_publication() -> Iterator[None]:
 
 def publication(store: Path | None = None) -> Path | None:
     """The current snapshot of the store (looked up at most once per POLL_SECONDS), or the
-    one this thread is held to (`one_publication`)."""
+    one this thread is held to (`one_publication`). With `warm_first`, a newer snapshot is
+    current once it has been warmed."""
     store = store or warehouse_file()
     held = getattr(_pins, "held", None)
     if held is not None and held[0] == store:
@@ -75,7 +81,70 @@ def publication(store: Path | None = None) -> Path | None:
     if seen is None or now - seen[0] >= POLL_SECONDS:
         seen = (now, publish.current(store))
         _polled[store] = seen
-    return seen[1]
+    return _served(store, seen[1], now)
+
+
+# At most this long a newer publication is warmed before readers are moved to it.
+WARM_SECONDS = 10.0
+_warming_on: list[float] = []  # seconds to warm a newer publication (warm_first)
+_switch = threading.Lock()
+_serving: dict[Path, Path | None] = {}  # store -> the snapshot its readers get
+# store -> (the newer snapshot being warmed, until when at most, set when it is warm)
+_warming: dict[Path, tuple[Path, float, threading.Event]] = {}
+
+
+def warm_first(seconds: float = WARM_SECONDS) -> None:
+    """From now on (in this process: a server), warm a newer publication before readers are
+    moved to it, for at most `seconds` (0: move them at once)."""
+    _warming_on[:] = [seconds] if seconds > 0 else []
+
+
+def _served(store: Path, newest: Path | None, now: float) -> Path | None:
+    with _switch:
+        served = _serving.get(store)
+        if newest == served:
+            return served
+        if served is None or newest is None or newest < served or not _warming_on:
+            return _move(store, served, newest)
+        warming = _warming.get(store)
+        if warming is None or warming[0] != newest:
+            ready = threading.Event()
+            _warming[store] = (newest, now + _warming_on[0], ready)
+            threading.Thread(
+                target=_warm, args=(store, served, newest, now + _warming_on[0], ready),
+                name="warm-publication", daemon=True,
+            ).start()  # fmt: skip
+            return served
+        if warming[2].is_set() or now >= warming[1]:
+            return _move(store, served, newest)
+        return served
+
+
+def _move(store: Path, served: Path | None, newest: Path | None) -> Path | None:
+    """Readers of `store` get `newest` from now on (with _switch held)."""
+    _serving[store] = newest
+    _warming.pop(store, None)
+    if served is not None:
+        cache.retire((str(served),))
+    return newest
+
+
+def _warm(store: Path, served: Path, newest: Path, deadline: float, ready: threading.Event) -> None:
+    """Ask `newest`, in this thread, what readers asked of `served`; then let them move."""
+
+    def go_on() -> bool:  # until the deadline, and while nothing newer came
+        warming = _warming.get(store)
+        return time.monotonic() < deadline and warming is not None and warming[0] == newest
+
+    _pins.held = (store, newest)
+    try:
+        asked = cache.warm((str(served),), go_on)
+        _log.info("warmed %s: %d results", newest.name, asked)
+    except Exception as exc:  # noqa: BLE001 -- readers move on and meet it themselves
+        _log.info("warming %s: %s", newest.name, type(exc).__name__)
+    finally:
+        _pins.held = None
+        ready.set()
 
 
 def version(path: Path | None = None) -> tuple:
@@ -88,14 +157,13 @@ def version(path: Path | None = None) -> tuple:
 class _SharedReader:
     """One read-only DuckDB instance per snapshot for the whole server, so that its buffer
     cache stays warm between script runs. Every query gets its own cursor (a cursor is used
-    by one thread only). When a newer snapshot appears, new queries go to it; the older
-    instance is closed once its running queries have finished."""
+    by one thread only). When readers are moved to a newer snapshot, the older instance is
+    closed once its running queries have finished."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open: dict[str, duckdb.DuckDBPyConnection] = {}
         self._users: dict[str, int] = {}
-        self._newest = ""
 
     @contextlib.contextmanager
     def cursor(self, key: tuple) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -106,7 +174,6 @@ class _SharedReader:
             if name not in self._open:
                 self._open[name] = connect(Path(name), read_only=True, wait_seconds=5)
                 self._users[name] = 0
-            self._newest = max(self._newest, name)  # snapshot names sort by time
             self._users[name] += 1
             cur = self._open[name].cursor()
         try:
@@ -118,7 +185,9 @@ class _SharedReader:
                 self._close_superseded()
 
     def _close_superseded(self) -> None:
-        for name in [n for n in self._open if n != self._newest and self._users[n] == 0]:
+        live = {str(p) for p in list(_serving.values()) if p is not None}
+        live |= {str(w[0]) for w in list(_warming.values())}  # (copies: another thread moves)
+        for name in [n for n in self._open if n not in live and self._users[n] == 0]:
             self._open.pop(name).close()
             self._users.pop(name)
 
@@ -135,6 +204,9 @@ class _SharedReader:
                     break
             time.sleep(0.05)
         _polled.clear()
+        with _switch:
+            _serving.clear()
+            _warming.clear()
 
 
 _reader = _SharedReader()
@@ -143,8 +215,9 @@ atexit.register(_reader.release, timeout=1)
 
 def release() -> None:
     """Close the read-only connections, and forget the last publication seen, what was
-    computed from it and the store chosen by `use_store`."""
+    computed from it, the store chosen by `use_store` and `warm_first`."""
     _reader.release()
+    warm_first(0)
     cache.clear()
     _store.clear()
     _exact[0] = False

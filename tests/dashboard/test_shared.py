@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import polars as pl
@@ -27,10 +28,61 @@ def test_a_published_table_is_computed_once_per_publication_and_arguments() -> N
     table(("GM0363",), 5, {"a": "Almelo"})
     table(("GM0363",), 10, {"a": "Almere"})
     assert len(calls) == 3
-    version[0] = "snapshot-2"  # a newer publication: computed again, the old ones forgotten
+    version[0] = "snapshot-2"  # a newer publication: computed again
     assert table(("GM0363",), 10, {"a": "Almelo"}) is not first
     assert len(calls) == 4
-    assert len(table.cache.entries) == 1
+    # The older one's results stay while its readers may still ask (until they are moved on,
+    # or the publication after the next appears).
+    assert len(table.cache.entries) == 4
+    version[0] = "snapshot-3"
+    table(("GM0363",), 10, {"a": "Almelo"})
+    assert {key[0] for key in table.cache.entries} == {("snapshot-2",), ("snapshot-3",)}
+    cache.retire(("snapshot-2",))
+    assert {key[0] for key in table.cache.entries} == {("snapshot-3",)}
+
+
+def test_what_was_asked_of_one_publication_is_asked_again_of_the_next() -> None:
+    version = ["warm-1"]
+    calls: list[tuple] = []
+
+    @cache.per_publication(lambda: (version[0],))
+    def query(sql: str) -> str:
+        calls.append((version[0], sql))
+        if sql == "broken":
+            raise ValueError("no such table")
+        return f"{sql} of {version[0]}"
+
+    @cache.per_publication(lambda: (version[0],))
+    def table(scope: str, names: dict) -> str:
+        calls.append((version[0], scope))
+        return query(f"counts {scope}")
+
+    table("GM0363", {"a": "Almelo"})
+    query("status")
+    with contextlib.suppress(ValueError):
+        query("broken")  # (an error is not kept: asked again by the next reader)
+    table("GM0014", {})
+    table("GM0363", {"a": "Almelo"})  # the most recently asked
+    assert table.asked(("warm-1",)) == [(("GM0363", {"a": "Almelo"}), {}), (("GM0014", {}), {})]
+    calls.clear()
+    version[0] = "warm-2"
+    assert cache.warm(("warm-1",), lambda: True) == 5  # 2 tables, 3 queries (an error is not kept)
+    # The tables first, most recent first (their queries cached on the way), then the rest.
+    assert calls == [
+        ("warm-2", "GM0363"), ("warm-2", "counts GM0363"),
+        ("warm-2", "GM0014"), ("warm-2", "counts GM0014"),
+        ("warm-2", "status"),
+    ]  # fmt: skip
+    misses = table.cache.misses + query.cache.misses
+    assert table("GM0014", {}) == "counts GM0014 of warm-2"
+    assert query("status") == "status of warm-2"
+    assert table.cache.misses + query.cache.misses == misses  # a reader finds them warm
+    # It stops when told to.
+    version[0] = "warm-3"
+    calls.clear()
+    asked = iter([True, False])
+    assert cache.warm(("warm-2",), lambda: next(asked)) == 1
+    assert calls == [("warm-3", "GM0014"), ("warm-3", "counts GM0014")]
 
 
 def test_arguments_that_cannot_be_compared_by_value_are_not_cached() -> None:

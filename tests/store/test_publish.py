@@ -172,6 +172,48 @@ def test_a_page_run_reads_one_publication_while_a_newer_one_appears(tmp_path: Pa
         reader.release()
 
 
+def test_a_server_moves_its_readers_to_a_new_publication_once_it_is_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from published import cache, reader
+
+    store = tmp_path / "store.duckdb"
+    assert _ingest(store, _export(tmp_path, "a", range(12))).returncode == 0
+    total = "SELECT sum(n_releases) AS n FROM mart_outflow"
+    deliveries = "SELECT n_deliveries AS n FROM mart_data_status"
+    reader.use_store(store)
+    reader.warm_first(30)
+    try:
+        first = reader.publication()
+        assert [reader.read(q)["n"][0] for q in (total, deliveries)] == [12, 1]
+        assert _ingest(store, _export(tmp_path, "b", range(5))).returncode == 0
+        time.sleep(reader.POLL_SECONDS + 0.1)  # a poll sees the new pointer
+        # Readers keep the old publication while what they asked is asked of the new one.
+        assert reader.publication() == first
+        deadline = time.monotonic() + 30
+        while reader.publication() == first and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = reader.publication()
+        assert second not in (None, first) and second == current(store)
+        misses = reader._read.cache.misses
+        assert [reader.read(q)["n"][0] for q in (total, deliveries)] == [17, 2]
+        assert reader._read.cache.misses == misses  # found warm, nothing computed
+        assert reader._read.asked((str(first),)) == []  # the old results forgotten
+
+        # Warming that never ends does not keep readers on the old one beyond its time.
+        reader.warm_first(0.5)
+        monkeypatch.setattr(cache, "warm", lambda previous, go_on: time.sleep(60))
+        assert _ingest(store, _export(tmp_path, "c", range(3))).returncode == 0
+        time.sleep(reader.POLL_SECONDS + 0.1)
+        assert reader.publication() == second
+        time.sleep(0.6)
+        assert reader.publication() == current(store) != second
+        assert reader.read(total)["n"][0] == 20
+    finally:
+        reader.warm_first(0)
+        reader.release()
+
+
 def test_concurrent_ingests_run_one_after_the_other(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     first = _export(tmp_path, "a", range(12))
