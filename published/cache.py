@@ -3,10 +3,10 @@
 The default views of a publication are the same for every user, and many users pick the same
 filters. A published table depends only on the publication and its arguments (filters,
 threshold, breakdown), so `per_publication` keeps its result in memory shared by all sessions
-of the process, and forgets a publication's results when the one after it is current (or is
-retired: `retire`). A chart depends only
-on the table it draws, so `per_input` keeps a figure for as long as the very same table object
-is kept (it holds that object, so an identity cannot be reused by another one).
+of the process, and forgets a publication's results when its readers have moved on (`retire`)
+or the publication after the next is asked for. A chart depends only on the table it draws,
+so `per_input` keeps a figure for as long as the very same table object is kept (it holds
+that object, so an identity cannot be reused by another one).
 
 What was asked of one publication can be asked again of the next before readers are moved to
 it (`warm`: published/reader.py does it in the background for a long-running server), so that
@@ -23,6 +23,7 @@ database): those are not part of the publication.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import threading
 from collections import OrderedDict
@@ -58,9 +59,9 @@ def freeze(value: Any) -> Any:
 
 _log = logging.getLogger(__name__)
 _caches: list[_Lru] = []
-# Every per_publication function, in the order they were made: the queries first, the
-# tables made of them after (they import the reader).
+# Every per_publication function: `warm` and `retire` go through them all.
 _per_publication: list[Callable[..., Any]] = []
+_asked = itertools.count()  # when an entry was last asked, across every function
 
 
 def clear() -> None:
@@ -127,16 +128,17 @@ def per_publication(
                 seen[:] = [current]  # (a run still held to an older one does not drop it)
             found, entry = cache.get(key)
             if found:
+                entry[3] = next(_asked)
                 return entry[2]
             value = function(*args, **kwargs)
-            cache.put(key, (args, kwargs, value))
+            cache.put(key, [args, kwargs, value, next(_asked)])
             return value
 
-        def asked(of: tuple) -> list[tuple[tuple, dict]]:
-            """The arguments asked of the publication `of`, the most recently asked first."""
+        def asked(of: tuple) -> list[tuple[int, tuple, dict]]:
+            """(when, arguments) asked of the publication `of`; when: a count over all
+            per_publication functions, higher is later."""
             with cache.lock:
-                entries = [e for k, e in cache.entries.items() if k[0] == of]
-            return [(args, kwargs) for args, kwargs, _ in reversed(entries)]
+                return [(e[3], e[0], e[1]) for k, e in cache.entries.items() if k[0] == of]
 
         wrapper.cache = cache  # type: ignore[attr-defined]
         wrapper.asked = asked  # type: ignore[attr-defined]
@@ -153,20 +155,25 @@ def retire(of: tuple) -> None:
 
 
 def warm(previous: tuple, go_on: Callable[[], bool]) -> int:
-    """Ask the current publication, in this thread, what was asked of `previous`: the tables
-    first (the queries they read are then cached on the way), each function's most recently
-    asked first, while `go_on()`. Returns how many were asked. What fails is left for a
-    reader to meet (and to be told about) as it would without this."""
+    """Ask the current publication, in this thread, what was asked of `previous`, the most
+    recently asked first (a table before the queries it read: they were asked on its way, and
+    are then found cached), while `go_on()`. Returns how many were asked. What fails is left
+    for a reader to meet (and to be told about) as it would without this."""
+    asked = [
+        (when, wrapper, args, kwargs)
+        for wrapper in _per_publication
+        for when, args, kwargs in wrapper.asked(previous)  # type: ignore[attr-defined]
+    ]
+    asked.sort(key=lambda a: a[0], reverse=True)
     done = 0
-    for wrapper in reversed(_per_publication):
-        for args, kwargs in wrapper.asked(previous):  # type: ignore[attr-defined]
-            if not go_on():
-                return done
-            try:
-                wrapper(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 -- a reader meets it, with its message
-                _log.info("warming %s: %s", wrapper.__qualname__, type(exc).__name__)
-            done += 1
+    for _, wrapper, args, kwargs in asked:
+        if not go_on():
+            return done
+        try:
+            wrapper(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 -- a reader meets it, with its message
+            _log.info("warming %s: %s", wrapper.__qualname__, type(exc).__name__)
+        done += 1
     return done
 
 

@@ -85,7 +85,7 @@ def publication(store: Path | None = None) -> Path | None:
 
 
 # At most this long a newer publication is warmed before readers are moved to it.
-WARM_SECONDS = 10.0
+WARM_SECONDS = 5.0
 _warming_on: list[float] = []  # seconds to warm a newer publication (warm_first)
 _switch = threading.Lock()
 _serving: dict[Path, Path | None] = {}  # store -> the snapshot its readers get
