@@ -29,8 +29,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    """Until `url` answers 200; fails the test when `process` ends or time runs out."""
+def wait_until_up(url: str, process: subprocess.Popen | None, seconds: float = 90) -> None:
+    """Until `url` answers 200; fails the test when `process` (if any) ends or time runs
+    out."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -38,8 +39,9 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> N
                 if response.status == 200:
                     return
         except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
+            if time.monotonic() > deadline or (process and process.poll() is not None):
+                if process:
+                    process.kill()
                 pytest.fail(f"{url} did not come up")
             time.sleep(0.3)
 

@@ -112,18 +112,24 @@ def served(image: str, podman_env: dict[str, str], national_demo: dict) -> Itera
         "--server.address=127.0.0.1", f"--server.port={port}", capture_output=True,
     )  # fmt: skip
     proxy_run = Path(tempfile.mkdtemp(prefix="terugkeer-proxy-"))
-    # The one dashboard container as both servers; no API (port 1: nothing answers there).
-    env = {**os.environ, **proxy_environment(proxy_port, (port, port), 1, proxy_run)}
-    proxy = subprocess.Popen(
-        ["haproxy", "-db", "-f", str(ROOT / "deploy" / "haproxy" / "terugkeer.cfg")], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    proxy = None
     try:
+        # The container up before the proxy starts: a proxy started first marks it down after
+        # its first two failed checks, which can come right after its health page answered
+        # through the proxy (a 503 to the page that follows; seen once in a slow CI run).
+        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", None, seconds=120)
+        # The one dashboard container as both servers; no API (port 1: nothing answers there).
+        env = {**os.environ, **proxy_environment(proxy_port, (port, port), 1, proxy_run)}
+        proxy = subprocess.Popen(
+            ["haproxy", "-db", "-f", str(ROOT / "deploy" / "haproxy" / "terugkeer.cfg")],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         wait_until_up(f"http://127.0.0.1:{proxy_port}/_stcore/health", proxy, seconds=120)
         yield f"http://127.0.0.1:{proxy_port}"
     finally:
-        proxy.terminate()
-        proxy.wait(timeout=20)
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait(timeout=20)
         subprocess.run(["podman", "stop", "-t", "5", name], env=podman_env, check=False,
                        capture_output=True)  # fmt: skip
         shutil.rmtree(store_dir, ignore_errors=True)
